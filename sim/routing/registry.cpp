@@ -1,0 +1,35 @@
+#include <stdexcept>
+
+#include "routing/policies.hpp"
+
+namespace fabricsim::routing {
+namespace {
+
+const PolicyInfo kPolicies[] = {
+    {"ecmp", "per-flow hash of the 5-tuple (seeded salt) picks one equal-cost path",
+     [](const PolicyParams& p) -> std::unique_ptr<Policy> { return std::make_unique<Ecmp>(p.salt); }},
+    {"spray", "ideal per-packet spraying: each flow spreads evenly over all equal-cost paths",
+     [](const PolicyParams&) -> std::unique_ptr<Policy> { return std::make_unique<Spray>(); }},
+    {"split",
+     "each flow becomes `subflows` equal subflows, each hashed like ecmp; "
+     "subflows: auto = s/gcd(r,s) (s uplinks, r flows leaving the leaf in the step)",
+     [](const PolicyParams& p) -> std::unique_ptr<Policy> {
+       return std::make_unique<Split>(p.salt, p.subflows);
+     }},
+};
+
+}  // namespace
+
+std::span<const PolicyInfo> policies() { return kPolicies; }
+
+std::unique_ptr<Policy> make_policy(const PolicyParams& params) {
+  std::string known;
+  for (const PolicyInfo& info : kPolicies) {
+    if (info.name == params.name) return info.make(params);
+    known += known.empty() ? "" : ", ";
+    known += info.name;
+  }
+  throw std::invalid_argument("unknown routing policy '" + params.name + "' (known: " + known + ")");
+}
+
+}  // namespace fabricsim::routing

@@ -1,0 +1,50 @@
+#pragma once
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/units.hpp"
+#include "routing/policy.hpp"
+#include "topo/leaf_spine.hpp"
+#include "traffic/workload.hpp"
+
+namespace fabricsim::scenario {
+
+struct RoutingSpec {
+  std::string policy = "ecmp";
+  std::uint32_t subflows = 0;  // split only; 0 = auto
+};
+
+struct OutputSpec {
+  std::string file = "results/out.h5";
+  core::Time sample_interval = core::Time::us(10);
+};
+
+/// A validated scenario: every field typed, with units, defaults filled in.
+struct Scenario {
+  std::string name = "unnamed";
+  std::uint64_t seed = 1;
+  std::string model = "flow";
+  topo::LeafSpineSpec topology;
+  RoutingSpec routing;
+  std::vector<traffic::WorkloadSpec> workloads;
+  OutputSpec output;
+  std::vector<std::string> overrides;  // the --set arguments applied, "key.path=value"
+};
+
+/// Bad input. The message names file:line:column, the key path and the valid choices.
+class ScenarioError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Reads `path`, applies `overrides` ("a.b.c=value", YAML scalars) before validation,
+/// resolves `topology: {file: ...}` (relative to the scenario's folder, then the current
+/// folder) and validates everything. Throws ScenarioError.
+Scenario load(const std::string& path, const std::vector<std::string>& overrides = {});
+
+/// The resolved scenario as YAML that `load` accepts again and yields the same Scenario.
+std::string to_yaml(const Scenario& scenario);
+
+}  // namespace fabricsim::scenario

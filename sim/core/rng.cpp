@@ -1,5 +1,7 @@
 #include "core/rng.hpp"
 
+#include "core/units.hpp"
+
 namespace fabricsim::core {
 namespace {
 constexpr std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
@@ -27,12 +29,12 @@ std::uint64_t Rng::next() {
 
 std::uint64_t Rng::below(std::uint64_t n) {
   // Lemire's multiply-and-reject: unbiased without a division in the common case.
-  unsigned __int128 m = static_cast<unsigned __int128>(next()) * n;
+  uint128 m = static_cast<uint128>(next()) * n;
   auto low = static_cast<std::uint64_t>(m);
   if (low < n) {
     const std::uint64_t threshold = -n % n;
     while (low < threshold) {
-      m = static_cast<unsigned __int128>(next()) * n;
+      m = static_cast<uint128>(next()) * n;
       low = static_cast<std::uint64_t>(m);
     }
   }

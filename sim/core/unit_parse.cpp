@@ -42,7 +42,7 @@ std::string unit_list(const std::array<Unit, N>& units) {
 
 /// A decimal number split exactly: value = digits / 10^fraction_digits.
 struct Decimal {
-  __int128 digits = 0;
+  int128 digits = 0;
   int fraction_digits = 0;
 };
 
@@ -55,7 +55,7 @@ template <std::size_t N>
 
 /// Parses "<number><unit>" and returns the value in the base unit times 10^fraction_digits.
 template <std::size_t N>
-std::pair<__int128, __int128> parse_scaled(std::string_view text, std::string_view what,
+std::pair<int128, int128> parse_scaled(std::string_view text, std::string_view what,
                                            const std::array<Unit, N>& units) {
   std::size_t i = 0;
   Decimal d;
@@ -64,7 +64,7 @@ std::pair<__int128, __int128> parse_scaled(std::string_view text, std::string_vi
   for (; i < text.size(); ++i) {
     const char c = text[i];
     if (std::isdigit(static_cast<unsigned char>(c))) {
-      if (d.digits > (__int128{1} << 100)) fail(text, what, units);
+      if (d.digits > (int128{1} << 100)) fail(text, what, units);
       d.digits = d.digits * 10 + (c - '0');
       any_digit = true;
       if (seen_point) ++d.fraction_digits;
@@ -79,7 +79,7 @@ std::pair<__int128, __int128> parse_scaled(std::string_view text, std::string_vi
   if (!any_digit) fail(text, what, units);
   for (const Unit& u : units) {
     if (suffix == u.suffix) {
-      __int128 scale = 1;
+      int128 scale = 1;
       for (int k = 0; k < d.fraction_digits; ++k) scale *= 10;
       return {d.digits * u.multiplier, scale};
     }
@@ -91,7 +91,7 @@ std::pair<__int128, __int128> parse_scaled(std::string_view text, std::string_vi
   fail(text, what, units);
 }
 
-std::int64_t checked(__int128 v, std::string_view text, std::string_view what) {
+std::int64_t checked(int128 v, std::string_view text, std::string_view what) {
   if (v > std::numeric_limits<std::int64_t>::max()) {
     throw UnitError("'" + std::string(text) + "' is too large for a " + std::string(what));
   }

@@ -5,6 +5,10 @@
 
 namespace fabricsim::core {
 
+// 128-bit integers for exact intermediate products (a GCC/Clang extension).
+__extension__ using int128 = __int128;
+__extension__ using uint128 = unsigned __int128;
+
 /// Simulated time in integer picoseconds (signed, so differences work; ~106 days of range).
 class Time {
  public:
@@ -61,8 +65,8 @@ class Bitrate {
 /// Time to put `size` on a wire of rate `rate`, rounded up to the next picosecond.
 /// A 128-bit intermediate keeps it exact: 4096 B at 400 Gb/s is 81,920 ps.
 constexpr Time serialization_time(Bytes size, Bitrate rate) {
-  const __int128 bits_ps = static_cast<__int128>(size.count()) * 8 * 1'000'000'000'000;
-  const __int128 bps = rate.bps();
+  const int128 bits_ps = static_cast<int128>(size.count()) * 8 * 1'000'000'000'000;
+  const int128 bps = rate.bps();
   return Time::ps(static_cast<std::int64_t>((bits_ps + bps - 1) / bps));
 }
 

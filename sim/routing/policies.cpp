@@ -20,7 +20,7 @@ void Ecmp::choose(const FlowTuple& flow, topo::PathRange candidates,
   const std::uint64_t h = core::mix64(salt_ ^ core::mix64(hosts) ^ core::mix64(~ports));
   // Multiply-shift maps the hash onto [0, count) without the bias of a modulo by small n.
   const auto index = static_cast<std::uint32_t>(
-      (static_cast<unsigned __int128>(h) * candidates.count) >> 64);
+      (static_cast<core::uint128>(h) * candidates.count) >> 64);
   out.assign(1, PathShare{candidates.first + index, 1.0});
 }
 

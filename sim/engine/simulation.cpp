@@ -1,1 +1,235 @@
-// placeholder: being written
+#include "engine/simulation.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "core/event_queue.hpp"
+#include "core/rng.hpp"
+#include "flow/flow_model.hpp"
+#include "routing/policy.hpp"
+#include "topo/leaf_spine.hpp"
+#include "traffic/workload.hpp"
+
+namespace fabricsim::engine {
+namespace {
+
+constexpr std::uint32_t kRelease = 0;   // event tag = 2 * step + kind
+constexpr std::uint32_t kComplete = 1;
+constexpr std::uint32_t kRoceV2Port = 4791;
+constexpr std::uint64_t kProgressEvery = 1 << 14;
+
+std::vector<double> link_capacities(const topo::Fabric& fabric) {
+  std::vector<double> capacity;
+  capacity.reserve(fabric.links.size());
+  for (const topo::Link& link : fabric.links) capacity.push_back(link.rate.bytes_per_ps());
+  return capacity;
+}
+
+/// Progress state of one workload step.
+struct StepState {
+  std::uint32_t deps_left = 0;
+  std::uint64_t flows_left = 0;
+  std::int64_t start_ps = -1;
+  std::int64_t end_ps = -1;      // last byte of the step delivered
+  std::vector<std::uint32_t> dependents;
+};
+
+}  // namespace
+
+class Simulation::Impl : public core::Handler, public flow::FlowListener {
+ public:
+  explicit Impl(const scenario::Scenario& scenario)
+      : scenario_(scenario),
+        fabric_(topo::build_leaf_spine(scenario.topology)),
+        workload_(traffic::generate(scenario.workloads, fabric_.host_count(), scenario.seed)),
+        policy_(routing::make_policy({.name = scenario.routing.policy,
+                                      .subflows = scenario.routing.subflows,
+                                      .salt = core::mix64(scenario.seed ^
+                                                          core::hash_name("routing.salt"))})),
+        model_(queue_, link_capacities(fabric_), *this),
+        steps_(workload_.steps.size()),
+        link_tx_(fabric_.links.size(), 0.0),
+        flows_from_edge_(fabric_.edge_count(), 0) {
+    for (std::uint32_t s = 0; s < workload_.steps.size(); ++s) {
+      const traffic::Step& step = workload_.steps[s];
+      steps_[s].deps_left = static_cast<std::uint32_t>(step.deps.size());
+      for (const std::uint32_t d : step.deps) steps_[d].dependents.push_back(s);
+      app_flows_total_ += step.demands.size();
+    }
+  }
+
+  const topo::Fabric& fabric() const { return fabric_; }
+
+  metrics::Results run(const std::function<void(const Progress&)>& on_progress) {
+    const auto wall_start = std::chrono::steady_clock::now();
+    for (std::uint32_t s = 0; s < steps_.size(); ++s) {
+      if (steps_[s].deps_left == 0) {
+        queue_.schedule(workload_.steps[s].delay, *this, 2 * s + kRelease);
+      }
+    }
+    while (queue_.run_next()) {
+      if (on_progress && queue_.dispatched() % kProgressEvery == 0) {
+        on_progress({queue_.now(), app_flows_done_, app_flows_total_, queue_.dispatched()});
+      }
+    }
+    const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - wall_start;
+    return collect(wall.count());
+  }
+
+  void on_event(std::uint32_t tag, core::Time now) override {
+    const std::uint32_t s = tag / 2;
+    if (tag % 2 == kRelease) {
+      release(s, now);
+    } else {
+      complete(s, now);
+    }
+  }
+
+  void on_flow_sent(std::uint32_t flow, core::Time now) override {
+    metrics::FlowRecord& record = flows_[flow];
+    record.end_ps = now.ps() + flow_latency_ps_[flow];
+    StepState& step = steps_[record.step_id];
+    step.end_ps = std::max(step.end_ps, record.end_ps);
+    if (--subflows_left_[record.subflow_of] == 0) ++app_flows_done_;
+    if (--step.flows_left == 0) {
+      queue_.schedule(core::Time::ps(step.end_ps), *this, 2 * record.step_id + kComplete);
+    }
+  }
+
+ private:
+  void release(std::uint32_t s, core::Time now) {
+    const traffic::Step& step = workload_.steps[s];
+    steps_[s].start_ps = steps_[s].end_ps = now.ps();
+    // r of the splitting rule: this step's flows leaving each leaf for another leaf.
+    std::fill(flows_from_edge_.begin(), flows_from_edge_.end(), 0u);
+    for (const traffic::Demand& d : step.demands) {
+      if (fabric_.host_edge[d.src] != fabric_.host_edge[d.dst]) ++flows_from_edge_[fabric_.host_edge[d.src]];
+    }
+    for (const traffic::Demand& d : step.demands) {
+      const std::uint32_t edge = fabric_.host_edge[d.src];
+      const std::uint32_t k = edge == fabric_.host_edge[d.dst]
+                                  ? 1
+                                  : policy_->subflows({flows_from_edge_[edge], fabric_.uplink_count(edge)});
+      const auto app_flow = static_cast<std::uint32_t>(subflows_left_.size());
+      subflows_left_.push_back(k);
+      for (std::uint32_t i = 0; i < k; ++i) {
+        // Equal subflows; the first (bytes mod k) carry one byte more.
+        const std::int64_t bytes = d.bytes.count() / k + (i < d.bytes.count() % k ? 1 : 0);
+        start_flow(s, d, app_flow, i, bytes, now);
+      }
+      steps_[s].flows_left += k;
+    }
+    if (steps_[s].flows_left == 0) queue_.schedule(now, *this, 2 * s + kComplete);
+  }
+
+  void start_flow(std::uint32_t s, const traffic::Demand& d, std::uint32_t app_flow,
+                  std::uint32_t subflow, std::int64_t bytes, core::Time now) {
+    const routing::FlowTuple tuple{d.src, d.dst, app_flow, kRoceV2Port + subflow};
+    policy_->choose(tuple, fabric_.paths_between_hosts(d.src, d.dst), shares_);
+    uses_.clear();
+    uses_.push_back({fabric_.host_uplink[d.src], 1.0});
+    uses_.push_back({fabric_.host_downlink[d.dst], 1.0});
+    std::int64_t latency = 0;
+    for (const routing::PathShare& share : shares_) {
+      for (const topo::LinkId l : fabric_.path(share.path)) uses_.push_back({l, share.fraction});
+      latency = std::max(latency, fabric_.route_latency(d.src, d.dst, share.path).ps());
+    }
+    merge_uses();
+    for (const flow::LinkUse& u : uses_) link_tx_[u.link] += static_cast<double>(bytes) * u.fraction;
+    const std::uint32_t id = model_.start_flow(uses_, static_cast<double>(bytes));
+    flows_.push_back({.id = id,
+                      .src = d.src,
+                      .dst = d.dst,
+                      .bytes = bytes,
+                      .start_ps = now.ps(),
+                      .end_ps = -1,
+                      .step_id = s,
+                      .subflow_of = app_flow,
+                      .path_id = shares_.size() == 1 ? static_cast<std::int32_t>(shares_[0].path) : -1});
+    flow_latency_ps_.push_back(latency);
+  }
+
+  /// Sums the fractions of a link that several chosen paths share (parallel links).
+  void merge_uses() {
+    std::sort(uses_.begin(), uses_.end(),
+              [](const flow::LinkUse& a, const flow::LinkUse& b) { return a.link < b.link; });
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < uses_.size(); ++i) {
+      if (out > 0 && uses_[out - 1].link == uses_[i].link) {
+        uses_[out - 1].fraction += uses_[i].fraction;
+      } else {
+        uses_[out++] = uses_[i];
+      }
+    }
+    uses_.resize(out);
+  }
+
+  void complete(std::uint32_t s, core::Time now) {
+    for (const std::uint32_t next : steps_[s].dependents) {
+      if (--steps_[next].deps_left == 0) {
+        queue_.schedule(now + workload_.steps[next].delay, *this, 2 * next + kRelease);
+      }
+    }
+  }
+
+  metrics::Results collect(double wall_seconds) {
+    metrics::Results out;
+    std::int64_t end_ps = 0;
+    bool complete = true;
+    for (std::uint32_t s = 0; s < steps_.size(); ++s) {
+      const traffic::Step& step = workload_.steps[s];
+      out.steps.push_back({s, step.workload, step.kind, step.layer, step.iteration,
+                           steps_[s].start_ps, steps_[s].flows_left == 0 ? steps_[s].end_ps : -1});
+      complete = complete && out.steps.back().end_ps >= 0;
+      end_ps = std::max(end_ps, steps_[s].end_ps);
+    }
+    for (topo::LinkId l = 0; l < fabric_.links.size(); ++l) {
+      const double capacity_bytes = fabric_.links[l].rate.bytes_per_ps() * static_cast<double>(end_ps);
+      out.links.push_back({l, std::llround(link_tx_[l]), end_ps > 0 ? link_tx_[l] / capacity_bytes : 0.0});
+    }
+    for (const traffic::ExpertLoad& load : workload_.expert_loads) {
+      out.expert_tokens.push_back({load.workload, load.layer, load.iteration, load.tokens});
+    }
+    out.flows = std::move(flows_);
+    std::string overrides;
+    for (const std::string& o : scenario_.overrides) overrides += o + "\n";
+    out.info = {.name = scenario_.name,
+                .scenario_yaml = scenario::to_yaml(scenario_),
+                .overrides = overrides,
+                .seed = scenario_.seed,
+                .model = scenario_.model,
+                .status = complete ? "complete" : "incomplete",
+                .sim_end_ps = end_ps,
+                .events = queue_.dispatched(),
+                .wall_seconds = wall_seconds};
+    return out;
+  }
+
+  scenario::Scenario scenario_;
+  topo::Fabric fabric_;
+  traffic::Workload workload_;
+  std::unique_ptr<routing::Policy> policy_;
+  core::EventQueue queue_;
+  flow::FlowModel model_;
+  std::vector<StepState> steps_;
+  std::vector<metrics::FlowRecord> flows_;
+  std::vector<std::int64_t> flow_latency_ps_;
+  std::vector<std::uint32_t> subflows_left_;  // per application flow
+  std::vector<double> link_tx_;               // bytes, per link
+  std::vector<std::uint32_t> flows_from_edge_;
+  std::vector<routing::PathShare> shares_;
+  std::vector<flow::LinkUse> uses_;
+  std::uint64_t app_flows_total_ = 0;
+  std::uint64_t app_flows_done_ = 0;
+};
+
+Simulation::Simulation(const scenario::Scenario& scenario)
+    : impl_(std::make_unique<Impl>(scenario)) {}
+Simulation::~Simulation() = default;
+const topo::Fabric& Simulation::fabric() const { return impl_->fabric(); }
+metrics::Results Simulation::run(const std::function<void(const Progress&)>& on_progress) {
+  return impl_->run(on_progress);
+}
+
+}  // namespace fabricsim::engine

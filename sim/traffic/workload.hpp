@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <span>
 #include <string>
 #include <variant>
 #include <vector>
@@ -41,6 +42,13 @@ struct MoeSpec {
 };
 
 using WorkloadSpec = std::variant<PermutationSpec, AllToAllSpec, MoeSpec>;
+
+/// A row of the workload table `fabricsim list` prints; index = WorkloadSpec alternative.
+struct WorkloadKind {
+  const char* name;
+  const char* help;
+};
+std::span<const WorkloadKind> workload_kinds();
 const char* kind_name(const WorkloadSpec& spec);
 
 /// One application-level transfer.

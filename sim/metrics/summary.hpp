@@ -1,0 +1,17 @@
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "metrics/results.hpp"
+
+namespace fabricsim::metrics {
+
+/// Nearest-rank percentile (p in [0, 100]) of finished flows' completion times, in ps;
+/// -1 when no flow finished.
+std::int64_t fct_percentile_ps(const Results& results, double p);
+
+/// The one-paragraph end-of-run summary: flows, step completion times, p50/p99 FCT,
+/// max link utilisation, events/s, wall time.
+std::string format_summary(const Results& results);
+
+}  // namespace fabricsim::metrics

@@ -1,0 +1,86 @@
+#include "flow/max_min.hpp"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace fabricsim::flow {
+namespace {
+
+std::uint32_t add(MaxMinSolver& solver, std::vector<LinkUse> uses) { return solver.add(uses); }
+
+TEST(MaxMin, TwoFlowsOnOneLinkGetHalfEach) {
+  // One link of capacity 100: two flows share it equally, 50 each.
+  MaxMinSolver solver({100.0});
+  const auto a = add(solver, {{0, 1.0}});
+  const auto b = add(solver, {{0, 1.0}});
+  solver.solve();
+  EXPECT_DOUBLE_EQ(solver.rate(a), 50.0);
+  EXPECT_DOUBLE_EQ(solver.rate(b), 50.0);
+}
+
+TEST(MaxMin, ParkingLotGivesEveryFlowOnEqualLinksTheSameShare) {
+  // Three links of capacity 1 in a chain; a long flow crosses all three, one short flow per
+  // link. Every link carries two flows, so every flow gets 1/2.
+  MaxMinSolver solver({1.0, 1.0, 1.0});
+  const auto longf = add(solver, {{0, 1.0}, {1, 1.0}, {2, 1.0}});
+  const auto s0 = add(solver, {{0, 1.0}});
+  const auto s1 = add(solver, {{1, 1.0}});
+  const auto s2 = add(solver, {{2, 1.0}});
+  solver.solve();
+  for (const auto f : {longf, s0, s1, s2}) EXPECT_DOUBLE_EQ(solver.rate(f), 0.5);
+}
+
+TEST(MaxMin, ParkingLotWithUnequalLinksGivesLeftoverToTheShortFlow) {
+  // Links L0 = 1, L1 = 2. The long flow crosses both; f0 uses L0, f1 uses L1.
+  // L0 saturates first at level 1/2 (long = f0 = 0.5); L1 then has 2 - 0.5 = 1.5 for f1.
+  MaxMinSolver solver({1.0, 2.0});
+  const auto longf = add(solver, {{0, 1.0}, {1, 1.0}});
+  const auto f0 = add(solver, {{0, 1.0}});
+  const auto f1 = add(solver, {{1, 1.0}});
+  solver.solve();
+  EXPECT_DOUBLE_EQ(solver.rate(longf), 0.5);
+  EXPECT_DOUBLE_EQ(solver.rate(f0), 0.5);
+  EXPECT_DOUBLE_EQ(solver.rate(f1), 1.5);
+}
+
+TEST(MaxMin, FlowLimitedByItsHostLinkLeavesTheRestOfTheFabricLink) {
+  // Host link of A is 100, fabric link is 400, shared by A and B (B's host link is 400).
+  // A is held to 100 by its host link; B takes the remaining 300 of the fabric link.
+  MaxMinSolver solver({100.0, 400.0, 400.0});
+  const auto a = add(solver, {{0, 1.0}, {1, 1.0}});
+  const auto b = add(solver, {{2, 1.0}, {1, 1.0}});
+  solver.solve();
+  EXPECT_DOUBLE_EQ(solver.rate(a), 100.0);
+  EXPECT_DOUBLE_EQ(solver.rate(b), 300.0);
+}
+
+TEST(MaxMin, SprayedFlowCountsItsFractionOnEachPath) {
+  // Flow S sprays half its rate on each of links 0 and 1 (capacity 1); flow P uses link 0.
+  // Link 0 carries 0.5 x + x = 1 at saturation, so x = 2/3 for both flows; link 1 then
+  // carries 1/3 and is not a bottleneck.
+  MaxMinSolver solver({1.0, 1.0});
+  const auto s = add(solver, {{0, 0.5}, {1, 0.5}});
+  const auto p = add(solver, {{0, 1.0}});
+  solver.solve();
+  EXPECT_NEAR(solver.rate(s), 2.0 / 3.0, 1e-12);
+  EXPECT_NEAR(solver.rate(p), 2.0 / 3.0, 1e-12);
+}
+
+TEST(MaxMin, RemovedFlowReleasesItsShare) {
+  MaxMinSolver solver({10.0});
+  const auto a = add(solver, {{0, 1.0}});
+  const auto b = add(solver, {{0, 1.0}});
+  solver.solve();
+  solver.remove(a);
+  solver.solve();
+  EXPECT_DOUBLE_EQ(solver.rate(b), 10.0);
+  EXPECT_EQ(solver.active().size(), 1u);
+}
+
+TEST(MaxMin, RejectsNonPositiveCapacity) {
+  EXPECT_THROW(MaxMinSolver({1.0, 0.0}), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace fabricsim::flow

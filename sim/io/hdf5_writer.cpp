@@ -1,1 +1,352 @@
-// placeholder: being written
+#include "io/hdf5_writer.hpp"
+
+#include <hdf5.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+namespace fabricsim::io {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// A failure inside this file; write_results turns it into an OutputError naming the path.
+class WriteFailure : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Collects the messages of HDF5's error stack, outermost (the API call) first.
+herr_t collect_message(unsigned /*n*/, const H5E_error2_t* err, void* data) {
+  auto* messages = static_cast<std::vector<std::string>*>(data);
+  if (err->desc != nullptr && err->desc[0] != '\0') messages->emplace_back(err->desc);
+  return 0;
+}
+
+// "unable to create file (unable to open file: name = ..., errno = 2, ...)": the API-level
+// message plus the innermost one, which usually holds the real reason.
+std::string hdf5_detail() {
+  std::vector<std::string> messages;
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect_message, &messages);
+  H5Eclear2(H5E_DEFAULT);
+  if (messages.empty()) return "no HDF5 error message";
+  if (messages.size() == 1) return messages.front();
+  return messages.front() + " (" + messages.back() + ")";
+}
+
+hid_t check_id(hid_t id, const std::string& what) {
+  if (id < 0) throw WriteFailure(what + " failed: " + hdf5_detail());
+  return id;
+}
+
+void check(herr_t status, const std::string& what) {
+  if (status < 0) throw WriteFailure(what + " failed: " + hdf5_detail());
+}
+
+/// Owns one HDF5 identifier (file, group, dataset, dataspace, type, attribute, property
+/// list) and closes it with its matching H5?close when it goes out of scope.
+class Handle {
+ public:
+  using Closer = herr_t (*)(hid_t);
+  Handle(hid_t id, Closer closer, const std::string& what)
+      : id_(check_id(id, what)), closer_(closer) {}
+  Handle(Handle&& other) noexcept : id_(std::exchange(other.id_, -1)), closer_(other.closer_) {}
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  Handle& operator=(Handle&&) = delete;
+  ~Handle() {
+    if (id_ >= 0) closer_(id_);
+  }
+  hid_t get() const { return id_; }
+  /// Closes now and reports failure: closing a file flushes it, so it can fail.
+  void close(const std::string& what) { check(closer_(std::exchange(id_, -1)), what); }
+
+ private:
+  hid_t id_;
+  Closer closer_;
+};
+
+// HDF5 memory (native) and file (little-endian standard) types of each column type.
+template <class T>
+struct TypeOf;
+template <>
+struct TypeOf<std::uint32_t> {
+  static hid_t mem() { return H5T_NATIVE_UINT32; }
+  static hid_t file() { return H5T_STD_U32LE; }
+};
+template <>
+struct TypeOf<std::int32_t> {
+  static hid_t mem() { return H5T_NATIVE_INT32; }
+  static hid_t file() { return H5T_STD_I32LE; }
+};
+template <>
+struct TypeOf<std::int64_t> {
+  static hid_t mem() { return H5T_NATIVE_INT64; }
+  static hid_t file() { return H5T_STD_I64LE; }
+};
+template <>
+struct TypeOf<std::uint64_t> {
+  static hid_t mem() { return H5T_NATIVE_UINT64; }
+  static hid_t file() { return H5T_STD_U64LE; }
+};
+template <>
+struct TypeOf<double> {
+  static hid_t mem() { return H5T_NATIVE_DOUBLE; }
+  static hid_t file() { return H5T_IEEE_F64LE; }
+};
+
+// Variable-length UTF-8 string type, used for string columns and string attributes alike.
+Handle string_type() {
+  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "H5Tcopy(string)");
+  check(H5Tset_size(type.get(), H5T_VARIABLE), "H5Tset_size(variable)");
+  check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "H5Tset_cset(utf8)");
+  return type;
+}
+
+Handle create_group(hid_t parent, const std::string& name) {
+  return Handle(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
+                "H5Gcreate2(" + name + ")");
+}
+
+void write_attribute(hid_t object, const std::string& name, const std::string& value) {
+  const Handle type = string_type();
+  const Handle space(H5Screate(H5S_SCALAR), H5Sclose, "H5Screate(scalar)");
+  const Handle attr(
+      H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
+      "H5Acreate2(" + name + ")");
+  const char* text = value.c_str();
+  check(H5Awrite(attr.get(), type.get(), &text), "H5Awrite(" + name + ")");
+}
+
+template <class T>
+void write_attribute(hid_t object, const std::string& name, T value) {
+  const Handle space(H5Screate(H5S_SCALAR), H5Sclose, "H5Screate(scalar)");
+  const Handle attr(
+      H5Acreate2(object, name.c_str(), TypeOf<T>::file(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+      H5Aclose, "H5Acreate2(" + name + ")");
+  check(H5Awrite(attr.get(), TypeOf<T>::mem(), &value), "H5Awrite(" + name + ")");
+}
+
+// One contiguous dataset of shape `dims`, with its `units` attribute. Zero-length
+// datasets are created too (and nothing is written into them).
+void write_dataset(hid_t group, const std::string& name, hid_t mem_type, hid_t file_type,
+                   const std::vector<hsize_t>& dims, const void* data, const std::string& units) {
+  const Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
+                     H5Sclose, "H5Screate_simple(" + name + ")");
+  const Handle dset(H5Dcreate2(group, name.c_str(), file_type, space.get(), H5P_DEFAULT,
+                               H5P_DEFAULT, H5P_DEFAULT),
+                    H5Dclose, "H5Dcreate2(" + name + ")");
+  const bool empty = std::any_of(dims.begin(), dims.end(), [](hsize_t d) { return d == 0; });
+  if (!empty) {
+    check(H5Dwrite(dset.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
+          "H5Dwrite(" + name + ")");
+  }
+  write_attribute(dset.get(), "units", units);
+}
+
+template <class T>
+void write_column(hid_t group, const std::string& name, const std::vector<T>& values,
+                  const std::string& units) {
+  write_dataset(group, name, TypeOf<T>::mem(), TypeOf<T>::file(), {values.size()}, values.data(),
+                units);
+}
+
+void write_column(hid_t group, const std::string& name, const std::vector<std::string>& values,
+                  const std::string& units) {
+  std::vector<const char*> pointers;
+  pointers.reserve(values.size());
+  for (const auto& v : values) pointers.push_back(v.c_str());
+  const Handle type = string_type();
+  write_dataset(group, name, type.get(), type.get(), {values.size()}, pointers.data(), units);
+}
+
+// The values of one member over all rows: column(flows, &FlowRecord::bytes).
+template <class Row, class T>
+std::vector<T> column(const std::vector<Row>& rows, T Row::*member) {
+  std::vector<T> out;
+  out.reserve(rows.size());
+  for (const auto& r : rows) out.push_back(r.*member);
+  return out;
+}
+
+std::vector<std::uint32_t> row_ids(std::size_t n) {
+  std::vector<std::uint32_t> ids(n);
+  for (std::size_t i = 0; i < n; ++i) ids[i] = static_cast<std::uint32_t>(i);
+  return ids;
+}
+
+void write_root_attributes(hid_t file, const metrics::RunInfo& info) {
+  write_attribute(file, "schema_version", static_cast<std::int32_t>(kSchemaVersion));
+  write_attribute(file, "fabricsim_version", std::string(FABRICSIM_VERSION));
+  write_attribute(file, "git_sha", std::string(FABRICSIM_GIT_SHA));
+  write_attribute(file, "name", info.name);
+  write_attribute(file, "scenario_yaml", info.scenario_yaml);
+  write_attribute(file, "overrides", info.overrides);
+  write_attribute(file, "seed", info.seed);
+  write_attribute(file, "model", info.model);
+  write_attribute(file, "status", info.status);
+  write_attribute(file, "sim_end_ps", info.sim_end_ps);
+  write_attribute(file, "events", info.events);
+  write_attribute(file, "wall_seconds", info.wall_seconds);
+}
+
+void write_topology(hid_t file, const topo::Fabric& fabric) {
+  const Handle topology = create_group(file, "topology");
+
+  const Handle nodes = create_group(topology.get(), "nodes");
+  std::vector<std::string> kinds, names;
+  for (const auto& n : fabric.nodes) {
+    kinds.emplace_back(topo::to_string(n.kind));
+    names.push_back(n.name);
+  }
+  write_column(nodes.get(), "id", row_ids(fabric.nodes.size()), "id");
+  write_column(nodes.get(), "kind", kinds, "text");
+  write_column(nodes.get(), "name", names, "text");
+
+  const Handle links = create_group(topology.get(), "links");
+  std::vector<std::uint32_t> src, dst;
+  std::vector<std::int64_t> rate, latency;
+  for (const auto& l : fabric.links) {
+    src.push_back(l.src);
+    dst.push_back(l.dst);
+    rate.push_back(l.rate.bps());
+    latency.push_back(l.latency.ps());
+  }
+  write_column(links.get(), "id", row_ids(fabric.links.size()), "id");
+  write_column(links.get(), "src", src, "id");
+  write_column(links.get(), "dst", dst, "id");
+  write_column(links.get(), "rate_bps", rate, "bps");
+  write_column(links.get(), "latency_ps", latency, "ps");
+}
+
+void write_flows(hid_t file, const std::vector<metrics::FlowRecord>& flows) {
+  using metrics::FlowRecord;
+  const Handle g = create_group(file, "flows");
+  write_column(g.get(), "id", column(flows, &FlowRecord::id), "id");
+  write_column(g.get(), "src", column(flows, &FlowRecord::src), "id");
+  write_column(g.get(), "dst", column(flows, &FlowRecord::dst), "id");
+  write_column(g.get(), "bytes", column(flows, &FlowRecord::bytes), "bytes");
+  write_column(g.get(), "start_ps", column(flows, &FlowRecord::start_ps), "ps");
+  write_column(g.get(), "end_ps", column(flows, &FlowRecord::end_ps), "ps");
+  write_column(g.get(), "step_id", column(flows, &FlowRecord::step_id), "id");
+  write_column(g.get(), "subflow_of", column(flows, &FlowRecord::subflow_of), "id");
+  write_column(g.get(), "path_id", column(flows, &FlowRecord::path_id), "id");
+}
+
+void write_steps(hid_t file, const std::vector<metrics::StepRecord>& steps) {
+  using metrics::StepRecord;
+  const Handle g = create_group(file, "steps");
+  write_column(g.get(), "id", column(steps, &StepRecord::id), "id");
+  write_column(g.get(), "workload", column(steps, &StepRecord::workload), "id");
+  write_column(g.get(), "kind", column(steps, &StepRecord::kind), "text");
+  write_column(g.get(), "layer", column(steps, &StepRecord::layer), "index");
+  write_column(g.get(), "iteration", column(steps, &StepRecord::iteration), "index");
+  write_column(g.get(), "start_ps", column(steps, &StepRecord::start_ps), "ps");
+  write_column(g.get(), "end_ps", column(steps, &StepRecord::end_ps), "ps");
+}
+
+void write_link_summary(hid_t file, const std::vector<metrics::LinkRecord>& links) {
+  using metrics::LinkRecord;
+  const Handle g = create_group(file, "links");
+  const Handle summary = create_group(g.get(), "summary");
+  write_column(summary.get(), "link_id", column(links, &LinkRecord::link_id), "id");
+  write_column(summary.get(), "tx_bytes", column(links, &LinkRecord::tx_bytes), "bytes");
+  write_column(summary.get(), "busy_fraction", column(links, &LinkRecord::busy_fraction),
+               "fraction");
+}
+
+// /moe/w<k>/expert_tokens: a dense [iterations x layers x experts] cube per workload.
+// Cells with no record stay 0; several records for one cell add up.
+void write_moe(hid_t file, const std::vector<metrics::ExpertTokens>& records) {
+  if (records.empty()) return;
+  std::map<std::uint32_t, std::vector<const metrics::ExpertTokens*>> by_workload;
+  for (const auto& r : records) {
+    if (r.layer < 0 || r.iteration < 0) {
+      throw WriteFailure("expert_tokens record of workload " + std::to_string(r.workload) +
+                         " has a negative layer or iteration");
+    }
+    by_workload[r.workload].push_back(&r);
+  }
+  const Handle moe = create_group(file, "moe");
+  for (const auto& [workload, rows] : by_workload) {
+    std::size_t iterations = 0, layers = 0, experts = 0;
+    for (const auto* r : rows) {
+      iterations = std::max(iterations, static_cast<std::size_t>(r->iteration) + 1);
+      layers = std::max(layers, static_cast<std::size_t>(r->layer) + 1);
+      experts = std::max(experts, r->tokens.size());
+    }
+    std::vector<std::int64_t> cube(iterations * layers * experts, 0);
+    for (const auto* r : rows) {
+      const std::size_t base =
+          (static_cast<std::size_t>(r->iteration) * layers + static_cast<std::size_t>(r->layer)) *
+          experts;
+      for (std::size_t e = 0; e < r->tokens.size(); ++e) cube[base + e] += r->tokens[e];
+    }
+    const Handle g = create_group(moe.get(), "w" + std::to_string(workload));
+    write_dataset(g.get(), "expert_tokens", TypeOf<std::int64_t>::mem(),
+                  TypeOf<std::int64_t>::file(), {iterations, layers, experts}, cube.data(),
+                  "tokens");
+  }
+}
+
+// Writes the complete file at `file_path`; every handle is closed before it returns.
+void write_file(const std::string& file_path, const topo::Fabric& fabric,
+                const metrics::Results& results) {
+  Handle file(H5Fcreate(file_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
+              "H5Fcreate");
+  write_root_attributes(file.get(), results.info);
+  write_topology(file.get(), fabric);
+  write_flows(file.get(), results.flows);
+  write_steps(file.get(), results.steps);
+  write_link_summary(file.get(), results.links);
+  write_moe(file.get(), results.expert_tokens);
+  file.close("H5Fclose");
+}
+
+// Removes a leftover partial file, but never a folder that happens to carry its name.
+void discard(const fs::path& partial) {
+  std::error_code ec;
+  if (fs::is_regular_file(partial, ec)) fs::remove(partial, ec);
+}
+
+}  // namespace
+
+void write_results(const std::string& path, const topo::Fabric& fabric,
+                   const metrics::Results& results) {
+  if (path.empty()) throw OutputError("cannot write results: empty output path");
+  const std::string failed = "cannot write results to '" + path + "': ";
+  std::error_code ec;
+  const fs::path parent = fs::path(path).parent_path();
+  if (!parent.empty()) {
+    fs::create_directories(parent, ec);
+    if (ec) {
+      throw OutputError(failed + "cannot create folder '" + parent.string() + "': " + ec.message());
+    }
+  }
+  // Errors are reported through OutputError; HDF5's own stderr dump would only add noise.
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+
+  const std::string partial = path + ".partial";
+  try {
+    write_file(partial, fabric, results);
+  } catch (const WriteFailure& e) {
+    discard(partial);
+    throw OutputError(failed + e.what());
+  } catch (...) {
+    discard(partial);
+    throw;
+  }
+  fs::rename(partial, path, ec);
+  if (ec) {
+    discard(partial);
+    throw OutputError(failed + "cannot rename '" + partial + "' onto it: " + ec.message());
+  }
+}
+
+}  // namespace fabricsim::io

@@ -1,0 +1,288 @@
+#include "io/hdf5_writer.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "hdf5_read.hpp"
+
+namespace fabricsim::io {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace fabricsim::io::testing;
+using core::Bitrate;
+using core::Time;
+
+// Two hosts under one leaf, one spine above it: 4 nodes, 6 directed links.
+topo::Fabric tiny_fabric() {
+  topo::Fabric f;
+  f.nodes = {{topo::NodeKind::host, "host0"},
+             {topo::NodeKind::host, "host1"},
+             {topo::NodeKind::leaf, "leaf0"},
+             {topo::NodeKind::spine, "spine0"}};
+  const Bitrate host_rate = Bitrate::gbps(100), fabric_rate = Bitrate::gbps(400);
+  f.links = {{0, 2, host_rate, Time::ns(500)}, {2, 0, host_rate, Time::ns(500)},
+             {1, 2, host_rate, Time::ns(500)}, {2, 1, host_rate, Time::ns(500)},
+             {2, 3, fabric_rate, Time::us(1)}, {3, 2, fabric_rate, Time::us(1)}};
+  f.host_node = {0, 1};
+  f.host_edge = {0, 0};
+  f.host_uplink = {0, 2};
+  f.host_downlink = {1, 3};
+  f.edge_node = {2};
+  return f;
+}
+
+metrics::Results small_results() {
+  metrics::Results r;
+  r.info.name = "tiny";
+  r.info.scenario_yaml = "name: tiny\nseed: 7\n";
+  r.info.overrides = "routing.policy=spray\nseed=7";
+  r.info.seed = 7;
+  r.info.model = "flow";
+  r.info.status = "complete";
+  r.info.sim_end_ps = 123'456'789;
+  r.info.events = 42;
+  r.info.wall_seconds = 0.25;
+  // Flow 2 is unfinished (end -1) and spread over several paths (path -1).
+  r.flows = {{0, 0, 1, 1 << 20, 0, 90'000'000, 0, 0, 3},
+             {1, 1, 0, 4096, 1'000, 2'000'000, 0, 1, 4},
+             {2, 0, 1, 512, 5'000, -1, 1, 2, -1}};
+  r.steps = {{0, 0, "permutation", -1, 0, 0, 90'000'000},
+             {1, 1, "dispatch", 3, 2, 5'000, 123'456'789}};
+  r.links = {{0, 1 << 20, 0.5}, {4, 4096, 0.125}};
+  // Workload 1: 2 iterations x 2 layers x 3 experts, cell (1,0) never recorded.
+  r.expert_tokens = {
+      {1, 0, 0, {10, 20, 30}}, {1, 1, 0, {1, 2, 3}}, {1, 1, 1, {7, 8, 9}}, {3, 0, 0, {5, 6}}};
+  return r;
+}
+
+/// Each test writes into its own fresh temporary folder, removed afterwards.
+class Hdf5Writer : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::temp_directory_path() /
+           ("fabricsim_io_" + std::to_string(::getpid()) + "_" + info->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+
+  fs::path dir_;
+};
+
+TEST_F(Hdf5Writer, WritesRootAttributes) {
+  const std::string out = path("run.h5");
+  write_results(out, tiny_fabric(), small_results());
+  const Id file = open_file(out);
+  EXPECT_EQ(read_attribute<std::int32_t>(file.get(), "/", "schema_version"), 1);
+  // The project version ("0.1.0") and the commit it was built from.
+  const std::string version = read_string_attribute(file.get(), "/", "fabricsim_version");
+  ASSERT_FALSE(version.empty());
+  EXPECT_TRUE(std::isdigit(static_cast<unsigned char>(version[0]))) << version;
+  EXPECT_FALSE(read_string_attribute(file.get(), "/", "git_sha").empty());
+  EXPECT_EQ(read_string_attribute(file.get(), "/", "name"), "tiny");
+  EXPECT_EQ(read_string_attribute(file.get(), "/", "scenario_yaml"), "name: tiny\nseed: 7\n");
+  EXPECT_EQ(read_string_attribute(file.get(), "/", "overrides"), "routing.policy=spray\nseed=7");
+  EXPECT_EQ(read_attribute<std::uint64_t>(file.get(), "/", "seed"), 7u);
+  EXPECT_EQ(read_string_attribute(file.get(), "/", "model"), "flow");
+  EXPECT_EQ(read_string_attribute(file.get(), "/", "status"), "complete");
+  EXPECT_EQ(read_attribute<std::int64_t>(file.get(), "/", "sim_end_ps"), 123'456'789);
+  EXPECT_EQ(read_attribute<std::uint64_t>(file.get(), "/", "events"), 42u);
+  EXPECT_DOUBLE_EQ(read_attribute<double>(file.get(), "/", "wall_seconds"), 0.25);
+  EXPECT_TRUE(is_string_attribute(file.get(), "/", "name"));
+}
+
+TEST_F(Hdf5Writer, WritesTopologyTables) {
+  const std::string out = path("run.h5");
+  write_results(out, tiny_fabric(), small_results());
+  const Id f = open_file(out);
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/topology/nodes/id"),
+            (std::vector<std::uint32_t>{0, 1, 2, 3}));
+  EXPECT_EQ(read_strings(f.get(), "/topology/nodes/kind"),
+            (std::vector<std::string>{"host", "host", "leaf", "spine"}));
+  EXPECT_EQ(read_strings(f.get(), "/topology/nodes/name"),
+            (std::vector<std::string>{"host0", "host1", "leaf0", "spine0"}));
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/topology/links/id"),
+            (std::vector<std::uint32_t>{0, 1, 2, 3, 4, 5}));
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/topology/links/src"),
+            (std::vector<std::uint32_t>{0, 2, 1, 2, 2, 3}));
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/topology/links/dst"),
+            (std::vector<std::uint32_t>{2, 0, 2, 1, 3, 2}));
+  const std::int64_t g100 = 100'000'000'000, g400 = 400'000'000'000;
+  EXPECT_EQ(read_numbers<std::int64_t>(f.get(), "/topology/links/rate_bps"),
+            (std::vector<std::int64_t>{g100, g100, g100, g100, g400, g400}));
+  // 500 ns = 500,000 ps; 1 us = 1,000,000 ps.
+  EXPECT_EQ(read_numbers<std::int64_t>(f.get(), "/topology/links/latency_ps"),
+            (std::vector<std::int64_t>{500'000, 500'000, 500'000, 500'000, 1'000'000, 1'000'000}));
+}
+
+TEST_F(Hdf5Writer, WritesFlowStepAndLinkTables) {
+  const std::string out = path("run.h5");
+  write_results(out, tiny_fabric(), small_results());
+  const Id f = open_file(out);
+  EXPECT_EQ(shape(f.get(), "/flows/id"), (std::vector<hsize_t>{3}));
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/flows/src"),
+            (std::vector<std::uint32_t>{0, 1, 0}));
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/flows/dst"),
+            (std::vector<std::uint32_t>{1, 0, 1}));
+  EXPECT_EQ(read_numbers<std::int64_t>(f.get(), "/flows/bytes"),
+            (std::vector<std::int64_t>{1 << 20, 4096, 512}));
+  EXPECT_EQ(read_numbers<std::int64_t>(f.get(), "/flows/start_ps"),
+            (std::vector<std::int64_t>{0, 1'000, 5'000}));
+  EXPECT_EQ(read_numbers<std::int64_t>(f.get(), "/flows/end_ps"),
+            (std::vector<std::int64_t>{90'000'000, 2'000'000, -1}));
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/flows/step_id"),
+            (std::vector<std::uint32_t>{0, 0, 1}));
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/flows/subflow_of"),
+            (std::vector<std::uint32_t>{0, 1, 2}));
+  EXPECT_EQ(read_numbers<std::int32_t>(f.get(), "/flows/path_id"),
+            (std::vector<std::int32_t>{3, 4, -1}));
+
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/steps/workload"),
+            (std::vector<std::uint32_t>{0, 1}));
+  EXPECT_EQ(read_strings(f.get(), "/steps/kind"),
+            (std::vector<std::string>{"permutation", "dispatch"}));
+  EXPECT_EQ(read_numbers<std::int32_t>(f.get(), "/steps/layer"),
+            (std::vector<std::int32_t>{-1, 3}));
+  EXPECT_EQ(read_numbers<std::int32_t>(f.get(), "/steps/iteration"),
+            (std::vector<std::int32_t>{0, 2}));
+  EXPECT_EQ(read_numbers<std::int64_t>(f.get(), "/steps/end_ps"),
+            (std::vector<std::int64_t>{90'000'000, 123'456'789}));
+
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/links/summary/link_id"),
+            (std::vector<std::uint32_t>{0, 4}));
+  EXPECT_EQ(read_numbers<std::int64_t>(f.get(), "/links/summary/tx_bytes"),
+            (std::vector<std::int64_t>{1 << 20, 4096}));
+  EXPECT_EQ(read_numbers<double>(f.get(), "/links/summary/busy_fraction"),
+            (std::vector<double>{0.5, 0.125}));
+}
+
+TEST_F(Hdf5Writer, BuildsExpertTokenCubePerWorkload) {
+  const std::string out = path("run.h5");
+  write_results(out, tiny_fabric(), small_results());
+  const Id f = open_file(out);
+  // Workload 1: iterations 0..1 x layers 0..1 x 3 experts, row-major; the unrecorded
+  // cell (iteration 1, layer 0) is all zeros.
+  EXPECT_EQ(shape(f.get(), "/moe/w1/expert_tokens"), (std::vector<hsize_t>{2, 2, 3}));
+  EXPECT_EQ(read_numbers<std::int64_t>(f.get(), "/moe/w1/expert_tokens"),
+            (std::vector<std::int64_t>{10, 20, 30, 1, 2, 3, 0, 0, 0, 7, 8, 9}));
+  EXPECT_EQ(shape(f.get(), "/moe/w3/expert_tokens"), (std::vector<hsize_t>{1, 1, 2}));
+  EXPECT_FALSE(exists(f.get(), "/moe/w0"));
+}
+
+TEST_F(Hdf5Writer, EveryDatasetHasAUnitsString) {
+  const std::string out = path("run.h5");
+  write_results(out, tiny_fabric(), small_results());
+  const Id f = open_file(out);
+  const auto datasets = all_datasets(f.get());
+  // 3 node + 5 link + 9 flow + 7 step + 3 link-summary columns + 2 MoE cubes.
+  EXPECT_EQ(datasets.size(), 29u);
+  const std::set<std::string> known = {"ps",   "bytes",    "bps",    "id", "index",
+                                       "text", "fraction", "tokens", "1"};
+  for (const auto& d : datasets) {
+    SCOPED_TRACE(d);
+    ASSERT_TRUE(is_string_attribute(f.get(), d, "units"));
+    EXPECT_TRUE(known.count(read_string_attribute(f.get(), d, "units")));
+  }
+  EXPECT_EQ(read_string_attribute(f.get(), "/flows/start_ps", "units"), "ps");
+  EXPECT_EQ(read_string_attribute(f.get(), "/flows/bytes", "units"), "bytes");
+  EXPECT_EQ(read_string_attribute(f.get(), "/topology/links/rate_bps", "units"), "bps");
+  EXPECT_EQ(read_string_attribute(f.get(), "/links/summary/busy_fraction", "units"), "fraction");
+  EXPECT_EQ(read_string_attribute(f.get(), "/moe/w1/expert_tokens", "units"), "tokens");
+}
+
+TEST_F(Hdf5Writer, EmptyTablesGetZeroLengthDatasets) {
+  const std::string out = path("empty.h5");
+  metrics::Results empty;
+  empty.info.status = "incomplete";
+  write_results(out, topo::Fabric{}, empty);
+  const Id f = open_file(out);
+  for (const char* d : {"/topology/nodes/kind", "/topology/links/rate_bps", "/flows/id",
+                        "/flows/path_id", "/steps/kind", "/links/summary/busy_fraction"}) {
+    SCOPED_TRACE(d);
+    EXPECT_EQ(shape(f.get(), d), (std::vector<hsize_t>{0}));
+    EXPECT_FALSE(read_string_attribute(f.get(), d, "units").empty());
+  }
+  EXPECT_FALSE(exists(f.get(), "/moe"));
+  EXPECT_EQ(read_string_attribute(f.get(), "/", "status"), "incomplete");
+}
+
+TEST_F(Hdf5Writer, CreatesParentFoldersAndLeavesNoPartialFile) {
+  const std::string out = path("a/b/run.h5");
+  write_results(out, tiny_fabric(), small_results());
+  EXPECT_TRUE(fs::is_regular_file(out));
+  EXPECT_FALSE(fs::exists(out + ".partial"));
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir_ / "a/b"), fs::directory_iterator{}), 1);
+}
+
+TEST_F(Hdf5Writer, ReplacesAnExistingFile) {
+  const std::string out = path("run.h5");
+  std::ofstream(out) << "old contents, not HDF5";
+  write_results(out, tiny_fabric(), small_results());
+  const Id f = open_file(out);
+  EXPECT_EQ(read_string_attribute(f.get(), "/", "name"), "tiny");
+}
+
+TEST_F(Hdf5Writer, FailsWhenParentIsARegularFileAndNamesThePath) {
+  std::ofstream(path("blocker")) << "x";
+  const std::string out = path("blocker/run.h5");
+  try {
+    write_results(out, tiny_fabric(), small_results());
+    FAIL() << "expected OutputError";
+  } catch (const OutputError& e) {
+    EXPECT_NE(std::string(e.what()).find(out), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(out));
+  EXPECT_FALSE(fs::exists(out + ".partial"));
+}
+
+TEST_F(Hdf5Writer, FailsWhenTargetIsAFolderAndRemovesThePartialFile) {
+  // The partial file is written fine, but renaming it onto a non-empty folder fails.
+  const std::string out = path("taken");
+  fs::create_directories(dir_ / "taken" / "inside");
+  try {
+    write_results(out, tiny_fabric(), small_results());
+    FAIL() << "expected OutputError";
+  } catch (const OutputError& e) {
+    EXPECT_NE(std::string(e.what()).find(out), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(fs::is_directory(out));
+  EXPECT_FALSE(fs::exists(out + ".partial"));
+}
+
+TEST_F(Hdf5Writer, ReportsAnHdf5FailureWithThePathAndKeepsForeignFolders) {
+  // A folder squats on the partial name, so H5Fcreate itself fails.
+  const std::string out = path("run.h5");
+  fs::create_directories(out + ".partial");
+  try {
+    write_results(out, tiny_fabric(), small_results());
+    FAIL() << "expected OutputError";
+  } catch (const OutputError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find(out), std::string::npos) << message;
+    EXPECT_NE(message.find("H5Fcreate"), std::string::npos) << message;
+  }
+  EXPECT_FALSE(fs::exists(out));
+  EXPECT_TRUE(fs::is_directory(out + ".partial"));
+}
+
+TEST_F(Hdf5Writer, RejectsNegativeExpertIndicesWithoutLeavingAFile) {
+  const std::string out = path("bad.h5");
+  auto results = small_results();
+  results.expert_tokens.push_back({0, -1, 0, {1}});
+  EXPECT_THROW(write_results(out, tiny_fabric(), results), OutputError);
+  EXPECT_FALSE(fs::exists(out));
+  EXPECT_FALSE(fs::exists(out + ".partial"));
+}
+
+}  // namespace
+}  // namespace fabricsim::io

@@ -20,15 +20,14 @@ const char* to_string(NodeKind kind) {
 PathRange Fabric::paths_between_hosts(std::uint32_t src_host, std::uint32_t dst_host) const {
   assert(src_host < host_count() && dst_host < host_count());
   // Row-major pair index: the ids of pair (a, b) are pair_offset[a*E+b] .. pair_offset[a*E+b+1].
-  const std::size_t pair =
-      std::size_t{host_edge[src_host]} * edge_count() + host_edge[dst_host];
+  const std::size_t pair = std::size_t{host_edge[src_host]} * edge_count() + host_edge[dst_host];
   return PathRange{pair_offset[pair], pair_offset[pair + 1] - pair_offset[pair]};
 }
 
 std::span<const LinkId> Fabric::path(PathId p) const {
   assert(p + 1 < path_offset.size());
-  return std::span<const LinkId>(path_links).subspan(path_offset[p],
-                                                      path_offset[p + 1] - path_offset[p]);
+  return std::span<const LinkId>(path_links)
+      .subspan(path_offset[p], path_offset[p + 1] - path_offset[p]);
 }
 
 std::uint32_t Fabric::uplink_count(std::uint32_t edge) const {

@@ -29,8 +29,8 @@ struct EdgeProps {
 };
 /// The fabric as a directed multigraph: one vertex per node (same id), one edge per link.
 /// Bidirectional so the BFS can walk links backwards from a destination.
-using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
-                                    VertexProps, EdgeProps>;
+using Graph =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, VertexProps, EdgeProps>;
 using Vertex = Graph::vertex_descriptor;
 
 /// Keeps switches, drops hosts: paths between edge switches never transit a host.
@@ -102,14 +102,13 @@ void add_cable(Graph& graph, std::vector<Link>& links, NodeId a, NodeId b, const
 std::vector<std::uint32_t> distances_to(const Graph& graph, Vertex dst) {
   const boost::reverse_graph<Graph> reversed(graph);
   const SwitchesOnly keep{&graph};
-  const boost::filtered_graph<boost::reverse_graph<Graph>, boost::keep_all, SwitchesOnly>
-      switches(reversed, boost::keep_all{}, keep);
+  const boost::filtered_graph<boost::reverse_graph<Graph>, boost::keep_all, SwitchesOnly> switches(
+      reversed, boost::keep_all{}, keep);
   std::vector<std::uint32_t> dist(boost::num_vertices(graph), kUnreached);
   dist[dst] = 0;
-  boost::breadth_first_search(
-      switches, dst,
-      boost::visitor(boost::make_bfs_visitor(
-          boost::record_distances(dist.data(), boost::on_tree_edge{}))));
+  boost::breadth_first_search(switches, dst,
+                              boost::visitor(boost::make_bfs_visitor(
+                                  boost::record_distances(dist.data(), boost::on_tree_edge{}))));
   return dist;
 }
 
@@ -157,8 +156,8 @@ void compile_paths(const Graph& graph, Fabric& out) {
 }  // namespace
 
 double oversubscription(const LeafSpineSpec& spec) {
-  const double down = static_cast<double>(spec.hosts_per_leaf) *
-                      static_cast<double>(spec.host_link.rate.bps());
+  const double down =
+      static_cast<double>(spec.hosts_per_leaf) * static_cast<double>(spec.host_link.rate.bps());
   const double up = static_cast<double>(spec.spines) * static_cast<double>(spec.links_per_pair) *
                     static_cast<double>(spec.fabric_link.rate.bps());
   return down / up;
@@ -190,8 +189,8 @@ Fabric build_leaf_spine(const LeafSpineSpec& spec) {
 
   // Host cables first (leaf-major: host h hangs off leaf h / hosts_per_leaf), then every
   // leaf-spine pair's parallel cables. Link ids follow this insertion order.
-  fabric.links.reserve(2 * (std::size_t{hosts} +
-                            std::size_t{spec.leaves} * spec.spines * spec.links_per_pair));
+  fabric.links.reserve(
+      2 * (std::size_t{hosts} + std::size_t{spec.leaves} * spec.spines * spec.links_per_pair));
   for (std::uint32_t h = 0; h < hosts; ++h) {
     const std::uint32_t leaf = h / spec.hosts_per_leaf;
     fabric.host_node.push_back(h);
@@ -244,8 +243,7 @@ FabricStats describe(const LeafSpineSpec& spec, const Fabric& fabric) {
       core::uint128{stats.hosts / 2} * static_cast<std::uint64_t>(spec.host_link.rate.bps());
   core::uint128 bisection = host_side;
   if (edges >= 2) {
-    const core::uint128 spine_cut = core::uint128{edges / 2} * spec.spines *
-                                    spec.links_per_pair *
+    const core::uint128 spine_cut = core::uint128{edges / 2} * spec.spines * spec.links_per_pair *
                                     static_cast<std::uint64_t>(spec.fabric_link.rate.bps());
     bisection = std::min(host_side, spine_cut);
   }

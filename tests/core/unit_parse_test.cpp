@@ -38,8 +38,8 @@ TEST(UnitParse, TimeRoundsToNearestPicosecond) {
 
 TEST(UnitParse, ReadsDecimalAndBinarySizes) {
   EXPECT_EQ(parse_bytes("4096B"), 4096_B);
-  EXPECT_EQ(parse_bytes("64KB"), Bytes(64'000));    // KB is 10^3
-  EXPECT_EQ(parse_bytes("64KiB"), Bytes(65'536));   // KiB is 2^10
+  EXPECT_EQ(parse_bytes("64KB"), Bytes(64'000));   // KB is 10^3
+  EXPECT_EQ(parse_bytes("64KiB"), Bytes(65'536));  // KiB is 2^10
   EXPECT_EQ(parse_bytes("1MiB"), Bytes(1'048'576));
   EXPECT_EQ(parse_bytes("1.5GB"), Bytes(1'500'000'000));
   EXPECT_EQ(parse_bytes("0.5KiB"), Bytes(512));
@@ -106,11 +106,14 @@ TEST(UnitFormat, ParsingTheFormattedValueGivesItBack) {
   for (const std::int64_t ps : {0LL, 1LL, 999LL, 81'920LL, 1'500'000LL, 7'000'000'000'000LL}) {
     EXPECT_EQ(parse_time(format_time(Time::ps(ps))), Time::ps(ps)) << format_time(Time::ps(ps));
   }
-  for (const std::int64_t n : {0LL, 1LL, 1500LL, 4096LL, 64'000LL, 1LL << 20, 3LL << 30, 1'234'567LL}) {
+  for (const std::int64_t n :
+       {0LL, 1LL, 1500LL, 4096LL, 64'000LL, 1LL << 20, 3LL << 30, 1'234'567LL}) {
     EXPECT_EQ(parse_bytes(format_bytes(Bytes(n))), Bytes(n)) << format_bytes(Bytes(n));
   }
-  for (const std::int64_t bps : {1LL, 1'000LL, 25'000'000'000LL, 400'000'000'000LL, 1'600'000'000'000LL}) {
-    EXPECT_EQ(parse_bitrate(format_bitrate(Bitrate(bps))), Bitrate(bps)) << format_bitrate(Bitrate(bps));
+  for (const std::int64_t bps :
+       {1LL, 1'000LL, 25'000'000'000LL, 400'000'000'000LL, 1'600'000'000'000LL}) {
+    EXPECT_EQ(parse_bitrate(format_bitrate(Bitrate(bps))), Bitrate(bps))
+        << format_bitrate(Bitrate(bps));
   }
 }
 

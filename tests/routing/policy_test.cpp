@@ -30,10 +30,10 @@ topo::PathId ecmp_pick(const Policy& policy, const FlowTuple& flow, topo::PathRa
 }
 
 TEST(BalancingSubflows, IsSpinesOverGcd) {
-  EXPECT_EQ(balancing_subflows(4, 4), 1u);   // s divides r: every uplink gets r/s flows
+  EXPECT_EQ(balancing_subflows(4, 4), 1u);  // s divides r: every uplink gets r/s flows
   EXPECT_EQ(balancing_subflows(8, 4), 1u);
-  EXPECT_EQ(balancing_subflows(6, 4), 2u);   // gcd 2: 4/2 = 2 subflows, 12 over 4 uplinks
-  EXPECT_EQ(balancing_subflows(3, 4), 4u);   // gcd 1: s subflows
+  EXPECT_EQ(balancing_subflows(6, 4), 2u);  // gcd 2: 4/2 = 2 subflows, 12 over 4 uplinks
+  EXPECT_EQ(balancing_subflows(3, 4), 4u);  // gcd 1: s subflows
   EXPECT_EQ(balancing_subflows(5, 16), 16u);
   EXPECT_EQ(balancing_subflows(12, 16), 4u);
   EXPECT_EQ(balancing_subflows(0, 16), 1u);  // degenerate inputs never split

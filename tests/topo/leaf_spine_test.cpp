@@ -77,8 +77,8 @@ TEST(LeafSpine, HostsAreNumberedLeafMajor) {
 
 TEST(LeafSpine, ParallelLinksMultiplyPaths) {
   // Between two distinct leaves: pick a spine (s ways), an up cable (p) and a down cable (p).
-  for (const auto& [spines, per_pair] : {std::pair{2u, 1u}, std::pair{4u, 1u}, std::pair{4u, 3u},
-                                        std::pair{3u, 2u}}) {
+  for (const auto& [spines, per_pair] :
+       {std::pair{2u, 1u}, std::pair{4u, 1u}, std::pair{4u, 3u}, std::pair{3u, 2u}}) {
     const Fabric f = build_leaf_spine(small_spec(3, spines, 2, per_pair));
     for (std::uint32_t a = 0; a < 3; ++a) {
       for (std::uint32_t b = 0; b < 3; ++b) {

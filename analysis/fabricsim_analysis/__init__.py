@@ -1,0 +1,20 @@
+"""Load fabricsim HDF5 result files into pandas.
+
+    >>> from fabricsim_analysis import load, load_sweep
+    >>> r = load("results/run.h5")
+    >>> r.flows.fct_us.describe()
+    >>> sweep = load_sweep("results/sweep-*.h5")
+
+The file layout is documented in docs/results.md.
+"""
+from .loader import SCHEMA_VERSION, Result, load, parse_overrides
+from .sweep import load_flows_sweep, load_sweep
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Result",
+    "load",
+    "load_flows_sweep",
+    "load_sweep",
+    "parse_overrides",
+]

@@ -1,0 +1,144 @@
+"""Reads one fabricsim result file (HDF5, schema_version 1) into pandas DataFrames."""
+from __future__ import annotations
+
+import dataclasses
+import glob
+import os
+import warnings
+from typing import Dict, List, Union
+
+import h5py
+import numpy as np
+import pandas as pd
+
+#: The newest result-file layout this package understands (root attribute `schema_version`).
+SCHEMA_VERSION = 1
+
+PS_PER_US = 1e6
+
+# Column order of each table as fabricsim writes it. A table missing from the file (an
+# older writer) comes back empty with these columns; columns a newer writer adds follow.
+_COLUMNS = {
+    "topology/nodes": ["id", "kind", "name"],
+    "topology/links": ["id", "src", "dst", "rate_bps", "latency_ps"],
+    "flows": ["id", "src", "dst", "bytes", "start_ps", "end_ps", "step_id", "subflow_of",
+              "path_id"],
+    "steps": ["id", "workload", "kind", "layer", "iteration", "start_ps", "end_ps"],
+    "links/summary": ["link_id", "tx_bytes", "busy_fraction"],
+}
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+@dataclasses.dataclass
+class Result:
+    """One run. Tables are DataFrames with one row per node/link/flow/step; times are
+    integer picoseconds in `*_ps` columns and float microseconds in `*_us` columns."""
+
+    attrs: Dict[str, object]  # root attributes, strings decoded (docs/results.md)
+    nodes: pd.DataFrame  # id, kind (host/leaf/spine), name
+    links: pd.DataFrame  # topology links + tx_bytes, busy_fraction (left-merged on id)
+    flows: pd.DataFrame  # /flows + finished, fct_ps, fct_us (NaN when unfinished)
+    steps: pd.DataFrame  # /steps + duration_ps, duration_us (NaN when unfinished)
+    overrides: Dict[str, str]  # the run's --set overrides, "key.path" -> value text
+    moe: Dict[int, np.ndarray]  # workload -> expert_tokens [iterations x layers x experts]
+    path: str = ""
+
+
+def parse_overrides(text: str) -> Dict[str, str]:
+    """Parses the `overrides` attribute, one "key.path=value" per line, into a dict.
+    Blank lines are ignored; a key given twice keeps its last value, as in the run."""
+    out: Dict[str, str] = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        key, sep, value = line.partition("=")
+        if not sep or not key.strip():
+            raise ValueError(f"bad override line {line!r}: expected key.path=value")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _decode(value):
+    """HDF5 attribute value -> plain Python (str for strings, int/float for scalars)."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return [_decode(v) for v in value.tolist()]
+    return value
+
+
+def _read_table(f: h5py.File, name: str) -> pd.DataFrame:
+    """A group of equal-length 1-D datasets -> DataFrame, strings decoded to str."""
+    expected = _COLUMNS[name]
+    if name not in f:
+        return pd.DataFrame({c: pd.Series(dtype="int64") for c in expected})
+    group = f[name]
+    order = [c for c in expected if c in group] + sorted(c for c in group if c not in expected)
+    columns = {}
+    for c in order:
+        ds = group[c]
+        if h5py.check_string_dtype(ds.dtype) is not None:
+            columns[c] = ds.asstr()[()].astype(object)
+        else:
+            columns[c] = ds[()]
+    return pd.DataFrame(columns, columns=order)
+
+
+def _elapsed_ps(df: pd.DataFrame) -> pd.Series:
+    """end_ps - start_ps, NaN where the run ended before end_ps was reached (end_ps < 0)."""
+    return (df["end_ps"] - df["start_ps"]).where(df["end_ps"] >= 0).astype("float64")
+
+
+def _read_moe(f: h5py.File) -> Dict[int, np.ndarray]:
+    moe: Dict[int, np.ndarray] = {}
+    if "moe" not in f:
+        return moe
+    for name, group in f["moe"].items():
+        if name.startswith("w") and name[1:].isdigit() and "expert_tokens" in group:
+            moe[int(name[1:])] = group["expert_tokens"][()]
+    return dict(sorted(moe.items()))
+
+
+def load(path: PathLike) -> Result:
+    """Reads a result file written by `fabricsim run` into a Result of DataFrames."""
+    path = os.fspath(path)
+    with h5py.File(path, "r") as f:
+        attrs = {k: _decode(v) for k, v in f.attrs.items()}
+        if "schema_version" not in attrs:
+            raise ValueError(f"{path}: not a fabricsim result file (no schema_version)")
+        if attrs["schema_version"] > SCHEMA_VERSION:
+            warnings.warn(f"{path}: schema_version {attrs['schema_version']} is newer than "
+                          f"{SCHEMA_VERSION}; unknown columns are passed through as-is")
+        nodes = _read_table(f, "topology/nodes")
+        summary = _read_table(f, "links/summary").rename(columns={"link_id": "id"})
+        links = _read_table(f, "topology/links").merge(summary, on="id", how="left")
+        flows = _read_table(f, "flows")
+        steps = _read_table(f, "steps")
+        moe = _read_moe(f)
+
+    flows["finished"] = flows["end_ps"] >= 0
+    flows["fct_ps"] = _elapsed_ps(flows)
+    flows["fct_us"] = flows["fct_ps"] / PS_PER_US
+    steps["duration_ps"] = _elapsed_ps(steps)
+    steps["duration_us"] = steps["duration_ps"] / PS_PER_US
+    overrides = parse_overrides(str(attrs.get("overrides", "")))
+    return Result(attrs=attrs, nodes=nodes, links=links, flows=flows, steps=steps,
+                  overrides=overrides, moe=moe, path=path)
+
+
+def expand_paths(paths: Union[PathLike, List[PathLike]]) -> List[str]:
+    """A glob string (or one path) -> the sorted matching files; a list -> itself."""
+    if isinstance(paths, (str, os.PathLike)):
+        pattern = os.fspath(paths)
+        matches = sorted(glob.glob(pattern))
+        if not matches:
+            raise FileNotFoundError(f"no result files match {pattern!r}")
+        return matches
+    out = [os.fspath(p) for p in paths]
+    if not out:
+        raise ValueError("no result files given")
+    return out

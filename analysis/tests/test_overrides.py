@@ -1,0 +1,34 @@
+"""parse_overrides and to_number: pure functions, no binary needed."""
+import pytest
+
+from fabricsim_analysis import parse_overrides
+from fabricsim_analysis.sweep import to_number
+
+
+def test_lines_become_a_dict():
+    text = "routing.policy=spray\n\nworkload.0.bytes = 1MiB\nseed=3\n"
+    assert parse_overrides(text) == {"routing.policy": "spray", "workload.0.bytes": "1MiB",
+                                     "seed": "3"}
+
+
+def test_value_may_contain_equals_and_last_wins():
+    assert parse_overrides("a.b=x=y\na.b=z") == {"a.b": "z"}
+    assert parse_overrides("k=x=y") == {"k": "x=y"}
+
+
+def test_empty_text_gives_empty_dict():
+    assert parse_overrides("") == {}
+
+
+@pytest.mark.parametrize("line", ["no-equals-sign", "=value"])
+def test_malformed_line_raises(line):
+    with pytest.raises(ValueError, match="key.path=value"):
+        parse_overrides(line)
+
+
+def test_to_number():
+    assert to_number("4") == 4 and isinstance(to_number("4"), int)
+    assert to_number("2.5") == 2.5
+    assert to_number("1e3") == 1000.0
+    assert to_number("spray") == "spray"
+    assert to_number("1MiB") == "1MiB"

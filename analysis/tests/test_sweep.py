@@ -1,0 +1,72 @@
+"""load_sweep / load_flows_sweep over runs of tiny.yaml with different --set values."""
+import math
+
+import pytest
+
+from fabricsim_analysis import load, load_flows_sweep, load_sweep
+
+SUMMARY = ["flows", "sim_end_us", "max_step_us", "fct_p50_us", "fct_p99_us",
+           "max_busy_fraction"]
+# 1 MiB at 100 Gb/s plus four 1 us hops: a cross-leaf flow that keeps its full host rate.
+SPRAY_BOUND_US = (1 << 20) * 8 / 100e9 * 1e6 + 4
+
+
+def test_one_row_per_file_keyed_by_override(spray_file, ecmp_file):
+    sweep = load_sweep([spray_file, ecmp_file])
+    assert len(sweep) == 2
+    assert list(sweep.columns) == ["file", "routing.policy", "status"] + SUMMARY
+    assert list(sweep["routing.policy"]) == ["spray", "ecmp"]
+    assert list(sweep["file"]) == [str(spray_file), str(ecmp_file)]
+    assert (sweep["status"] == "complete").all()
+    assert not sweep[SUMMARY].isna().any().any()
+
+
+def test_summary_metrics_match_the_tables(ecmp_file):
+    row = load_sweep([ecmp_file]).iloc[0]
+    r = load(ecmp_file)
+    assert row["flows"] == len(r.flows)
+    assert row["sim_end_us"] == pytest.approx(r.attrs["sim_end_ps"] / 1e6)
+    assert row["max_step_us"] == pytest.approx(r.steps["duration_us"].max())
+    assert row["fct_p50_us"] == pytest.approx(r.flows["fct_us"].median())
+    assert r.flows["fct_us"].min() <= row["fct_p99_us"] <= r.flows["fct_us"].max()
+    assert row["max_busy_fraction"] == pytest.approx(r.links["busy_fraction"].max())
+
+
+def test_spraying_is_never_slower_on_a_permutation(spray_file, ecmp_file):
+    sweep = load_sweep([spray_file, ecmp_file]).set_index("routing.policy")
+    # Spraying splits each cross-leaf flow evenly over both spines, so no uplink carries more
+    # than 100 Gb/s and every flow runs at its host rate; ECMP can only do as well or worse.
+    assert sweep.loc["spray", "max_step_us"] <= SPRAY_BOUND_US + 1e-3
+    assert sweep.loc["spray", "max_step_us"] <= sweep.loc["ecmp", "max_step_us"] + 1e-6
+
+
+def test_glob_string_and_numeric_overrides(run_sim):
+    a = run_sim("seed-a", "seed=3", "routing.policy=spray")
+    run_sim("seed-b", "seed=4", "routing.policy=spray")
+    sweep = load_sweep(str(a.parent / "seed-*.h5"))
+    assert len(sweep) == 2
+    # "3" and "4" become numbers; "spray" stays text.
+    assert list(sweep["seed"]) == [3, 4]
+    assert all(isinstance(v, int) for v in sweep["seed"])
+    assert list(sweep["routing.policy"]) == ["spray", "spray"]
+
+
+def test_missing_override_is_nan(spray_file, plain_file):
+    sweep = load_sweep([plain_file, spray_file])
+    assert math.isnan(sweep["routing.policy"].iloc[0])
+    assert sweep["routing.policy"].iloc[1] == "spray"
+
+
+def test_glob_without_matches_raises(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        load_sweep(str(tmp_path / "nothing-*.h5"))
+
+
+def test_flows_sweep_concatenates_with_override_columns(spray_file, ecmp_file):
+    flows = load_flows_sweep([spray_file, ecmp_file])
+    n_spray, n_ecmp = len(load(spray_file).flows), len(load(ecmp_file).flows)
+    assert len(flows) == n_spray + n_ecmp
+    assert list(flows.columns[:2]) == ["file", "routing.policy"]
+    assert "fct_us" in flows.columns and "subflow_of" in flows.columns
+    assert (flows["routing.policy"] == "spray").sum() == n_spray
+    assert (flows.groupby("routing.policy")["bytes"].sum() == 4 << 20).all()

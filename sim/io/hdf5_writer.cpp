@@ -60,6 +60,7 @@ class Handle {
   Handle(const Handle&) = delete;
   Handle& operator=(const Handle&) = delete;
   Handle& operator=(Handle&&) = delete;
+  // Closing while unwinding cannot report anything; explicit close() calls check.
   ~Handle() {
     if (id_ >= 0) closer_(id_);
   }
@@ -330,7 +331,9 @@ void write_results(const std::string& path, const topo::Fabric& fabric,
     }
   }
   // Errors are reported through OutputError; HDF5's own stderr dump would only add noise.
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  if (H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr) < 0) {
+    throw OutputError(failed + "cannot turn off HDF5's error printing");
+  }
 
   const std::string partial = path + ".partial";
   try {

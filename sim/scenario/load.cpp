@@ -1,1 +1,90 @@
-// placeholder: being written
+#include <algorithm>
+#include <filesystem>
+
+#include "scenario/scenario.hpp"
+#include "scenario/tree.hpp"
+#include "scenario/validate.hpp"
+
+namespace fabricsim::scenario {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// The places a relative `topology.file` may live, in the order they are tried: the
+/// scenario file's folder, then the current folder.
+std::vector<std::string> candidates(const std::string& name, const std::string& scenario_path) {
+  const fs::path file(name);
+  if (file.is_absolute()) return {file.lexically_normal().string()};
+  std::vector<std::string> out;
+  const fs::path folder = fs::path(scenario_path).parent_path();
+  out.push_back((folder / file).lexically_normal().string());
+  const std::string here = file.lexically_normal().string();
+  if (here != out.front()) out.push_back(here);
+  return out;
+}
+
+/// Replaces `topology.file` by the file's keys; keys written beside `file` (in the
+/// scenario or through --set) win over the file's, recursively into host_link/fabric_link.
+void include_topology_file(Tree& topology, const std::string& scenario_path) {
+  if (!topology.is_map()) return;  // validation reports the wrong type
+  const auto file_it = std::find_if(topology.items.begin(), topology.items.end(),
+                                    [](const Tree& item) { return item.key == "file"; });
+  if (file_it == topology.items.end()) return;
+  const Tree file = *file_it;
+  topology.items.erase(file_it);
+  if (!file.is_scalar() || file.scalar.empty()) {
+    fail(file.where(), "topology.file",
+         "expected the name of a topology file, got " + describe(file));
+  }
+
+  const std::vector<std::string> tried = candidates(file.scalar, scenario_path);
+  std::error_code ec;
+  const auto found = std::find_if(tried.begin(), tried.end(),
+                                  [&](const std::string& p) { return fs::is_regular_file(p, ec); });
+  std::string list;
+  for (const std::string& p : tried) list += (list.empty() ? "" : ", ") + p;
+  if (found == tried.end()) {
+    fail(file.where(), "topology.file",
+         "cannot find topology file '" + file.scalar + "' (tried: " + list + ")");
+  }
+
+  Tree base;
+  try {
+    base = read_yaml_file(*found, "topology");
+  } catch (const ScenarioError& e) {
+    // The topology file's own position comes first; say where it was included from.
+    throw ScenarioError(std::string(e.what()) + " (topology file included at " +
+                        file.where().str() + ")");
+  }
+  if (!base.is_map()) {
+    const Origin at = base.origin.line > 0 ? base.origin : Origin{*found, 1, 1, ""};
+    fail(at, "topology",
+         "a topology file must be a map of topology keys (kind, leaves, spines, ...); got " +
+             describe(base));
+  }
+  if (const Tree* nested = base.find("file")) {
+    fail(nested->key_origin, "topology.file",
+         "a topology file cannot include another topology file");
+  }
+  merge_under(topology, base);
+}
+
+}  // namespace
+
+Scenario load(const std::string& path, const std::vector<std::string>& overrides) {
+  Tree root = read_yaml_file(path, "scenario");
+  if (root.kind == Tree::Kind::null) root.origin = Origin{path, 1, 1, ""};  // empty file
+  if (root.is_scalar() || root.is_list()) {
+    fail(root.origin, "",
+         "a scenario must be a map of keys (name, seed, model, topology, routing, "
+         "workload, output); got " +
+             describe(root));
+  }
+  for (const std::string& arg : overrides) apply_override(root, arg);
+  if (Tree* topology = root.find("topology")) include_topology_file(*topology, path);
+  Scenario scenario = build_scenario(root);
+  scenario.overrides = overrides;
+  return scenario;
+}
+
+}  // namespace fabricsim::scenario

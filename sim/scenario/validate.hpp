@@ -1,0 +1,21 @@
+#pragma once
+#include "scenario/scenario.hpp"
+#include "scenario/tree.hpp"
+
+// Internal to scenario/: the checks that turn a resolved YAML tree into a Scenario.
+
+namespace fabricsim::scenario {
+
+/// Limits checked before anything is built, so an oversized scenario fails with a message
+/// instead of exhausting memory.
+inline constexpr std::uint64_t kMaxHosts = 65'536;
+inline constexpr std::uint64_t kMaxFabricCables = std::uint64_t{1} << 22;  // leaves*spines*links
+inline constexpr std::uint64_t kMaxFlowsPerWorkload = 50'000'000;
+inline constexpr std::uint64_t kMaxSubflows = 1'024;
+inline constexpr std::int64_t kMaxMoeBytesPerGpu = std::int64_t{1} << 50;  // 1 PiB per direction
+
+/// Validates `root` (the scenario with overrides applied and the topology file merged in,
+/// `topology.file` already resolved) and returns the typed Scenario. Throws ScenarioError.
+Scenario build_scenario(const Tree& root);
+
+}  // namespace fabricsim::scenario

@@ -20,7 +20,8 @@ Bytes parse_bytes(std::string_view text);
 /// "400Gbps", "100Mbps", "1.6Tbps", "10bps".
 Bitrate parse_bitrate(std::string_view text);
 
-/// Human-readable forms used in summaries and in the resolved scenario ("81.92ns", "400Gbps").
+/// Exact forms in the largest unit that divides the value ("81920ps", "500ns", "1MiB",
+/// "400Gbps"); parsing them gives the same value back.
 std::string format_time(Time t);
 std::string format_bytes(Bytes b);
 std::string format_bitrate(Bitrate r);

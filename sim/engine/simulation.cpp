@@ -51,6 +51,7 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener {
         steps_(workload_.steps.size()),
         link_tx_(fabric_.links.size(), 0.0),
         flows_from_edge_(fabric_.edge_count(), 0) {
+    for (std::uint32_t e = 0; e < fabric_.edge_count(); ++e) uplinks_.push_back(fabric_.uplink_count(e));
     for (std::uint32_t s = 0; s < workload_.steps.size(); ++s) {
       const traffic::Step& step = workload_.steps[s];
       steps_[s].deps_left = static_cast<std::uint32_t>(step.deps.size());
@@ -110,7 +111,7 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener {
       const std::uint32_t edge = fabric_.host_edge[d.src];
       const std::uint32_t k = edge == fabric_.host_edge[d.dst]
                                   ? 1
-                                  : policy_->subflows({flows_from_edge_[edge], fabric_.uplink_count(edge)});
+                                  : policy_->subflows({flows_from_edge_[edge], uplinks_[edge]});
       const auto app_flow = static_cast<std::uint32_t>(subflows_left_.size());
       subflows_left_.push_back(k);
       for (std::uint32_t i = 0; i < k; ++i) {
@@ -218,6 +219,7 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener {
   std::vector<std::uint32_t> subflows_left_;  // per application flow
   std::vector<double> link_tx_;               // bytes, per link
   std::vector<std::uint32_t> flows_from_edge_;
+  std::vector<std::uint32_t> uplinks_;  // s of the splitting rule, per edge switch
   std::vector<routing::PathShare> shares_;
   std::vector<flow::LinkUse> uses_;
   std::uint64_t app_flows_total_ = 0;

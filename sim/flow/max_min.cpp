@@ -17,7 +17,6 @@ MaxMinSolver::MaxMinSolver(std::vector<double> capacity)
       remaining_(capacity_.size()),
       demand_(capacity_.size()),
       unfrozen_(capacity_.size()),
-      version_(capacity_.size()),
       link_offset_(capacity_.size() + 1),
       cursor_(capacity_.size()) {
   for (const double c : capacity_) {
@@ -64,8 +63,8 @@ void MaxMinSolver::build_link_lists() {
   }
 }
 
-void MaxMinSolver::push(std::uint32_t link) {
-  heap_.push_back({remaining_[link] / demand_[link], link, ++version_[link]});
+void MaxMinSolver::push(std::uint32_t link, double share) {
+  heap_.push_back({share, link});
   std::push_heap(heap_.begin(), heap_.end(), later<HeapEntry, HeapEntry>);
 }
 
@@ -83,24 +82,30 @@ void MaxMinSolver::solve() {
   heap_.clear();
   for (std::uint32_t l = 0; l < capacity_.size(); ++l) {
     remaining_[l] = capacity_[l];
-    if (unfrozen_[l] > 0) push(l);
+    if (unfrozen_[l] > 0) push(l, capacity_[l] / demand_[l]);
   }
   while (!heap_.empty()) {
     std::pop_heap(heap_.begin(), heap_.end(), later<HeapEntry, HeapEntry>);
     const HeapEntry top = heap_.back();
     heap_.pop_back();
-    if (top.version != version_[top.link] || unfrozen_[top.link] == 0) continue;
+    if (unfrozen_[top.link] == 0) continue;
+    // Shares only rise as flows freeze elsewhere, so a stale key is a lower bound: re-key a
+    // link only when it reaches the top, instead of every time a frozen flow touches it.
+    const double share = remaining_[top.link] / demand_[top.link];
+    if (share > top.share) {
+      push(top.link, share);
+      continue;
+    }
     // This link saturates at water level `share`: freeze every flow still rising on it.
-    const double level = top.share;
     for (std::uint32_t i = link_offset_[top.link]; i < link_offset_[top.link + 1]; ++i) {
       const std::uint32_t f = link_flows_[i];
       if (frozen_[f]) continue;
       frozen_[f] = 1;
-      rate_[f] = level;
+      rate_[f] = share;
       for (const LinkUse& u : uses(f)) {
-        remaining_[u.link] = std::max(0.0, remaining_[u.link] - u.fraction * level);
+        remaining_[u.link] = std::max(0.0, remaining_[u.link] - u.fraction * share);
         demand_[u.link] -= u.fraction;
-        if (--unfrozen_[u.link] > 0 && u.link != top.link) push(u.link);
+        --unfrozen_[u.link];
       }
     }
   }

@@ -17,8 +17,8 @@ struct LinkUse {
 /// freeze, and filling goes on. Capacities and rates in bytes per picosecond.
 ///
 /// Why a heap of links rather than a scan: the next link to saturate is the one with the
-/// least remaining capacity per unit of unfrozen demand, and only links touched by newly
-/// frozen flows change, so a solve costs O(uses * log links) instead of O(links^2).
+/// least remaining capacity per unit of unfrozen demand. A solve costs O(uses) plus
+/// O(log links) per saturation and per lazy re-key, instead of O(links^2).
 class MaxMinSolver {
  public:
   explicit MaxMinSolver(std::vector<double> capacity);
@@ -39,10 +39,9 @@ class MaxMinSolver {
   struct HeapEntry {
     double share;
     std::uint32_t link;
-    std::uint32_t version;
   };
   void build_link_lists();
-  void push(std::uint32_t link);
+  void push(std::uint32_t link, double share);
 
   std::vector<double> capacity_;
   // Per flow: its uses are uses_[use_offset_[f] .. use_offset_[f + 1]).
@@ -55,7 +54,6 @@ class MaxMinSolver {
   std::vector<double> remaining_;
   std::vector<double> demand_;  // sum of fractions of unfrozen flows, per link
   std::vector<std::uint32_t> unfrozen_;
-  std::vector<std::uint32_t> version_;
   std::vector<std::uint32_t> link_offset_;
   std::vector<std::uint32_t> link_flows_;
   std::vector<std::uint32_t> cursor_;

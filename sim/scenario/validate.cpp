@@ -20,7 +20,12 @@ const Keys kTopologyKeys{"file",           "kind",           "leaves",    "spine
                          "hosts_per_leaf", "links_per_pair", "host_link", "fabric_link"};
 const Keys kLinkKeys{"rate", "latency"};
 const Keys kRoutingKeys{"policy", "subflows"};
-const Keys kWorkloadKinds{"permutation", "all_to_all", "moe"};
+/// The workload table's names, so a new kind needs no edit here.
+const Keys kWorkloadKinds = [] {
+  Keys names;
+  for (const traffic::WorkloadKind& kind : traffic::workload_kinds()) names.emplace_back(kind.name);
+  return names;
+}();
 const Keys kPermutationKeys{"kind", "bytes", "start"};
 const Keys kAllToAllKeys{"kind", "bytes", "group_size", "start"};
 const Keys kMoeKeys{"kind", "experts", "top_k", "tokens_per_gpu", "hidden", "bytes_per_element",

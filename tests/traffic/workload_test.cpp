@@ -1,0 +1,113 @@
+#include "traffic/workload.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <numeric>
+#include <set>
+
+namespace fabricsim::traffic {
+namespace {
+
+std::int64_t total_tokens(const Workload& w) {
+  const auto& t = w.expert_loads.at(0).tokens;
+  return std::accumulate(t.begin(), t.end(), std::int64_t{0});
+}
+
+TEST(Permutation, EveryHostSendsOnceAndReceivesOnceNeverToItself) {
+  const Workload w = generate({PermutationSpec{core::Bytes(1000)}}, 64, 7);
+  ASSERT_EQ(w.steps.size(), 1u);
+  std::set<std::uint32_t> sources, destinations;
+  for (const Demand& d : w.steps[0].demands) {
+    EXPECT_NE(d.src, d.dst);
+    EXPECT_EQ(d.bytes.count(), 1000);
+    sources.insert(d.src);
+    destinations.insert(d.dst);
+  }
+  EXPECT_EQ(sources.size(), 64u);
+  EXPECT_EQ(destinations.size(), 64u);
+}
+
+TEST(Permutation, DependsOnTheSeed) {
+  const auto a = generate({PermutationSpec{}}, 32, 1).steps[0].demands;
+  const auto b = generate({PermutationSpec{}}, 32, 2).steps[0].demands;
+  const auto a2 = generate({PermutationSpec{}}, 32, 1).steps[0].demands;
+  auto dsts = [](const std::vector<Demand>& v) {
+    std::vector<std::uint32_t> out;
+    for (const Demand& d : v) out.push_back(d.dst);
+    return out;
+  };
+  EXPECT_EQ(dsts(a), dsts(a2));
+  EXPECT_NE(dsts(a), dsts(b));
+}
+
+TEST(AllToAll, GroupsOfGSendWithinTheGroupOnly) {
+  // 16 hosts in groups of 4: each host sends to 3 peers of its group, 16 * 3 flows.
+  const Workload w = generate({AllToAllSpec{core::Bytes(64), {}, 4}}, 16, 1);
+  ASSERT_EQ(w.steps[0].demands.size(), 48u);
+  for (const Demand& d : w.steps[0].demands) {
+    EXPECT_EQ(d.src / 4, d.dst / 4);
+    EXPECT_NE(d.src, d.dst);
+  }
+}
+
+TEST(AllToAll, RejectsGroupThatDoesNotDivideTheHosts) {
+  EXPECT_THROW(generate({AllToAllSpec{core::Bytes(64), {}, 5}}, 16, 1), std::invalid_argument);
+}
+
+TEST(Moe, TokensAreConservedAndBytesFollowTokenCounts) {
+  MoeSpec spec;
+  spec.experts = 16;
+  spec.top_k = 2;
+  spec.tokens_per_gpu = 100;
+  spec.hidden = 8;
+  spec.bytes_per_element = 2;
+  const Workload w = generate({spec}, 8, 3);
+  // 8 GPUs x 100 tokens x top-2 = 1600 expert assignments.
+  EXPECT_EQ(total_tokens(w), 1600);
+  ASSERT_EQ(w.steps.size(), 2u);
+  EXPECT_EQ(w.steps[0].kind, "dispatch");
+  EXPECT_EQ(w.steps[1].kind, "combine");
+  EXPECT_EQ(w.steps[1].deps, std::vector<std::uint32_t>{0});
+  std::int64_t dispatched = 0;
+  for (const Demand& d : w.steps[0].demands) {
+    EXPECT_EQ(d.bytes.count() % 16, 0) << "bytes are tokens x hidden x bytes_per_element";
+    dispatched += d.bytes.count() / 16;
+  }
+  // Tokens whose expert sits on their own GPU stay local; the rest cross the network.
+  EXPECT_LT(dispatched, 1600);
+  EXPECT_GT(dispatched, 1000);
+  ASSERT_EQ(w.steps[1].demands.size(), w.steps[0].demands.size());
+  for (std::size_t i = 0; i < w.steps[0].demands.size(); ++i) {
+    EXPECT_EQ(w.steps[1].demands[i].src, w.steps[0].demands[i].dst);
+    EXPECT_EQ(w.steps[1].demands[i].bytes, w.steps[0].demands[i].bytes);
+  }
+}
+
+TEST(Moe, ZipfWithZeroExponentEqualsUniform) {
+  MoeSpec uniform;
+  uniform.experts = 32;
+  uniform.tokens_per_gpu = 200;
+  MoeSpec zipf0 = uniform;
+  zipf0.skew = {SkewSpec::Dist::zipf, 0.0};
+  EXPECT_EQ(generate({uniform}, 8, 5).expert_loads[0].tokens,
+            generate({zipf0}, 8, 5).expert_loads[0].tokens);
+}
+
+TEST(Moe, ZipfSkewReachesTheNetworkAsUnequalFlows) {
+  // With s = 1.2 over 64 experts, expert 0 is drawn ~20x as often as expert 63, so the GPU
+  // hosting the hottest experts receives far more bytes than the coldest.
+  MoeSpec spec;
+  spec.skew = {SkewSpec::Dist::zipf, 1.2};
+  spec.tokens_per_gpu = 512;
+  const Workload w = generate({spec}, 16, 9);
+  std::vector<std::int64_t> into(16, 0);
+  for (const Demand& d : w.steps[0].demands) into[d.dst] += d.bytes.count();
+  const auto [lo, hi] = std::minmax_element(into.begin(), into.end());
+  EXPECT_GT(*hi, 2 * *lo);
+  const auto& tokens = w.expert_loads[0].tokens;
+  EXPECT_GT(tokens.front(), 5 * tokens.back());
+}
+
+}  // namespace
+}  // namespace fabricsim::traffic

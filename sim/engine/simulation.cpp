@@ -47,7 +47,7 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener {
                                       .subflows = scenario.routing.subflows,
                                       .salt = core::mix64(scenario.seed ^
                                                           core::hash_name("routing.salt"))})),
-        model_(queue_, link_capacities(fabric_), *this),
+        model_(queue_, link_capacities(fabric_), *this, scenario.flow.batch_tolerance),
         steps_(workload_.steps.size()),
         link_tx_(fabric_.links.size(), 0.0),
         flows_from_edge_(fabric_.edge_count(), 0) {

@@ -13,14 +13,18 @@ std::int64_t ceil_ps(double bytes, double rate) {
 }  // namespace
 
 FlowModel::FlowModel(core::EventQueue& queue, std::vector<double> capacity,
-                     FlowListener& listener)
-    : queue_(queue), listener_(listener), solver_(std::move(capacity)) {}
+                     FlowListener& listener, double batch_tolerance)
+    : queue_(queue),
+      listener_(listener),
+      solver_(std::move(capacity)),
+      batch_tolerance_(batch_tolerance) {}
 
 std::uint32_t FlowModel::start_flow(std::span<const LinkUse> uses, double bytes) {
   advance_to(queue_.now());
   const std::uint32_t id = solver_.add(uses);
   remaining_.push_back(bytes);
   finish_ps_.push_back(std::numeric_limits<std::int64_t>::max());
+  start_ps_.push_back(queue_.now().ps());
   if (!solve_pending_) {
     // Re-solve once, at this instant, after every flow starting now has been added.
     solve_pending_ = true;
@@ -49,7 +53,8 @@ void FlowModel::on_event(std::uint32_t tag, core::Time now) {
   advance_to(now);
   finished_.clear();
   for (const std::uint32_t f : solver_.active()) {
-    if (finish_ps_[f] <= now.ps()) finished_.push_back(f);
+    const auto slack = static_cast<std::int64_t>(batch_tolerance_ * static_cast<double>(now.ps() - start_ps_[f]));
+    if (finish_ps_[f] <= now.ps() + slack) finished_.push_back(f);
   }
   for (const std::uint32_t f : finished_) {
     solver_.remove(f);

@@ -22,8 +22,10 @@ class FlowListener {
 /// the model keeps a single live event in the queue (its next completion).
 class FlowModel : public core::Handler {
  public:
-  /// `capacity` per link in bytes per picosecond.
-  FlowModel(core::EventQueue& queue, std::vector<double> capacity, FlowListener& listener);
+  /// `capacity` per link in bytes per picosecond. A flow predicted to end within
+  /// `batch_tolerance` x its age of the next completion ends with it (0 = exact).
+  FlowModel(core::EventQueue& queue, std::vector<double> capacity, FlowListener& listener,
+            double batch_tolerance = 0);
 
   /// Starts a flow of `bytes` at the queue's current time; returns its id (ids count up).
   std::uint32_t start_flow(std::span<const LinkUse> uses, double bytes);
@@ -41,8 +43,10 @@ class FlowModel : public core::Handler {
   core::EventQueue& queue_;
   FlowListener& listener_;
   MaxMinSolver solver_;
+  double batch_tolerance_;
   std::vector<double> remaining_;       // bytes, per flow
   std::vector<std::int64_t> finish_ps_;  // predicted completion at current rates
+  std::vector<std::int64_t> start_ps_;
   std::vector<std::uint32_t> finished_;  // scratch
   core::Time updated_{};
   std::uint32_t generation_ = 0;  // events carrying an older generation are stale

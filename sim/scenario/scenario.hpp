@@ -16,6 +16,13 @@ struct RoutingSpec {
   std::uint32_t subflows = 0;  // split only; 0 = auto
 };
 
+/// Fluid-model knobs. A flow whose predicted end lies within batch_tolerance x its age of the
+/// next completion ends with it, so near-simultaneous completions share one re-solve
+/// (each such flow ends early by at most that fraction of its completion time; 0 = exact).
+struct FlowSpec {
+  double batch_tolerance = 1e-3;
+};
+
 struct OutputSpec {
   std::string file = "results/out.h5";
   core::Time sample_interval = core::Time::us(10);
@@ -28,6 +35,7 @@ struct Scenario {
   std::string model = "flow";
   topo::LeafSpineSpec topology;
   RoutingSpec routing;
+  FlowSpec flow;
   std::vector<traffic::WorkloadSpec> workloads;
   OutputSpec output;
   std::vector<std::string> overrides;  // the --set arguments applied, "key.path=value"

@@ -84,6 +84,10 @@ std::string to_yaml(const Scenario& s) {
   }
   out << YAML::EndMap;
 
+  out << YAML::Key << "flow" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "batch_tolerance" << YAML::Value << exact_number(s.flow.batch_tolerance);
+  out << YAML::EndMap;
+
   out << YAML::Key << "workload" << YAML::Value << YAML::BeginSeq;
   for (const traffic::WorkloadSpec& w : s.workloads) {
     out << YAML::BeginMap;

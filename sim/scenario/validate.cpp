@@ -15,7 +15,9 @@ namespace {
 using Keys = std::vector<std::string>;
 constexpr std::uint64_t kMaxU32 = std::numeric_limits<std::uint32_t>::max();
 
-const Keys kTopKeys{"name", "seed", "model", "topology", "routing", "workload", "output"};
+const Keys kTopKeys{"name", "seed", "model", "topology", "routing", "flow", "workload", "output"};
+const Keys kFlowKeys{"batch_tolerance"};
+constexpr double kMaxBatchTolerance = 0.1;
 const Keys kTopologyKeys{"file",           "kind",           "leaves",    "spines",
                          "hosts_per_leaf", "links_per_pair", "host_link", "fabric_link"};
 const Keys kLinkKeys{"rate", "latency"};
@@ -219,6 +221,19 @@ RoutingSpec read_routing(const Tree& t) {
   return spec;
 }
 
+FlowSpec read_flow(const Tree& t) {
+  check_map(t, "flow", kFlowKeys);
+  FlowSpec spec;
+  if (const Tree* v = t.find("batch_tolerance")) {
+    spec.batch_tolerance = read_number(*v, "flow.batch_tolerance");
+    if (spec.batch_tolerance < 0 || spec.batch_tolerance > kMaxBatchTolerance) {
+      fail(v->where(), "flow.batch_tolerance",
+           "must be in 0..0.1 (a fraction of each flow's completion time), got " + v->scalar);
+    }
+  }
+  return spec;
+}
+
 /// Where to blame a cross-field problem: `key` when the item sets it, else the item's kind.
 std::pair<Origin, std::string> blame_in(const Tree& item, const std::string& path,
                                         const char* key) {
@@ -391,6 +406,7 @@ Scenario build_scenario(const Tree& root) {
   }
   if (const Tree* v = root.find("topology")) s.topology = read_topology(*v);
   if (const Tree* v = root.find("routing")) s.routing = read_routing(*v);
+  if (const Tree* v = root.find("flow")) s.flow = read_flow(*v);
 
   const Tree* list = root.find("workload");
   if (list == nullptr) {

@@ -24,6 +24,7 @@ scenario::Scenario leaf_spine(std::uint32_t leaves, std::uint32_t spines, std::u
   s.topology.host_link = {Bitrate::gbps(100), Time::us(1)};
   s.topology.fabric_link = {Bitrate::gbps(100), Time::us(1)};
   s.routing.policy = policy;
+  s.flow.batch_tolerance = 0;  // exact completions: the analytic tests compare to the ps
   s.workloads = {traffic::PermutationSpec{Bytes(1 << 20)}};
   return s;
 }

@@ -1,0 +1,45 @@
+#pragma once
+// Every file in tests/scenarios/bad/ holds one defect. Its first line is
+// "# expect: <substring of the error>", its second "# key: <key path>" ("-" for a YAML
+// syntax error, which has no key), and the offending line ends with "# <-- error".
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace fabricsim::test_support {
+
+struct BadFixture {
+  std::filesystem::path path;
+  std::string expect;
+  std::string key;
+  int line = 0;  // 1-based line carrying the "# <-- error" marker
+
+  /// What the error must contain to point at the defect: "<file>:<line>:".
+  std::string position() const { return path.filename().string() + ":" + std::to_string(line) + ":"; }
+};
+
+inline BadFixture read_bad_fixture(const std::filesystem::path& path) {
+  BadFixture f{path, "", "", 0};
+  std::ifstream in(path);
+  std::string text;
+  for (int n = 1; std::getline(in, text); ++n) {
+    if (n == 1 && text.rfind("# expect: ", 0) == 0) f.expect = text.substr(10);
+    if (n == 2 && text.rfind("# key: ", 0) == 0) f.key = text.substr(7);
+    if (text.find("# <-- error") != std::string::npos) f.line = n;
+  }
+  return f;
+}
+
+inline std::vector<std::filesystem::path> bad_fixture_files() {
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(
+           std::string(FABRICSIM_SOURCE_DIR) + "/tests/scenarios/bad")) {
+    if (entry.path().extension() == ".yaml") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace fabricsim::test_support

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <map>
+#include <numeric>
 
 #include "core/event_queue.hpp"
 #include "core/rng.hpp"
@@ -24,6 +26,26 @@ std::vector<double> link_capacities(const topo::Fabric& fabric) {
   capacity.reserve(fabric.links.size());
   for (const topo::Link& link : fabric.links) capacity.push_back(link.rate.bytes_per_ps());
   return capacity;
+}
+
+/// Maps each link to the first link of its constraint class. When every flow spreads evenly
+/// over all its paths, links with the same rate that carry the same share of every edge
+/// pair's flows (a leaf's uplinks on a leaf-spine) always carry the same load: one max-min
+/// constraint serves them all, so a sprayed flow has 4 solver uses instead of 2 + 2s.
+std::vector<topo::LinkId> even_spread_classes(const topo::Fabric& fabric) {
+  // signature(l) = sum over edge pairs of (paths of the pair through l) x hash(pair).
+  std::vector<std::uint64_t> signature(fabric.links.size(), 0);
+  for (std::uint32_t pair = 0; pair + 1 < fabric.pair_offset.size(); ++pair) {
+    for (topo::PathId p = fabric.pair_offset[pair]; p < fabric.pair_offset[pair + 1]; ++p) {
+      for (const topo::LinkId l : fabric.path(p)) signature[l] += core::mix64(pair);
+    }
+  }
+  std::map<std::pair<std::uint64_t, std::int64_t>, topo::LinkId> first;
+  std::vector<topo::LinkId> rep(fabric.links.size());
+  for (topo::LinkId l = 0; l < fabric.links.size(); ++l) {
+    rep[l] = signature[l] == 0 ? l : first.try_emplace({signature[l], fabric.links[l].rate.bps()}, l).first->second;
+  }
+  return rep;
 }
 
 /// Progress state of one workload step.
@@ -51,6 +73,12 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener {
         steps_(workload_.steps.size()),
         link_tx_(fabric_.links.size(), 0.0),
         flows_from_edge_(fabric_.edge_count(), 0) {
+    if (policy_->spreads_evenly()) {
+      constraint_of_ = even_spread_classes(fabric_);
+    } else {
+      constraint_of_.resize(fabric_.links.size());
+      std::iota(constraint_of_.begin(), constraint_of_.end(), topo::LinkId{0});
+    }
     for (std::uint32_t e = 0; e < fabric_.edge_count(); ++e) uplinks_.push_back(fabric_.uplink_count(e));
     for (std::uint32_t s = 0; s < workload_.steps.size(); ++s) {
       const traffic::Step& step = workload_.steps[s];
@@ -138,7 +166,7 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener {
     }
     merge_uses();
     for (const flow::LinkUse& u : uses_) link_tx_[u.link] += static_cast<double>(bytes) * u.fraction;
-    const std::uint32_t id = model_.start_flow(uses_, static_cast<double>(bytes));
+    const std::uint32_t id = model_.start_flow(constraints_of_uses(), static_cast<double>(bytes));
     flows_.push_back({.id = id,
                       .src = d.src,
                       .dst = d.dst,
@@ -164,6 +192,18 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener {
       }
     }
     uses_.resize(out);
+  }
+
+  /// The flow's uses as solver constraints: one per constraint class (equal fractions within).
+  std::span<const flow::LinkUse> constraints_of_uses() {
+    constraint_uses_.clear();
+    for (const flow::LinkUse& u : uses_) constraint_uses_.push_back({constraint_of_[u.link], u.fraction});
+    std::sort(constraint_uses_.begin(), constraint_uses_.end(),
+              [](const flow::LinkUse& a, const flow::LinkUse& b) { return a.link < b.link; });
+    const auto last = std::unique(constraint_uses_.begin(), constraint_uses_.end(),
+                                  [](const flow::LinkUse& a, const flow::LinkUse& b) { return a.link == b.link; });
+    constraint_uses_.erase(last, constraint_uses_.end());
+    return constraint_uses_;
   }
 
   void complete(std::uint32_t s, core::Time now) {
@@ -222,6 +262,8 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener {
   std::vector<std::uint32_t> uplinks_;  // s of the splitting rule, per edge switch
   std::vector<routing::PathShare> shares_;
   std::vector<flow::LinkUse> uses_;
+  std::vector<topo::LinkId> constraint_of_;  // link -> first link of its constraint class
+  std::vector<flow::LinkUse> constraint_uses_;
   std::uint64_t app_flows_total_ = 0;
   std::uint64_t app_flows_done_ = 0;
 };

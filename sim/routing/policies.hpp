@@ -17,6 +17,7 @@ class Ecmp : public Policy {
 /// Ideal per-packet spraying in the fluid limit: the flow spreads evenly over all paths.
 class Spray : public Policy {
  public:
+  bool spreads_evenly() const override { return true; }
   void choose(const FlowTuple& flow, topo::PathRange candidates,
               std::vector<PathShare>& out) const override;
 };

@@ -37,6 +37,9 @@ class Policy {
   virtual ~Policy() = default;
   /// Into how many equal subflows the application splits a flow (1: no splitting).
   virtual std::uint32_t subflows(const SplitContext& context) const;
+  /// True when every flow spreads evenly over all its candidates (lets the flow model merge
+  /// links that such flows always load identically into one constraint).
+  virtual bool spreads_evenly() const { return false; }
   /// Replaces `out` with the share of the flow on each chosen path; shares sum to 1.
   virtual void choose(const FlowTuple& flow, topo::PathRange candidates,
                       std::vector<PathShare>& out) const = 0;

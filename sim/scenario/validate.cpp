@@ -41,9 +41,13 @@ std::string child(std::string_view path, std::string_view key) {
 
 /// 50000000 -> "50,000,000", so limits read at a glance.
 std::string with_commas(std::uint64_t v) {
-  std::string digits = std::to_string(v);
-  for (std::size_t i = digits.size(); i > 3; i -= 3) digits.insert(i - 3, ",");
-  return digits;
+  const std::string digits = std::to_string(v);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
 }
 
 /// Requires a map whose keys all belong to `keys`; an unknown key gets a "did you mean".

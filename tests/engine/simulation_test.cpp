@@ -221,27 +221,17 @@ TEST(Simulation, BytesAreConservedAndCombineFollowsDispatch) {
             16 * 256 * 2);
 }
 
-}  // namespace
-}  // namespace fabricsim::engine
-
-namespace fabricsim::engine {
-namespace {
-
 TEST(Simulation, BatchToleranceBoundsTheErrorAndSavesEvents) {
   // Completions within 1 % of a flow's age of the next one are batched: such a flow ends up
   // to 1 % of its FCT early, and the capacity it frees early moves others by a similar
   // fraction, so allow 2 % per flow and 1 % on the run; the batching must save re-solves.
-  scenario::Scenario s;
-  s.topology.leaves = 4;
-  s.topology.spines = 4;
-  s.topology.hosts_per_leaf = 4;
+  scenario::Scenario s = leaf_spine(4, 4, 4, "ecmp");
   traffic::MoeSpec moe;
   moe.experts = 16;
   moe.tokens_per_gpu = 512;
   moe.hidden = 1024;
   moe.skew = {traffic::SkewSpec::Dist::zipf, 0.5};
   s.workloads = {moe};
-  s.flow.batch_tolerance = 0;
   Simulation exact_sim(s);
   const metrics::Results exact = exact_sim.run();
   s.flow.batch_tolerance = 0.01;
@@ -258,25 +248,12 @@ TEST(Simulation, BatchToleranceBoundsTheErrorAndSavesEvents) {
   EXPECT_LT(batched.info.events, exact.info.events);
 }
 
-}  // namespace
-}  // namespace fabricsim::engine
-
-namespace fabricsim::engine {
-namespace {
-
 TEST(Simulation, SprayedAllToAllIsHostBoundOnANonBlockingFabric) {
   // 2 leaves x 4 spines x 4 hosts at 100 Gb/s, all-to-all of 100,000 B: each host uplink
   // carries 7 flows, so each runs at 100/7 Gb/s and all end after 7 x 100,000 B at 100 Gb/s
   // = 56,000,000 ps, plus 2 or 4 us of propagation. Spraying loads every uplink with
   // 16 flows x 1/4 x 100/7 Gb/s < 100 Gb/s, so the fabric never binds.
-  scenario::Scenario s;
-  s.topology.leaves = 2;
-  s.topology.spines = 4;
-  s.topology.hosts_per_leaf = 4;
-  s.topology.host_link = {Bitrate::gbps(100), Time::us(1)};
-  s.topology.fabric_link = {Bitrate::gbps(100), Time::us(1)};
-  s.routing.policy = "spray";
-  s.flow.batch_tolerance = 0;
+  scenario::Scenario s = leaf_spine(2, 4, 4, "spray");
   s.workloads = {traffic::AllToAllSpec{Bytes(100000)}};
   Simulation sim(s);
   const metrics::Results r = sim.run();

@@ -10,77 +10,69 @@ namespace {
 
 using core::Time;
 
-/// Records when each flow finished and starts flows at scheduled times.
-class Recorder : public FlowListener, public core::Handler {
+/// One link of `capacity` bytes/ps: starts flows at scheduled times, records when each ends.
+class OneLink : public FlowListener, public core::Handler {
  public:
-  explicit Recorder(core::EventQueue& queue) : queue_(queue) {}
+  explicit OneLink(double capacity) : model(queue_, {capacity}, *this) {}
   void on_flow_sent(std::uint32_t flow, Time now) override { finished[flow] = now.ps(); }
   void on_event(std::uint32_t tag, Time) override {
     const LinkUse use{0, 1.0};
-    model->start_flow({&use, 1}, pending_bytes[tag]);
+    model.start_flow({&use, 1}, pending_bytes_[tag]);
   }
   void start_at(Time when, double bytes) {
-    pending_bytes.push_back(bytes);
-    queue_.schedule(when, *this, static_cast<std::uint32_t>(pending_bytes.size() - 1));
+    pending_bytes_.push_back(bytes);
+    queue_.schedule(when, *this, static_cast<std::uint32_t>(pending_bytes_.size() - 1));
+  }
+  void run() {
+    while (queue_.run_next()) {}
   }
 
-  FlowModel* model = nullptr;
-  std::map<std::uint32_t, std::int64_t> finished;
-  std::vector<double> pending_bytes;
-
  private:
-  core::EventQueue& queue_;
+  core::EventQueue queue_;
+  std::vector<double> pending_bytes_;
+
+ public:
+  FlowModel model;
+  std::map<std::uint32_t, std::int64_t> finished;
 };
 
 TEST(FlowModel, ShortFlowFinishesFirstThenLongFlowSpeedsUp) {
   // One link of 1 byte/ps. A = 1000 B and B = 3000 B start at 0 and get 0.5 each:
   // A ends at 2000 ps having sent 1000 B; B has 2000 B left at 1 byte/ps: ends at 4000 ps.
-  core::EventQueue queue;
-  Recorder rec(queue);
-  FlowModel model(queue, {1.0}, rec);
-  rec.model = &model;
+  OneLink rec(1.0);
   rec.start_at(Time::ps(0), 1000);
   rec.start_at(Time::ps(0), 3000);
-  while (queue.run_next()) {}
+  rec.run();
   EXPECT_EQ(rec.finished.at(0), 2000);
   EXPECT_EQ(rec.finished.at(1), 4000);
-  EXPECT_EQ(model.active_flows(), 0u);
+  EXPECT_EQ(rec.model.active_flows(), 0u);
 }
 
 TEST(FlowModel, LateArrivalSlowsTheRunningFlow) {
   // A = 3000 B starts at 0 alone (1 byte/ps). B = 500 B arrives at 1000 ps: A has 2000 B left;
   // both at 0.5 until B ends at 2000 ps; A then has 1500 B left and ends at 3500 ps.
-  core::EventQueue queue;
-  Recorder rec(queue);
-  FlowModel model(queue, {1.0}, rec);
-  rec.model = &model;
+  OneLink rec(1.0);
   rec.start_at(Time::ps(0), 3000);
   rec.start_at(Time::ps(1000), 500);
-  while (queue.run_next()) {}
+  rec.run();
   EXPECT_EQ(rec.finished.at(1), 2000);
   EXPECT_EQ(rec.finished.at(0), 3500);
 }
 
 TEST(FlowModel, SerializationAtLineRateIsExact) {
   // 4 MiB at 400 Gb/s (0.05 byte/ps) takes 4194304 / 0.05 = 83,886,080 ps exactly.
-  core::EventQueue queue;
-  Recorder rec(queue);
-  FlowModel model(queue, {core::Bitrate::gbps(400).bytes_per_ps()}, rec);
-  rec.model = &model;
+  OneLink rec(core::Bitrate::gbps(400).bytes_per_ps());
   rec.start_at(Time::ps(0), 4194304);
-  while (queue.run_next()) {}
+  rec.run();
   EXPECT_EQ(rec.finished.at(0), 83'886'080);
 }
 
 TEST(FlowModel, FlowsStartingTogetherShareOneSolve) {
-  core::EventQueue queue;
-  Recorder rec(queue);
-  FlowModel model(queue, {1.0}, rec);
-  rec.model = &model;
+  OneLink rec(1.0);
   for (int i = 0; i < 10; ++i) rec.start_at(Time::ps(0), 100);
-  while (queue.run_next()) {}
+  rec.run();
   // One solve when the ten start, one when all ten finish together at 1000 ps.
-  EXPECT_EQ(model.solves(), 2u);
+  EXPECT_EQ(rec.model.solves(), 2u);
   for (int i = 0; i < 10; ++i) EXPECT_EQ(rec.finished.at(static_cast<std::uint32_t>(i)), 1000);
 }
 

@@ -19,10 +19,10 @@ void ProgressLine::update(const engine::Progress& p) {
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   const double done = p.flows_total > 0 ? static_cast<double>(p.flows_done) / static_cast<double>(p.flows_total) : 0;
   const double eta = done > 0 ? elapsed * (1 - done) / done : 0;
-  std::fprintf(stderr, "\r\033[K[sim %.3f us] flows %llu/%llu (%.1f %%) | %.2f M events/s | ETA %.0f s",
+  std::fprintf(stderr, "\r\033[K[sim %.3f us] flows %llu/%llu (%.1f %%) | %.3g events/s | ETA %.0f s",
                p.now.seconds() * 1e6, static_cast<unsigned long long>(p.flows_done),
                static_cast<unsigned long long>(p.flows_total), done * 100,
-               static_cast<double>(p.events) / elapsed * 1e-6, eta);
+               static_cast<double>(p.events) / elapsed, eta);
   drawn_ = true;
 }
 

@@ -19,7 +19,7 @@ namespace {
 constexpr std::uint32_t kRelease = 0;   // event tag = 2 * step + kind
 constexpr std::uint32_t kComplete = 1;
 constexpr std::uint32_t kRoceV2Port = 4791;
-constexpr std::uint64_t kProgressEvery = 1 << 14;
+constexpr std::uint64_t kProgressEvery = 64;  // events between progress callbacks
 
 std::vector<double> link_capacities(const topo::Fabric& fabric) {
   std::vector<double> capacity;

@@ -9,6 +9,7 @@
 #include "core/event_queue.hpp"
 #include "core/rng.hpp"
 #include "flow/flow_model.hpp"
+#include "io/moe_trace.hpp"
 #include "routing/policy.hpp"
 #include "topo/leaf_spine.hpp"
 #include "traffic/workload.hpp"
@@ -64,7 +65,7 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener {
   explicit Impl(const scenario::Scenario& scenario)
       : scenario_(scenario),
         fabric_(topo::build_leaf_spine(scenario.topology)),
-        workload_(traffic::generate(scenario.workloads, fabric_.host_count(), scenario.seed)),
+        workload_(traffic::generate(scenario.workloads, traffic_context())),
         policy_(routing::make_policy({.name = scenario.routing.policy,
                                       .subflows = scenario.routing.subflows,
                                       .salt = core::mix64(scenario.seed ^
@@ -89,6 +90,18 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener {
   }
 
   const topo::Fabric& fabric() const { return fabric_; }
+
+  /// What the traffic generators need: host count and rate, seed, and trace files.
+  traffic::Context traffic_context() {
+    return {.hosts = fabric_.host_count(),
+            .host_rate = scenario_.topology.host_link.rate,
+            .seed = scenario_.seed,
+            .moe_trace = [this](const std::string& path) -> const traffic::MoeTrace& {
+              auto it = traces_.find(path);
+              if (it == traces_.end()) it = traces_.emplace(path, io::read_moe_trace(path)).first;
+              return it->second;
+            }};
+  }
 
   metrics::Results run(const std::function<void(const Progress&)>& on_progress) {
     const auto wall_start = std::chrono::steady_clock::now();
@@ -129,7 +142,7 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener {
  private:
   void release(std::uint32_t s, core::Time now) {
     const traffic::Step& step = workload_.steps[s];
-    steps_[s].start_ps = steps_[s].end_ps = now.ps();
+    steps_[s].start_ps = now.ps();
     // r of the splitting rule: this step's flows leaving each leaf for another leaf.
     std::fill(flows_from_edge_.begin(), flows_from_edge_.end(), 0u);
     for (const traffic::Demand& d : step.demands) {
@@ -149,7 +162,8 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener {
       }
       steps_[s].flows_left += k;
     }
-    if (steps_[s].flows_left == 0) queue_.schedule(now, *this, 2 * s + kComplete);
+    steps_[s].end_ps = now.ps() + step.compute.ps();
+    if (steps_[s].flows_left == 0) queue_.schedule(core::Time::ps(steps_[s].end_ps), *this, 2 * s + kComplete);
   }
 
   void start_flow(std::uint32_t s, const traffic::Demand& d, std::uint32_t app_flow,
@@ -249,6 +263,7 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener {
 
   scenario::Scenario scenario_;
   topo::Fabric fabric_;
+  std::map<std::string, traffic::MoeTrace> traces_;  // by path, loaded on first use
   traffic::Workload workload_;
   std::unique_ptr<routing::Policy> policy_;
   core::EventQueue queue_;

@@ -5,16 +5,10 @@
 
 #include "core/unit_parse.hpp"
 #include "scenario/scenario.hpp"
+#include "scenario/workloads.hpp"
 
 namespace fabricsim::scenario {
 namespace {
-
-/// The shortest decimal text that reads back as exactly `v`.
-std::string exact_number(double v) {
-  char buffer[64];
-  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
-  return std::string(buffer, end);
-}
 
 void emit_link(YAML::Emitter& out, const char* key, const topo::LinkSpec& link) {
   out << YAML::Key << key << YAML::Value << YAML::Flow << YAML::BeginMap;
@@ -23,39 +17,36 @@ void emit_link(YAML::Emitter& out, const char* key, const topo::LinkSpec& link) 
   out << YAML::EndMap;
 }
 
+}  // namespace
+
+std::string exact_number(double v) {
+  char buffer[64];
+  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
+  return std::string(buffer, end);
+}
+
 void emit_workload(YAML::Emitter& out, const traffic::PermutationSpec& w) {
   out << YAML::Key << "kind" << YAML::Value << "permutation";
   out << YAML::Key << "bytes" << YAML::Value << core::format_bytes(w.bytes);
   out << YAML::Key << "start" << YAML::Value << core::format_time(w.start);
+  emit_placement(out, w.placement);
 }
 
-void emit_workload(YAML::Emitter& out, const traffic::AllToAllSpec& w) {
-  out << YAML::Key << "kind" << YAML::Value << "all_to_all";
-  out << YAML::Key << "bytes" << YAML::Value << core::format_bytes(w.bytes);
-  out << YAML::Key << "group_size" << YAML::Value << w.group_size;
-  out << YAML::Key << "start" << YAML::Value << core::format_time(w.start);
-}
-
-void emit_workload(YAML::Emitter& out, const traffic::MoeSpec& w) {
-  out << YAML::Key << "kind" << YAML::Value << "moe";
-  out << YAML::Key << "experts" << YAML::Value << w.experts;
-  out << YAML::Key << "top_k" << YAML::Value << w.top_k;
-  out << YAML::Key << "tokens_per_gpu" << YAML::Value << w.tokens_per_gpu;
-  out << YAML::Key << "hidden" << YAML::Value << w.hidden;
-  out << YAML::Key << "bytes_per_element" << YAML::Value << w.bytes_per_element;
-  out << YAML::Key << "gpus" << YAML::Value << w.gpus;
-  out << YAML::Key << "skew" << YAML::Value << YAML::Flow << YAML::BeginMap;
-  if (w.skew.dist == traffic::SkewSpec::Dist::zipf) {
-    out << YAML::Key << "dist" << YAML::Value << "zipf";
-    out << YAML::Key << "s" << YAML::Value << exact_number(w.skew.s);
+void emit_placement(YAML::Emitter& out, const traffic::Placement& p) {
+  static constexpr const char* kKinds[] = {"contiguous", "strided", "random", "listed"};
+  out << YAML::Key << "placement" << YAML::Value << YAML::Flow << YAML::BeginMap;
+  out << YAML::Key << "kind" << YAML::Value << kKinds[static_cast<int>(p.kind)];
+  if (p.kind == traffic::Placement::Kind::listed) {
+    out << YAML::Key << "hosts" << YAML::Value << YAML::Flow << p.hosts;
   } else {
-    out << YAML::Key << "dist" << YAML::Value << "uniform";  // s only means something for zipf
+    out << YAML::Key << "gpus" << YAML::Value << p.gpus;
   }
+  if (p.kind == traffic::Placement::Kind::contiguous || p.kind == traffic::Placement::Kind::strided) {
+    out << YAML::Key << "first" << YAML::Value << p.first;
+  }
+  if (p.kind == traffic::Placement::Kind::strided) out << YAML::Key << "stride" << YAML::Value << p.stride;
   out << YAML::EndMap;
-  out << YAML::Key << "start" << YAML::Value << core::format_time(w.start);
 }
-
-}  // namespace
 
 std::string to_yaml(const Scenario& s) {
   YAML::Emitter out;

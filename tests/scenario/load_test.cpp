@@ -61,7 +61,7 @@ TEST(ScenarioLoad, FullScenarioFillsEveryField) {
   EXPECT_EQ(moe.tokens_per_gpu, 2048u);
   EXPECT_EQ(moe.hidden, 7168u);
   EXPECT_EQ(moe.bytes_per_element, 1u);
-  EXPECT_EQ(moe.gpus, 32u);
+  EXPECT_EQ(moe.placement.gpus, 32u);
   EXPECT_EQ(moe.skew.dist, traffic::SkewSpec::Dist::zipf);
   EXPECT_DOUBLE_EQ(moe.skew.s, 1.25);
   EXPECT_EQ(moe.start, 0_ns);
@@ -112,7 +112,7 @@ TEST(ScenarioLoad, MoeDefaultsAndUniformSkew) {
   const auto& moe = std::get<traffic::MoeSpec>(s.workloads.at(0));
   EXPECT_EQ(moe.experts, 8u);
   EXPECT_EQ(moe.top_k, 2u);
-  EXPECT_EQ(moe.gpus, 0u);  // all hosts
+  EXPECT_EQ(moe.placement.gpus, 0u);  // all hosts
   EXPECT_EQ(moe.skew.dist, traffic::SkewSpec::Dist::uniform);
 }
 

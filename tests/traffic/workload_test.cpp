@@ -9,13 +9,17 @@
 namespace fabricsim::traffic {
 namespace {
 
+Workload gen(const std::vector<WorkloadSpec>& specs, std::uint32_t hosts, std::uint64_t seed) {
+  return generate(specs, Context{.hosts = hosts, .seed = seed});
+}
+
 std::int64_t total_tokens(const Workload& w) {
   const auto& t = w.expert_loads.at(0).tokens;
   return std::accumulate(t.begin(), t.end(), std::int64_t{0});
 }
 
 TEST(Permutation, EveryHostSendsOnceAndReceivesOnceNeverToItself) {
-  const Workload w = generate({PermutationSpec{core::Bytes(1000)}}, 64, 7);
+  const Workload w = gen({PermutationSpec{core::Bytes(1000)}}, 64, 7);
   ASSERT_EQ(w.steps.size(), 1u);
   std::set<std::uint32_t> sources, destinations;
   for (const Demand& d : w.steps[0].demands) {
@@ -29,9 +33,9 @@ TEST(Permutation, EveryHostSendsOnceAndReceivesOnceNeverToItself) {
 }
 
 TEST(Permutation, DependsOnTheSeed) {
-  const auto a = generate({PermutationSpec{}}, 32, 1).steps[0].demands;
-  const auto b = generate({PermutationSpec{}}, 32, 2).steps[0].demands;
-  const auto a2 = generate({PermutationSpec{}}, 32, 1).steps[0].demands;
+  const auto a = gen({PermutationSpec{}}, 32, 1).steps[0].demands;
+  const auto b = gen({PermutationSpec{}}, 32, 2).steps[0].demands;
+  const auto a2 = gen({PermutationSpec{}}, 32, 1).steps[0].demands;
   auto dsts = [](const std::vector<Demand>& v) {
     std::vector<std::uint32_t> out;
     for (const Demand& d : v) out.push_back(d.dst);
@@ -43,7 +47,7 @@ TEST(Permutation, DependsOnTheSeed) {
 
 TEST(AllToAll, GroupsOfGSendWithinTheGroupOnly) {
   // 16 hosts in groups of 4: each host sends to 3 peers of its group, 16 * 3 flows.
-  const Workload w = generate({AllToAllSpec{core::Bytes(64), {}, 4}}, 16, 1);
+  const Workload w = gen({AllToAllSpec{core::Bytes(64), {}, 4}}, 16, 1);
   ASSERT_EQ(w.steps[0].demands.size(), 48u);
   for (const Demand& d : w.steps[0].demands) {
     EXPECT_EQ(d.src / 4, d.dst / 4);
@@ -52,7 +56,7 @@ TEST(AllToAll, GroupsOfGSendWithinTheGroupOnly) {
 }
 
 TEST(AllToAll, RejectsGroupThatDoesNotDivideTheHosts) {
-  EXPECT_THROW(generate({AllToAllSpec{core::Bytes(64), {}, 5}}, 16, 1), std::invalid_argument);
+  EXPECT_THROW(gen({AllToAllSpec{core::Bytes(64), {}, 5}}, 16, 1), std::invalid_argument);
 }
 
 TEST(Moe, TokensAreConservedAndBytesFollowTokenCounts) {
@@ -62,7 +66,7 @@ TEST(Moe, TokensAreConservedAndBytesFollowTokenCounts) {
   spec.tokens_per_gpu = 100;
   spec.hidden = 8;
   spec.bytes_per_element = 2;
-  const Workload w = generate({spec}, 8, 3);
+  const Workload w = gen({spec}, 8, 3);
   // 8 GPUs x 100 tokens x top-2 = 1600 expert assignments.
   EXPECT_EQ(total_tokens(w), 1600);
   ASSERT_EQ(w.steps.size(), 2u);
@@ -90,8 +94,8 @@ TEST(Moe, ZipfWithZeroExponentEqualsUniform) {
   uniform.tokens_per_gpu = 200;
   MoeSpec zipf0 = uniform;
   zipf0.skew = {SkewSpec::Dist::zipf, 0.0};
-  EXPECT_EQ(generate({uniform}, 8, 5).expert_loads[0].tokens,
-            generate({zipf0}, 8, 5).expert_loads[0].tokens);
+  EXPECT_EQ(gen({uniform}, 8, 5).expert_loads[0].tokens,
+            gen({zipf0}, 8, 5).expert_loads[0].tokens);
 }
 
 TEST(Moe, ZipfSkewReachesTheNetworkAsUnequalFlows) {
@@ -100,7 +104,7 @@ TEST(Moe, ZipfSkewReachesTheNetworkAsUnequalFlows) {
   MoeSpec spec;
   spec.skew = {SkewSpec::Dist::zipf, 1.2};
   spec.tokens_per_gpu = 512;
-  const Workload w = generate({spec}, 16, 9);
+  const Workload w = gen({spec}, 16, 9);
   std::vector<std::int64_t> into(16, 0);
   for (const Demand& d : w.steps[0].demands) into[d.dst] += d.bytes.count();
   const auto [lo, hi] = std::minmax_element(into.begin(), into.end());

@@ -1,0 +1,54 @@
+#pragma once
+// Internal to scenario/: typed readers of tree values. Each fails with file:line:col, the
+// key path and what was expected (ScenarioError), so callers never check for errors.
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/units.hpp"
+#include "scenario/tree.hpp"
+#include "traffic/workload.hpp"
+
+namespace fabricsim::scenario {
+
+using Keys = std::vector<std::string>;
+inline constexpr std::uint64_t kMaxU32 = std::numeric_limits<std::uint32_t>::max();
+
+/// "a.b" + "c" -> "a.b.c"; "" + "c" -> "c".
+std::string child(std::string_view path, std::string_view key);
+/// 50000000 -> "50,000,000", so limits read at a glance.
+std::string with_commas(std::uint64_t v);
+/// Requires a map whose keys all belong to `keys`; an unknown key gets a "did you mean".
+void check_map(const Tree& tree, const std::string& path, const Keys& keys);
+const std::string& scalar(const Tree& t, const std::string& path, std::string_view expected);
+/// An integer in [min, max].
+std::uint64_t read_count(const Tree& t, const std::string& path, std::uint64_t min,
+                         std::uint64_t max);
+std::uint32_t read_u32(const Tree& t, const std::string& path, std::uint64_t min);
+double read_number(const Tree& t, const std::string& path);
+/// One of `choices`, with a "did you mean" when it is not.
+const std::string& read_choice(const Tree& t, const std::string& path, std::string_view what,
+                               const Keys& choices);
+core::Time read_time(const Tree& t, const std::string& path, bool allow_zero);
+core::Bytes read_bytes(const Tree& t, const std::string& path);
+core::Bitrate read_rate(const Tree& t, const std::string& path);
+/// Where to blame a cross-field problem: `key` when the item sets it, else the item's kind.
+std::pair<Origin, std::string> blame_in(const Tree& item, const std::string& path,
+                                        const char* key);
+/// Fails when a workload would create more flows than the limit.
+void check_flows(const Tree& item, const std::string& path, const char* key, std::uint64_t flows,
+                 const std::string& formula);
+/// An expert-parallel or all-to-all group size: 0 (all hosts) or 2..hosts.
+std::uint32_t read_group(const Tree& item, const std::string& path, const char* key,
+                         std::uint32_t hosts);
+
+/// The valid `kind` values of workload items (the traffic table's names).
+const Keys& workload_kind_names();
+/// One item of the `workload` list, dispatched on its `kind`.
+traffic::WorkloadSpec read_workload(const Tree& item, const std::string& path,
+                                    std::uint32_t hosts);
+
+}  // namespace fabricsim::scenario

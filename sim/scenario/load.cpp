@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "scenario/read.hpp"
 #include "scenario/scenario.hpp"
 #include "scenario/tree.hpp"
 #include "scenario/validate.hpp"
@@ -22,6 +23,24 @@ std::vector<std::string> candidates(const std::string& name, const std::string& 
   if (here != out.front()) out.push_back(here);
   return out;
 }
+
+}  // namespace
+
+std::string resolve_input_file(const Tree& value, const std::string& path, std::string_view what) {
+  if (!value.is_scalar() || value.scalar.empty()) {
+    fail(value.where(), path, "expected the name of " + std::string(what) + ", got " + describe(value));
+  }
+  const std::vector<std::string> tried = candidates(value.scalar, value.where().file);
+  std::error_code ec;
+  const auto found = std::find_if(tried.begin(), tried.end(),
+                                  [&](const std::string& p) { return fs::is_regular_file(p, ec); });
+  if (found != tried.end()) return *found;
+  std::string list;
+  for (const std::string& p : tried) list += (list.empty() ? "" : ", ") + p;
+  fail(value.where(), path, "cannot find " + std::string(what) + " '" + value.scalar + "' (tried: " + list + ")");
+}
+
+namespace {
 
 /// Replaces `topology.file` by the file's keys; keys written beside `file` (in the
 /// scenario or through --set) win over the file's, recursively into host_link/fabric_link.

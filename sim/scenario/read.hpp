@@ -45,6 +45,10 @@ void check_flows(const Tree& item, const std::string& path, const char* key, std
 std::uint32_t read_group(const Tree& item, const std::string& path, const char* key,
                          std::uint32_t hosts);
 
+/// The input file a scalar names (a trace, a connection matrix): a relative name is tried
+/// in the folder of the file that wrote it, then in the current folder; fails listing both.
+std::string resolve_input_file(const Tree& value, const std::string& path, std::string_view what);
+
 /// The valid `kind` values of workload items (the traffic table's names).
 const Keys& workload_kind_names();
 /// One item of the `workload` list, dispatched on its `kind`.

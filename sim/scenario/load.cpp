@@ -44,39 +44,25 @@ namespace {
 
 /// Replaces `topology.file` by the file's keys; keys written beside `file` (in the
 /// scenario or through --set) win over the file's, recursively into host_link/fabric_link.
-void include_topology_file(Tree& topology, const std::string& scenario_path) {
+void include_topology_file(Tree& topology) {
   if (!topology.is_map()) return;  // validation reports the wrong type
   const auto file_it = std::find_if(topology.items.begin(), topology.items.end(),
                                     [](const Tree& item) { return item.key == "file"; });
   if (file_it == topology.items.end()) return;
   const Tree file = *file_it;
   topology.items.erase(file_it);
-  if (!file.is_scalar() || file.scalar.empty()) {
-    fail(file.where(), "topology.file",
-         "expected the name of a topology file, got " + describe(file));
-  }
-
-  const std::vector<std::string> tried = candidates(file.scalar, scenario_path);
-  std::error_code ec;
-  const auto found = std::find_if(tried.begin(), tried.end(),
-                                  [&](const std::string& p) { return fs::is_regular_file(p, ec); });
-  std::string list;
-  for (const std::string& p : tried) list += (list.empty() ? "" : ", ") + p;
-  if (found == tried.end()) {
-    fail(file.where(), "topology.file",
-         "cannot find topology file '" + file.scalar + "' (tried: " + list + ")");
-  }
+  const std::string found = resolve_input_file(file, "topology.file", "topology file");
 
   Tree base;
   try {
-    base = read_yaml_file(*found, "topology");
+    base = read_yaml_file(found, "topology");
   } catch (const ScenarioError& e) {
     // The topology file's own position comes first; say where it was included from.
     throw ScenarioError(std::string(e.what()) + " (topology file included at " +
                         file.where().str() + ")");
   }
   if (!base.is_map()) {
-    const Origin at = base.origin.line > 0 ? base.origin : Origin{*found, 1, 1, ""};
+    const Origin at = base.origin.line > 0 ? base.origin : Origin{found, 1, 1, ""};
     fail(at, "topology",
          "a topology file must be a map of topology keys (kind, leaves, spines, ...); got " +
              describe(base));
@@ -100,7 +86,7 @@ Scenario load(const std::string& path, const std::vector<std::string>& overrides
              describe(root));
   }
   for (const std::string& arg : overrides) apply_override(root, arg);
-  if (Tree* topology = root.find("topology")) include_topology_file(*topology, path);
+  if (Tree* topology = root.find("topology")) include_topology_file(*topology);
   Scenario scenario = build_scenario(root);
   scenario.overrides = overrides;
   return scenario;

@@ -115,3 +115,39 @@ TEST(Moe, ZipfSkewReachesTheNetworkAsUnequalFlows) {
 
 }  // namespace
 }  // namespace fabricsim::traffic
+
+namespace fabricsim::traffic {
+namespace {
+
+TEST(Placement, ContiguousStridedListedAndRandomGiveTheirHosts) {
+  core::Rng rng(1, "t");
+  EXPECT_EQ(place({Placement::Kind::contiguous, 3, 4}, 16, rng), (std::vector<std::uint32_t>{4, 5, 6}));
+  EXPECT_EQ(place({Placement::Kind::strided, 3, 1, 4}, 16, rng), (std::vector<std::uint32_t>{1, 5, 9}));
+  EXPECT_EQ(place({Placement::Kind::listed, 0, 0, 1, {7, 2}}, 16, rng), (std::vector<std::uint32_t>{7, 2}));
+  // gpus 0: every host from `first` on, every stride-th when strided.
+  EXPECT_EQ(placed_count({Placement::Kind::contiguous, 0, 10}, 16), 6u);
+  EXPECT_EQ(placed_count({Placement::Kind::strided, 0, 1, 4}, 16), 4u);
+  const auto random = place({Placement::Kind::random, 8}, 16, rng);
+  EXPECT_EQ(std::set<std::uint32_t>(random.begin(), random.end()).size(), 8u);
+  for (const auto h : random) EXPECT_LT(h, 16u);
+}
+
+TEST(Placement, RejectsHostsPastTheEnd) {
+  core::Rng rng(1, "t");
+  EXPECT_THROW(place({Placement::Kind::contiguous, 8, 10}, 16, rng), std::invalid_argument);
+  EXPECT_THROW(place({Placement::Kind::listed, 0, 0, 1, {16}}, 16, rng), std::invalid_argument);
+}
+
+TEST(Permutation, StaysOnItsPlacedHosts) {
+  PermutationSpec spec;
+  spec.placement = {Placement::Kind::strided, 4, 1, 2};  // hosts 1, 3, 5, 7
+  const Workload w = generate({spec}, Context{.hosts = 8, .seed = 3});
+  for (const Demand& d : w.steps[0].demands) {
+    EXPECT_EQ(d.src % 2, 1u);
+    EXPECT_EQ(d.dst % 2, 1u);
+  }
+  EXPECT_EQ(w.steps[0].demands.size(), 4u);
+}
+
+}  // namespace
+}  // namespace fabricsim::traffic

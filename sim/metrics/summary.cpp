@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <vector>
 
 namespace fabricsim::metrics {
@@ -14,6 +15,48 @@ std::string micros(std::int64_t ps) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3f us", static_cast<double>(ps) * 1e-6);
   return buf;
+}
+
+/// Per workload: each step kind's count and mean duration, and each iteration's span
+/// (first start to last end), for runs with too many steps to list.
+std::string summarize_steps(const std::vector<StepRecord>& steps) {
+  struct KindTotal {
+    std::size_t count = 0;
+    std::int64_t ps = 0;
+  };
+  std::map<std::uint32_t, std::map<std::string, KindTotal>> kinds;
+  std::map<std::uint32_t, std::map<std::int32_t, std::pair<std::int64_t, std::int64_t>>> iterations;
+  for (const StepRecord& s : steps) {
+    KindTotal& k = kinds[s.workload][s.kind];
+    ++k.count;
+    k.ps += s.end_ps >= 0 ? s.end_ps - s.start_ps : 0;
+    auto [it, added] = iterations[s.workload].try_emplace(s.iteration, s.start_ps, s.end_ps);
+    if (!added) {
+      it->second.first = std::min(it->second.first, s.start_ps);
+      it->second.second = std::max(it->second.second, s.end_ps);
+    }
+  }
+  std::string out;
+  for (const auto& [w, by_kind] : kinds) {
+    out += "  workload " + std::to_string(w) + " steps:";
+    for (const auto& [kind, k] : by_kind) {
+      out += " " + kind + " x" + std::to_string(k.count) + " (mean " +
+             micros(k.ps / static_cast<std::int64_t>(k.count)) + ")";
+    }
+    out += "\n";
+    if (iterations[w].size() < 2) continue;
+    out += "  workload " + std::to_string(w) + " iterations:";
+    std::size_t shown = 0;
+    for (const auto& [i, span] : iterations[w]) {
+      if (++shown > kStepsListed) {
+        out += " ...";
+        break;
+      }
+      out += " " + std::to_string(i) + ": " + micros(span.second - span.first);
+    }
+    out += "\n";
+  }
+  return out;
 }
 
 }  // namespace
@@ -37,14 +80,14 @@ std::string format_summary(const Results& results) {
                     std::to_string(info.seed) + "): " + info.status + "\n";
   out += "  flows: " + std::to_string(results.flows.size()) + ", simulated time: " +
          micros(info.sim_end_ps) + "\n";
-  for (std::size_t i = 0; i < results.steps.size() && i < kStepsListed; ++i) {
-    const StepRecord& s = results.steps[i];
-    out += "  step " + std::to_string(s.id) + " (" + s.kind + ", workload " +
-           std::to_string(s.workload) + "): " +
-           (s.end_ps >= 0 ? micros(s.end_ps - s.start_ps) : std::string("unfinished")) + "\n";
-  }
-  if (results.steps.size() > kStepsListed) {
-    out += "  ... " + std::to_string(results.steps.size() - kStepsListed) + " more steps\n";
+  if (results.steps.size() <= kStepsListed) {
+    for (const StepRecord& s : results.steps) {
+      out += "  step " + std::to_string(s.id) + " (" + s.kind + ", workload " +
+             std::to_string(s.workload) + "): " +
+             (s.end_ps >= 0 ? micros(s.end_ps - s.start_ps) : std::string("unfinished")) + "\n";
+    }
+  } else {
+    out += summarize_steps(results.steps);
   }
   out += "  FCT p50: " + micros(fct_percentile_ps(results, 50)) +
          ", p99: " + micros(fct_percentile_ps(results, 99)) + "\n";

@@ -1,0 +1,50 @@
+#include "metrics/summary.hpp"
+
+#include <gtest/gtest.h>
+
+namespace fabricsim::metrics {
+namespace {
+
+Results with_fcts(const std::vector<std::int64_t>& fcts) {
+  Results r;
+  for (std::uint32_t i = 0; i < fcts.size(); ++i) {
+    r.flows.push_back({i, 0, 1, 100, 1000, 1000 + fcts[i], 0, i, 0});
+  }
+  return r;
+}
+
+TEST(Summary, PercentilesUseNearestRank) {
+  // FCTs 1..100 ps: nearest rank p50 = 50th value, p99 = 99th value.
+  std::vector<std::int64_t> fcts;
+  for (std::int64_t v = 100; v >= 1; --v) fcts.push_back(v);
+  const Results r = with_fcts(fcts);
+  EXPECT_EQ(fct_percentile_ps(r, 50), 50);
+  EXPECT_EQ(fct_percentile_ps(r, 99), 99);
+  EXPECT_EQ(fct_percentile_ps(r, 100), 100);
+}
+
+TEST(Summary, UnfinishedFlowsAreLeftOutOfPercentiles) {
+  Results r = with_fcts({10, 20});
+  r.flows[1].end_ps = -1;
+  EXPECT_EQ(fct_percentile_ps(r, 99), 10);
+  EXPECT_EQ(fct_percentile_ps(Results{}, 50), -1);
+}
+
+TEST(Summary, ManyStepsAreSummarizedByKindAndIteration) {
+  // Two iterations of dispatch (2 us) + combine (4 us): iteration spans 0..6 us and 6..12 us.
+  Results r;
+  for (std::int32_t it = 0; it < 2; ++it) {
+    const std::int64_t base = it * 6'000'000;
+    for (int rep = 0; rep < 2; ++rep) {
+      r.steps.push_back({0, 0, "dispatch", 0, it, base, base + 2'000'000});
+      r.steps.push_back({0, 0, "combine", 0, it, base + 2'000'000, base + 6'000'000});
+    }
+  }
+  const std::string text = format_summary(r);
+  EXPECT_NE(text.find("combine x4 (mean 4.000 us)"), std::string::npos) << text;
+  EXPECT_NE(text.find("dispatch x4 (mean 2.000 us)"), std::string::npos) << text;
+  EXPECT_NE(text.find("iterations: 0: 6.000 us 1: 6.000 us"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace fabricsim::metrics

@@ -8,13 +8,16 @@
 The file layout is documented in docs/results.md.
 """
 from .loader import SCHEMA_VERSION, Result, load, parse_overrides
+from .steps import iteration_times, step_kinds
 from .sweep import load_flows_sweep, load_sweep
 
 __all__ = [
     "SCHEMA_VERSION",
     "Result",
+    "iteration_times",
     "load",
     "load_flows_sweep",
     "load_sweep",
     "parse_overrides",
+    "step_kinds",
 ]

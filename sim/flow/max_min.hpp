@@ -16,9 +16,10 @@ struct LinkUse {
 /// together until some link saturates (sum of fraction * rate = capacity); that link's flows
 /// freeze, and filling goes on. Capacities and rates in bytes per picosecond.
 ///
-/// Why a heap of links rather than a scan: the next link to saturate is the one with the
-/// least remaining capacity per unit of unfrozen demand. A solve costs O(uses) plus
-/// O(log links) per saturation and per lazy re-key, instead of O(links^2).
+/// Why it is fast: each link keeps its active flows and their summed fractions up to date as
+/// flows come and go, so a solve starts from O(links) state and touches each (flow, link) use
+/// once while freezing. The next link to saturate comes from a heap keyed by remaining
+/// capacity per unit of unfrozen demand; keys are re-computed lazily (see solve()).
 class MaxMinSolver {
  public:
   explicit MaxMinSolver(std::vector<double> capacity);
@@ -40,24 +41,27 @@ class MaxMinSolver {
     double share;
     std::uint32_t link;
   };
-  void build_link_lists();
   void push(std::uint32_t link, double share);
 
   std::vector<double> capacity_;
-  // Per flow: its uses are uses_[use_offset_[f] .. use_offset_[f + 1]).
+  // Per flow: its uses are uses_[use_offset_[f] .. use_offset_[f + 1]); use_slot_ holds each
+  // use's position in its link's flow list.
   std::vector<LinkUse> uses_;
+  std::vector<std::uint32_t> use_slot_;
   std::vector<std::uint64_t> use_offset_{0};
   std::vector<double> rate_;
   std::vector<std::uint32_t> active_;
   std::vector<std::uint32_t> active_slot_;  // flow -> index in active_
+  // Per link, kept current by add/remove: active flows, their count and summed fractions.
+  std::vector<std::vector<std::uint32_t>> link_flows_;
+  std::vector<std::uint32_t> link_count_;
+  std::vector<double> link_demand_;
   // Scratch for solve(), kept to avoid allocating per solve.
   std::vector<double> remaining_;
   std::vector<double> demand_;  // sum of fractions of unfrozen flows, per link
   std::vector<std::uint32_t> unfrozen_;
-  std::vector<std::uint32_t> link_offset_;
-  std::vector<std::uint32_t> link_flows_;
-  std::vector<std::uint32_t> cursor_;
-  std::vector<char> frozen_;
+  std::vector<std::uint32_t> frozen_in_;  // flow -> the solve that froze it
+  std::uint32_t solve_id_ = 0;
   std::vector<HeapEntry> heap_;
 };
 

@@ -44,7 +44,8 @@ class TraceReader {
     open();
     traffic::MoeTrace trace;
     trace.experts = read_experts();
-    const std::vector<hsize_t> ids_shape = integer_dataset("expert_ids", 3, "[tokens, layers, top_k]");
+    const std::vector<hsize_t> ids_shape =
+        integer_dataset("expert_ids", 3, "[tokens, layers, top_k]");
     const std::vector<hsize_t> src_shape = integer_dataset("source_gpu", 1, "[tokens]");
     if (ids_shape[0] != src_shape[0]) {
       fail("expert_ids has " + std::to_string(ids_shape[0]) + " tokens but source_gpu has " +
@@ -52,7 +53,8 @@ class TraceReader {
     }
     for (int d = 0; d < 3; ++d) {
       static constexpr const char* kAxes[] = {"tokens", "layers", "top_k"};
-      if (ids_shape[d] == 0) fail("expert_ids has no " + std::string(kAxes[d]) + " (a zero dimension)");
+      if (ids_shape[d] == 0)
+        fail("expert_ids has no " + std::string(kAxes[d]) + " (a zero dimension)");
     }
     const std::uint64_t elements = ids_shape[0] * ids_shape[1] * ids_shape[2];
     if (elements > kMaxTraceElements || ids_shape[1] > UINT32_MAX || ids_shape[2] > UINT32_MAX) {
@@ -62,7 +64,8 @@ class TraceReader {
     trace.layers = static_cast<std::uint32_t>(ids_shape[1]);
     trace.top_k = static_cast<std::uint32_t>(ids_shape[2]);
     if (trace.top_k > trace.experts) {
-      fail("top_k (" + std::to_string(trace.top_k) + ", the last dimension of expert_ids) is more than experts (" +
+      fail("top_k (" + std::to_string(trace.top_k) +
+           ", the last dimension of expert_ids) is more than experts (" +
            std::to_string(trace.experts) + ")");
     }
     trace.expert_ids.resize(elements);
@@ -83,7 +86,8 @@ class TraceReader {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path_, ec)) fail("no such file");
     // Problems are reported through TraceError; HDF5's own stderr dump would only add noise.
-    if (H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr) < 0) fail("cannot turn off HDF5's error printing");
+    if (H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr) < 0)
+      fail("cannot turn off HDF5's error printing");
     if (H5Fis_hdf5(path_.c_str()) <= 0) fail("not an HDF5 file");
     file_ = std::make_unique<Id>(H5Fopen(path_.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
     if (!file_->ok()) fail("cannot open the HDF5 file");
@@ -91,7 +95,8 @@ class TraceReader {
 
   /// The root attribute `experts`: a scalar integer in 1..32767.
   std::uint32_t read_experts() const {
-    if (H5Aexists(file_->get(), "experts") <= 0) fail("missing root attribute 'experts' (the number of experts)");
+    if (H5Aexists(file_->get(), "experts") <= 0)
+      fail("missing root attribute 'experts' (the number of experts)");
     const Id attr(H5Aopen(file_->get(), "experts", H5P_DEFAULT), H5Aclose);
     const Id type(H5Aget_type(attr.get()), H5Tclose);
     const Id space(H5Aget_space(attr.get()), H5Sclose);
@@ -99,7 +104,8 @@ class TraceReader {
       fail("root attribute 'experts' must be one integer");
     }
     std::int64_t experts = 0;
-    if (H5Aread(attr.get(), H5T_NATIVE_INT64, &experts) < 0) fail("cannot read root attribute 'experts'");
+    if (H5Aread(attr.get(), H5T_NATIVE_INT64, &experts) < 0)
+      fail("cannot read root attribute 'experts'");
     if (experts < 1 || experts > kMaxExperts) {
       fail("root attribute 'experts' is " + std::to_string(experts) + "; it must be in 1.." +
            std::to_string(kMaxExperts));
@@ -117,13 +123,14 @@ class TraceReader {
     const Id type(H5Dget_type(dset.get()), H5Tclose);
     if (H5Tget_class(type.get()) != H5T_INTEGER) {
       fail(std::string("dataset '") + name + "' must hold integers (" +
-           (std::string(name) == "expert_ids" ? "int16" : "int32") + "), not " + class_name(type.get()));
+           (std::string(name) == "expert_ids" ? "int16" : "int32") + "), not " +
+           class_name(type.get()));
     }
     const Id space(H5Dget_space(dset.get()), H5Sclose);
     const int ndims = H5Sget_simple_extent_ndims(space.get());
     if (ndims != rank) {
-      fail(std::string("dataset '") + name + "' has " + std::to_string(ndims) + " dimension(s); expected " +
-           std::to_string(rank) + ": " + layout);
+      fail(std::string("dataset '") + name + "' has " + std::to_string(ndims) +
+           " dimension(s); expected " + std::to_string(rank) + ": " + layout);
     }
     std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
     H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
@@ -132,10 +139,14 @@ class TraceReader {
 
   static std::string class_name(hid_t type) {
     switch (H5Tget_class(type)) {
-      case H5T_FLOAT: return "floating point";
-      case H5T_STRING: return "strings";
-      case H5T_COMPOUND: return "a compound type";
-      default: return "another type";
+      case H5T_FLOAT:
+        return "floating point";
+      case H5T_STRING:
+        return "strings";
+      case H5T_COMPOUND:
+        return "a compound type";
+      default:
+        return "another type";
     }
   }
 
@@ -160,11 +171,13 @@ class TraceReader {
           };
           if (e < 0 || static_cast<std::uint32_t>(e) >= t.experts) {
             fail(where() + " is " + std::to_string(e) + "; expert ids must be in 0.." +
-                 std::to_string(t.experts - 1) + " (root attribute experts = " + std::to_string(t.experts) + ")");
+                 std::to_string(t.experts - 1) +
+                 " (root attribute experts = " + std::to_string(t.experts) + ")");
           }
           for (std::uint32_t j = 0; j < k; ++j) {
             if (t.expert(token, layer, j) == e) {
-              fail(where() + " repeats expert " + std::to_string(e) + "; a token's top_k experts must be distinct");
+              fail(where() + " repeats expert " + std::to_string(e) +
+                   "; a token's top_k experts must be distinct");
             }
           }
         }
@@ -173,10 +186,11 @@ class TraceReader {
   }
 
   void check_sources(const traffic::MoeTrace& t) const {
-    const auto bad = std::find_if(t.source_gpu.begin(), t.source_gpu.end(), [](std::int32_t g) { return g < 0; });
+    const auto bad = std::find_if(t.source_gpu.begin(), t.source_gpu.end(),
+                                  [](std::int32_t g) { return g < 0; });
     if (bad != t.source_gpu.end()) {
-      fail("source_gpu[" + std::to_string(bad - t.source_gpu.begin()) + "] is " + std::to_string(*bad) +
-           "; GPU indices must be >= 0");
+      fail("source_gpu[" + std::to_string(bad - t.source_gpu.begin()) + "] is " +
+           std::to_string(*bad) + "; GPU indices must be >= 0");
     }
   }
 

@@ -18,7 +18,8 @@ namespace {
 namespace fs = std::filesystem;
 using testing::Id;
 
-const std::string kSample = std::string(FABRICSIM_SOURCE_DIR) + "/scenarios/traces/sample_moe_trace.h5";
+const std::string kSample =
+    std::string(FABRICSIM_SOURCE_DIR) + "/scenarios/traces/sample_moe_trace.h5";
 
 TEST(MoeTrace, SampleHasTheShapesTheGeneratorWrote) {
   // make_sample_moe_trace.py: 8 GPUs x 256 tokens, 4 layers, top-2 over 16 experts, and
@@ -40,7 +41,8 @@ TEST(MoeTrace, SampleExpertCountsMatchTheCountsTheScriptStored) {
   const traffic::MoeTrace t = read_moe_trace(kSample);
   const Id file = testing::open_file(kSample);
   ASSERT_EQ(testing::shape(file.get(), "expert_counts"), (std::vector<hsize_t>{4, 16}));
-  const std::vector<std::int64_t> expected = testing::read_numbers<std::int64_t>(file.get(), "expert_counts");
+  const std::vector<std::int64_t> expected =
+      testing::read_numbers<std::int64_t>(file.get(), "expert_counts");
   std::vector<std::int64_t> counted(4 * 16, 0);
   for (std::size_t token = 0; token < t.tokens(); ++token) {
     for (std::uint32_t layer = 0; layer < t.layers; ++layer) {
@@ -57,20 +59,23 @@ TEST(MoeTrace, SampleExpertCountsMatchTheCountsTheScriptStored) {
 struct TraceFile {
   hid_t ids_type = H5T_NATIVE_INT16;
   std::vector<hsize_t> ids_dims{4, 2, 2};
-  std::vector<std::int32_t> ids = std::vector<std::int32_t>{0, 1, 2, 3, 1, 0, 3, 2, 0, 2, 1, 3, 2, 1, 0, 3};
+  std::vector<std::int32_t> ids =
+      std::vector<std::int32_t>{0, 1, 2, 3, 1, 0, 3, 2, 0, 2, 1, 3, 2, 1, 0, 3};
   std::vector<hsize_t> src_dims{4};
   std::vector<std::int32_t> source{0, 0, 1, 1};
   std::optional<std::int32_t> experts = 4;
   bool with_ids = true;
 
   std::string write(const std::string& name) const {
-    const std::string path = (fs::temp_directory_path() / ("fabricsim_trace_" + name + ".h5")).string();
+    const std::string path =
+        (fs::temp_directory_path() / ("fabricsim_trace_" + name + ".h5")).string();
     const Id file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose, path);
     if (with_ids) dataset(file.get(), "expert_ids", ids_type, ids_dims, ids);
     dataset(file.get(), "source_gpu", H5T_NATIVE_INT32, src_dims, source);
     if (experts) {
       const Id space(H5Screate(H5S_SCALAR), H5Sclose, "scalar");
-      const Id attr(H5Acreate2(file.get(), "experts", H5T_NATIVE_INT32, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+      const Id attr(H5Acreate2(file.get(), "experts", H5T_NATIVE_INT32, space.get(), H5P_DEFAULT,
+                               H5P_DEFAULT),
                     H5Aclose, "experts");
       H5Awrite(attr.get(), H5T_NATIVE_INT32, &*experts);
     }
@@ -79,14 +84,17 @@ struct TraceFile {
 
   static void dataset(hid_t file, const char* name, hid_t type, const std::vector<hsize_t>& dims,
                       const std::vector<std::int32_t>& values) {
-    const Id space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose, name);
-    const Id dset(H5Dcreate2(file, name, type, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Dclose,
-                  name);
+    const Id space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose,
+                   name);
+    const Id dset(H5Dcreate2(file, name, type, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+                  H5Dclose, name);
     // Values are given as int32 and converted by HDF5 to the dataset's type.
     std::vector<float> as_float(values.begin(), values.end());
     const bool is_float = H5Tget_class(type) == H5T_FLOAT;
-    H5Dwrite(dset.get(), is_float ? H5T_NATIVE_FLOAT : H5T_NATIVE_INT32, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-             is_float ? static_cast<const void*>(as_float.data()) : static_cast<const void*>(values.data()));
+    H5Dwrite(dset.get(), is_float ? H5T_NATIVE_FLOAT : H5T_NATIVE_INT32, H5S_ALL, H5S_ALL,
+             H5P_DEFAULT,
+             is_float ? static_cast<const void*>(as_float.data())
+                      : static_cast<const void*>(values.data()));
   }
 };
 
@@ -119,7 +127,8 @@ TEST(MoeTrace, MalformedFilesNameTheFileAndTheProblem) {
     const char* expect;
   };
   std::vector<Case> cases;
-  cases.push_back({"float_ids", {}, "dataset 'expert_ids' must hold integers (int16), not floating point"});
+  cases.push_back(
+      {"float_ids", {}, "dataset 'expert_ids' must hold integers (int16), not floating point"});
   cases.back().file.ids_type = H5T_NATIVE_FLOAT;
   cases.push_back({"rank2", {}, "dataset 'expert_ids' has 2 dimension(s); expected 3"});
   cases.back().file.ids_dims = {4, 4};
@@ -136,7 +145,9 @@ TEST(MoeTrace, MalformedFilesNameTheFileAndTheProblem) {
   cases.push_back({"token_mismatch", {}, "expert_ids has 4 tokens but source_gpu has 3"});
   cases.back().file.src_dims = {3};
   cases.back().file.source = {0, 0, 1};
-  cases.push_back({"top_k_above_experts", {}, "top_k (2, the last dimension of expert_ids) is more than experts (1)"});
+  cases.push_back({"top_k_above_experts",
+                   {},
+                   "top_k (2, the last dimension of expert_ids) is more than experts (1)"});
   cases.back().file.experts = 1;
   cases.push_back({"negative_gpu", {}, "source_gpu[2] is -3"});
   cases.back().file.source[2] = -3;
@@ -150,8 +161,10 @@ TEST(MoeTrace, MalformedFilesNameTheFileAndTheProblem) {
 
 TEST(MoeTrace, MissingAndNonHdf5FilesNameTheFile) {
   const std::string missing = (fs::temp_directory_path() / "fabricsim_no_such_trace.h5").string();
-  EXPECT_EQ(error_of(missing), missing + ": no such file (MoE routing trace layout: docs/traces.md)");
-  const std::string text = std::string(FABRICSIM_SOURCE_DIR) + "/scenarios/traces/make_sample_moe_trace.py";
+  EXPECT_EQ(error_of(missing),
+            missing + ": no such file (MoE routing trace layout: docs/traces.md)");
+  const std::string text =
+      std::string(FABRICSIM_SOURCE_DIR) + "/scenarios/traces/make_sample_moe_trace.py";
   EXPECT_NE(error_of(text).find(text + ": not an HDF5 file"), std::string::npos);
 }
 

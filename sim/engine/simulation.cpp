@@ -244,7 +244,8 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener {
       out.links.push_back({l, std::llround(link_tx_[l]), end_ps > 0 ? link_tx_[l] / capacity_bytes : 0.0});
     }
     for (const traffic::ExpertLoad& load : workload_.expert_loads) {
-      out.expert_tokens.push_back({load.workload, load.layer, load.iteration, load.tokens});
+      out.expert_tokens.push_back(
+          {load.workload, load.layer, load.iteration, load.tokens, load.gpu_tokens, load.dropped});
     }
     out.flows = std::move(flows_);
     std::string overrides;

@@ -6,10 +6,13 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <span>
 #include <string>
 #include <system_error>
 #include <utility>
 #include <vector>
+
+#include "metrics/moe_stats.hpp"
 
 namespace fabricsim::io {
 namespace {
@@ -262,8 +265,10 @@ void write_link_summary(hid_t file, const std::vector<metrics::LinkRecord>& link
                "fraction");
 }
 
-// /moe/w<k>/expert_tokens: a dense [iterations x layers x experts] cube per workload.
-// Cells with no record stay 0; several records for one cell add up.
+// /moe/w<k>/: per workload, dense cubes over [iterations x layers]: expert_tokens [.. x experts],
+// gpu_tokens [.. x GPUs], dropped_tokens, and the imbalance of each layer (max/mean and Gini of
+// the expert tokens, max/mean of the GPU tokens). Cells with no record stay 0; several
+// records for one cell add up.
 void write_moe(hid_t file, const std::vector<metrics::ExpertTokens>& records) {
   if (records.empty()) return;
   std::map<std::uint32_t, std::vector<const metrics::ExpertTokens*>> by_workload;
@@ -276,23 +281,40 @@ void write_moe(hid_t file, const std::vector<metrics::ExpertTokens>& records) {
   }
   const Handle moe = create_group(file, "moe");
   for (const auto& [workload, rows] : by_workload) {
-    std::size_t iterations = 0, layers = 0, experts = 0;
+    std::size_t iterations = 0, layers = 0, experts = 0, gpus = 0;
     for (const auto* r : rows) {
       iterations = std::max(iterations, static_cast<std::size_t>(r->iteration) + 1);
       layers = std::max(layers, static_cast<std::size_t>(r->layer) + 1);
       experts = std::max(experts, r->tokens.size());
+      gpus = std::max(gpus, r->gpu_tokens.size());
     }
-    std::vector<std::int64_t> cube(iterations * layers * experts, 0);
+    const std::size_t cells = iterations * layers;
+    std::vector<std::int64_t> expert_cube(cells * experts, 0), gpu_cube(cells * gpus, 0), dropped(cells, 0);
     for (const auto* r : rows) {
-      const std::size_t base =
-          (static_cast<std::size_t>(r->iteration) * layers + static_cast<std::size_t>(r->layer)) *
-          experts;
-      for (std::size_t e = 0; e < r->tokens.size(); ++e) cube[base + e] += r->tokens[e];
+      const std::size_t cell =
+          static_cast<std::size_t>(r->iteration) * layers + static_cast<std::size_t>(r->layer);
+      for (std::size_t e = 0; e < r->tokens.size(); ++e) expert_cube[cell * experts + e] += r->tokens[e];
+      for (std::size_t g = 0; g < r->gpu_tokens.size(); ++g) gpu_cube[cell * gpus + g] += r->gpu_tokens[g];
+      dropped[cell] += r->dropped;
+    }
+    std::vector<double> max_mean(cells), gini(cells), gpu_max_mean(cells);
+    for (std::size_t c = 0; c < cells; ++c) {
+      const std::span<const std::int64_t> row(expert_cube.data() + c * experts, experts);
+      max_mean[c] = metrics::max_over_mean(row);
+      gini[c] = metrics::gini(row);
+      gpu_max_mean[c] = metrics::max_over_mean({gpu_cube.data() + c * gpus, gpus});
     }
     const Handle g = create_group(moe.get(), "w" + std::to_string(workload));
-    write_dataset(g.get(), "expert_tokens", TypeOf<std::int64_t>::mem(),
-                  TypeOf<std::int64_t>::file(), {iterations, layers, experts}, cube.data(),
-                  "tokens");
+    const auto cube = [&](const char* name, const auto& data, std::vector<hsize_t> shape, const char* units) {
+      using T = typename std::decay_t<decltype(data)>::value_type;
+      write_dataset(g.get(), name, TypeOf<T>::mem(), TypeOf<T>::file(), shape, data.data(), units);
+    };
+    cube("expert_tokens", expert_cube, {iterations, layers, experts}, "tokens");
+    cube("gpu_tokens", gpu_cube, {iterations, layers, gpus}, "tokens");
+    cube("dropped_tokens", dropped, {iterations, layers}, "tokens");
+    cube("max_over_mean", max_mean, {iterations, layers}, "1");
+    cube("gini", gini, {iterations, layers}, "1");
+    cube("gpu_max_over_mean", gpu_max_mean, {iterations, layers}, "1");
   }
 }
 

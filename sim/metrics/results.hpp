@@ -38,12 +38,14 @@ struct LinkRecord {
   double busy_fraction;  // tx_bytes * 8 / (rate * sim_end)
 };
 
-/// Tokens per expert for one MoE layer: /moe/expert_tokens rows.
+/// Expert load of one MoE layer in one iteration: a cell of the /moe/w<k>/ cubes.
 struct ExpertTokens {
   std::uint32_t workload;
   std::int32_t layer;
   std::int32_t iteration;
-  std::vector<std::int64_t> tokens;
+  std::vector<std::int64_t> tokens;      // per expert: routed (processed + dropped)
+  std::vector<std::int64_t> gpu_tokens;  // per GPU of the group: processed there
+  std::int64_t dropped = 0;              // over capacity: skipped their expert
 };
 
 /// Run-level facts: root attributes of the result file.

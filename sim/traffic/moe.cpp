@@ -2,82 +2,258 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <stdexcept>
+
+#include "traffic/expert_load.hpp"
 
 namespace fabricsim::traffic {
 namespace {
 
-/// Draws experts for tokens from fixed popularity weights, top_k distinct per token.
-class ExpertSampler {
+/// Draws which experts every token goes to, one layer at a time: from popularity weights
+/// (shifted by the bias balancer), evened out (balanced), or replayed from a trace.
+class Router {
  public:
-  ExpertSampler(const SkewSpec& skew, std::uint32_t experts) : cumulative_(experts) {
-    double total = 0;
-    for (std::uint32_t e = 0; e < experts; ++e) {
-      total += skew.dist == SkewSpec::Dist::zipf ? std::pow(e + 1.0, -skew.s) : 1.0;
-      cumulative_[e] = total;
-    }
-  }
+  Router(const MoeSpec& spec, std::uint32_t gpus, const MoeTrace* trace)
+      : spec_(spec), gpus_(gpus), trace_(trace),
+        previous_gpu_(spec.skew.affinity > 0 ? std::size_t{gpus} * spec.tokens_per_gpu : 0) {}
 
-  /// Appends top_k distinct experts to `chosen` (cleared first).
-  void draw(std::uint32_t top_k, core::Rng& rng, std::vector<std::uint32_t>& chosen) const {
-    chosen.clear();
-    while (chosen.size() < top_k) {
-      const std::uint32_t e = draw_one(rng);
-      if (std::find(chosen.begin(), chosen.end(), e) == chosen.end()) chosen.push_back(e);
+  /// Tokens each source GPU routes to each expert in `layer` ([gpus x experts]).
+  /// `weights` is the popularity of this layer and iteration; `home` the GPU of each expert.
+  std::vector<std::int64_t> route(std::uint32_t layer, std::span<const double> weights,
+                                  std::span<const std::uint32_t> home, core::Rng& rng) {
+    std::vector<std::int64_t> routed(std::size_t{gpus_} * spec_.experts, 0);
+    if (trace_ != nullptr) {
+      for (std::size_t t = 0; t < trace_->tokens(); ++t) {
+        const auto row = static_cast<std::size_t>(trace_->source_gpu[t]) * spec_.experts;
+        for (std::uint32_t k = 0; k < trace_->top_k; ++k) ++routed[row + trace_->expert(t, layer, k)];
+      }
+    } else if (spec_.balancer.kind == BalancerSpec::Kind::balanced) {
+      even_out(routed);
+    } else {
+      sample(layer, weights, home, rng, routed);
     }
+    return routed;
   }
 
  private:
-  std::uint32_t draw_one(core::Rng& rng) const {
-    const double u = rng.uniform() * cumulative_.back();
-    const auto it = std::upper_bound(cumulative_.begin(), cumulative_.end(), u);
-    return static_cast<std::uint32_t>(std::min<std::ptrdiff_t>(
-        it - cumulative_.begin(), static_cast<std::ptrdiff_t>(cumulative_.size()) - 1));
+  /// BASE layers: each source spreads its tokens x top_k evenly; the remainders start at a
+  /// different expert per source so every expert ends within one token of the others.
+  void even_out(std::vector<std::int64_t>& routed) const {
+    const std::uint64_t per_gpu = std::uint64_t{spec_.tokens_per_gpu} * spec_.top_k;
+    const std::uint64_t share = per_gpu / spec_.experts, extra = per_gpu % spec_.experts;
+    for (std::uint32_t s = 0; s < gpus_; ++s) {
+      for (std::uint32_t e = 0; e < spec_.experts; ++e) {
+        const std::uint64_t offset = (e + spec_.experts - (s * extra) % spec_.experts) % spec_.experts;
+        routed[std::size_t{s} * spec_.experts + e] = static_cast<std::int64_t>(share + (offset < extra));
+      }
+    }
   }
-  std::vector<double> cumulative_;
+
+  /// Each token draws top_k distinct experts; with affinity its first expert is, with that
+  /// probability, one on the GPU its first expert used in the previous layer.
+  void sample(std::uint32_t layer, std::span<const double> weights,
+              std::span<const std::uint32_t> home, core::Rng& rng,
+              std::vector<std::int64_t>& routed) {
+    const ExpertSampler all(weights);
+    std::uint32_t usable = 0;
+    for (const double w : weights) usable += w > 0;
+    if (usable < spec_.top_k) {
+      throw std::invalid_argument("moe load leaves " + std::to_string(usable) +
+                                  " experts with tokens, fewer than top_k");
+    }
+    const bool affine = !previous_gpu_.empty() && layer > 0;
+    if (affine) build_local_samplers(weights, home);
+    std::vector<std::uint32_t> chosen;
+    chosen.reserve(spec_.top_k);
+    for (std::uint32_t s = 0; s < gpus_; ++s) {
+      for (std::uint32_t t = 0; t < spec_.tokens_per_gpu; ++t) {
+        const std::size_t token = std::size_t{s} * spec_.tokens_per_gpu + t;
+        chosen.clear();
+        if (affine && rng.uniform() < spec_.skew.affinity) {
+          const ExpertSampler& local = local_[previous_gpu_[token]];
+          if (!local.empty()) chosen.push_back(local.draw(rng));
+        }
+        all.fill(spec_.top_k, rng, chosen);
+        for (const std::uint32_t e : chosen) ++routed[std::size_t{s} * spec_.experts + e];
+        if (!previous_gpu_.empty()) previous_gpu_[token] = home[chosen.front()];
+      }
+    }
+  }
+
+  /// One sampler per GPU over the experts it hosts (others weigh 0).
+  void build_local_samplers(std::span<const double> weights, std::span<const std::uint32_t> home) {
+    local_.clear();
+    std::vector<double> w(weights.size());
+    for (std::uint32_t g = 0; g < gpus_; ++g) {
+      for (std::size_t e = 0; e < w.size(); ++e) w[e] = home[e] == g ? weights[e] : 0.0;
+      local_.emplace_back(w);
+    }
+  }
+
+  const MoeSpec& spec_;
+  std::uint32_t gpus_;
+  const MoeTrace* trace_;
+  std::vector<std::uint32_t> previous_gpu_;  // per token: GPU of its first expert last layer
+  std::vector<ExpertSampler> local_;
 };
 
-/// Dispatch (token -> expert's GPU) then combine (back), one MoE layer.
+/// Checks a routing trace against the spec and the group; returns it.
+const MoeTrace& checked_trace(const MoeSpec& spec, std::uint32_t gpus, const Context& context) {
+  if (!context.moe_trace) throw std::invalid_argument("moe routing_trace: no trace loader available");
+  const MoeTrace& trace = context.moe_trace(spec.routing_trace);
+  const std::string where = "moe routing trace " + spec.routing_trace + ": ";
+  if (trace.experts != spec.experts || trace.top_k != spec.top_k) {
+    throw std::invalid_argument(where + "has " + std::to_string(trace.experts) + " experts, top-" +
+                                std::to_string(trace.top_k) + "; the workload says " +
+                                std::to_string(spec.experts) + ", top-" + std::to_string(spec.top_k));
+  }
+  if (trace.layers < spec.layers) {
+    throw std::invalid_argument(where + "has " + std::to_string(trace.layers) +
+                                " layers; the workload needs " + std::to_string(spec.layers));
+  }
+  for (const std::int32_t g : trace.source_gpu) {
+    if (g < 0 || static_cast<std::uint32_t>(g) >= gpus) {
+      throw std::invalid_argument(where + "a token starts on GPU " + std::to_string(g) +
+                                  " of a " + std::to_string(gpus) + "-GPU group");
+    }
+  }
+  for (const std::int16_t e : trace.expert_ids) {
+    if (e < 0 || static_cast<std::uint32_t>(e) >= spec.experts) {
+      throw std::invalid_argument(where + "expert id " + std::to_string(e) + " out of range");
+    }
+  }
+  return trace;
+}
+
+/// Expert compute of the busiest GPU: tokens x FLOPs per token / FLOP/s, rounded up to 1 ps.
+core::Time compute_time(std::span<const std::int64_t> gpu_tokens, const MoeSpec& spec, double factor) {
+  const std::int64_t busiest = *std::max_element(gpu_tokens.begin(), gpu_tokens.end());
+  const double seconds = static_cast<double>(busiest) * spec.flops_per_token * factor / spec.gpu_flops;
+  return core::Time::ps(static_cast<std::int64_t>(std::ceil(seconds * 1e12)));
+}
+
+/// Appends the steps of one layer pass (dispatch -> compute -> combine) after `last`.
+std::uint32_t add_layer_steps(const MoeSpec& spec, std::span<const std::uint32_t> group,
+                              const LayerTraffic& traffic, std::int32_t layer,
+                              std::int32_t iteration, double compute_factor,
+                              std::uint32_t workload, std::int64_t last, Workload& out) {
+  const auto gpus = static_cast<std::uint32_t>(group.size());
+  const auto bpe = [&](std::uint32_t v) { return std::int64_t{v == 0 ? spec.bytes_per_element : v}; };
+  const std::int64_t dispatch_bytes = spec.hidden * bpe(spec.dispatch_bytes_per_element);
+  const std::int64_t combine_bytes = spec.hidden * bpe(spec.combine_bytes_per_element);
+  const Step base{.workload = workload, .layer = layer, .iteration = iteration};
+  Step dispatch = base, combine = base;
+  dispatch.kind = "dispatch";
+  combine.kind = "combine";
+  for (std::uint32_t src = 0; src < gpus; ++src) {
+    for (std::uint32_t dst = 0; dst < gpus; ++dst) {
+      const std::int64_t tokens = traffic.pair_tokens[std::size_t{src} * gpus + dst];
+      if (src == dst || tokens == 0) continue;  // tokens for a local expert stay on the GPU
+      dispatch.demands.push_back({group[src], group[dst], core::Bytes(tokens * dispatch_bytes)});
+      combine.demands.push_back({group[dst], group[src], core::Bytes(tokens * combine_bytes)});
+    }
+  }
+  // The first step of the job waits for `start`; every other one for the step before it.
+  const auto chain = [&](Step& step) {
+    if (last < 0) step.delay = spec.start;
+    else step.deps.push_back(static_cast<std::uint32_t>(last));
+    last = out.add(std::move(step));
+  };
+  chain(dispatch);
+  if (spec.flops_per_token > 0) {
+    Step compute = base;
+    compute.kind = "compute";
+    compute.compute = compute_time(traffic.load.gpu_tokens, spec, compute_factor);
+    chain(compute);
+  }
+  chain(combine);
+  return static_cast<std::uint32_t>(last);
+}
+
+/// Auxiliary-loss-free balancing: an expert loaded above the mean loses gamma of bias (its
+/// weight shrinks by e^-gamma), one below gains gamma.
+void update_bias(std::span<const std::int64_t> tokens, double gamma, std::span<double> bias) {
+  const double mean = static_cast<double>(std::accumulate(tokens.begin(), tokens.end(), std::int64_t{0})) /
+                      static_cast<double>(tokens.size());
+  for (std::size_t e = 0; e < tokens.size(); ++e) {
+    const auto n = static_cast<double>(tokens[e]);
+    bias[e] += n > mean ? -gamma : n < mean ? gamma : 0.0;
+  }
+}
+
 }  // namespace
 
 const char* kind_name(const MoeSpec&) { return "moe"; }
 
 void add_moe(const MoeSpec& spec, std::span<const std::uint32_t> group, std::uint32_t workload,
-             core::Rng& rng, const Context&, Workload& out) {
+             core::Rng& rng, const Context& context, Workload& out) {
   const auto gpus = static_cast<std::uint32_t>(group.size());
   if (gpus < 2) throw std::invalid_argument("moe needs at least 2 GPUs");
   if (spec.top_k == 0 || spec.top_k > spec.experts) {
     throw std::invalid_argument("moe top_k must be in 1..experts");
   }
-  const ExpertSampler sampler(spec.skew, spec.experts);
-  std::vector<std::int64_t> expert_tokens(spec.experts, 0);
-  std::vector<std::int64_t> pair_tokens(static_cast<std::size_t>(gpus) * gpus, 0);
-  std::vector<std::uint32_t> chosen;
-  for (std::uint32_t src = 0; src < gpus; ++src) {
-    for (std::uint32_t t = 0; t < spec.tokens_per_gpu; ++t) {
-      sampler.draw(spec.top_k, rng, chosen);
-      for (const std::uint32_t e : chosen) {
-        ++expert_tokens[e];
-        ++pair_tokens[static_cast<std::size_t>(src) * gpus + e % gpus];
-      }
-    }
-  }
-  const std::int64_t bytes_per_token = std::int64_t{spec.hidden} * spec.bytes_per_element;
-  Step dispatch{.workload = workload, .kind = "dispatch", .layer = 0, .delay = spec.start};
-  Step combine{.workload = workload, .kind = "combine", .layer = 0};
-  for (std::uint32_t src = 0; src < gpus; ++src) {
-    for (std::uint32_t dst = 0; dst < gpus; ++dst) {
-      const std::int64_t tokens = pair_tokens[static_cast<std::size_t>(src) * gpus + dst];
-      if (src == dst || tokens == 0) continue;
-      const core::Bytes bytes(tokens * bytes_per_token);
-      dispatch.demands.push_back({group[src], group[dst], bytes});
-      combine.demands.push_back({group[dst], group[src], bytes});
-    }
-  }
-  combine.deps.push_back(out.add(std::move(dispatch)));
-  out.add(std::move(combine));
-  out.expert_loads.push_back({workload, 0, 0, std::move(expert_tokens), {}, 0});
-}
+  if (spec.layers == 0 || spec.iterations == 0) throw std::invalid_argument("moe needs layers and iterations >= 1");
+  const MoeTrace* trace = spec.routing_trace.empty() ? nullptr : &checked_trace(spec, gpus, context);
 
+  // Popularity per layer: drawn once (vary none, iteration), or once per layer (layer, both);
+  // re-drawn at each iteration for iteration and both.
+  using Vary = LoadSpec::Vary;
+  const bool per_layer = spec.skew.vary == Vary::layer || spec.skew.vary == Vary::both;
+  const bool per_iteration = spec.skew.vary == Vary::iteration || spec.skew.vary == Vary::both;
+  const bool shuffle = spec.skew.vary != Vary::none;
+  std::vector<std::vector<double>> popularity(per_layer ? spec.layers : 1);
+  const auto draw_popularity = [&] {
+    for (auto& w : popularity) w = expert_weights(spec.skew, spec.experts, shuffle, rng);
+  };
+  draw_popularity();
+
+  // Placement and replicas follow the expected load: the trace's first layer, else the
+  // popularity of the first layer and iteration.
+  std::vector<double> expected = popularity.front();
+  if (trace != nullptr) {
+    std::fill(expected.begin(), expected.end(), 0.0);
+    for (std::size_t t = 0; t < trace->tokens(); ++t) {
+      for (std::uint32_t k = 0; k < trace->top_k; ++k) expected[trace->expert(t, 0, k)] += 1.0;
+    }
+  }
+  const bool replicate = spec.balancer.kind == BalancerSpec::Kind::replicate;
+  const ExpertMap map = map_experts(spec.expert_placement, expected, gpus, replicate ? spec.balancer.replicas : 0);
+
+  Router router(spec, gpus, trace);
+  const bool bias = spec.balancer.kind == BalancerSpec::Kind::bias;
+  std::vector<double> biases(bias ? std::size_t{spec.layers} * spec.experts : 0, 0.0);
+  std::vector<double> weights(spec.experts);
+  std::vector<LayerTraffic> layers(spec.layers);
+  std::int64_t last = -1;
+  for (std::uint32_t i = 0; i < spec.iterations; ++i) {
+    if (i > 0 && per_iteration) draw_popularity();
+    for (std::uint32_t l = 0; l < spec.layers; ++l) {
+      const std::vector<double>& base = popularity[per_layer ? l : 0];
+      // The bias shifts the routing score; as a sampling weight that is w x e^bias.
+      for (std::uint32_t e = 0; e < spec.experts; ++e) {
+        weights[e] = bias ? base[e] * std::exp(biases[std::size_t{l} * spec.experts + e]) : base[e];
+      }
+      const std::vector<std::int64_t> routed = router.route(l, weights, map.home, rng);
+      layers[l] = layer_traffic(routed, gpus, map, spec.capacity_factor);
+      if (bias) {
+        update_bias(layers[l].load.tokens, spec.balancer.gamma,
+                    std::span<double>(biases).subspan(std::size_t{l} * spec.experts, spec.experts));
+      }
+      const auto [layer, iteration] = std::pair{static_cast<std::int32_t>(l), static_cast<std::int32_t>(i)};
+      last = add_layer_steps(spec, group, layers[l], layer, iteration, 1.0, workload, last, out);
+      ExpertLoad load = layers[l].load;
+      load.workload = workload;
+      load.layer = layer;
+      load.iteration = iteration;
+      out.expert_loads.push_back(std::move(load));
+    }
+    // Backward: the layers in reverse, same routing, gradients both ways.
+    for (std::uint32_t l = spec.layers; spec.backward && l-- > 0;) {
+      last = add_layer_steps(spec, group, layers[l], static_cast<std::int32_t>(l),
+                             static_cast<std::int32_t>(i), kBackwardComputeFactor, workload, last, out);
+    }
+  }
+}
 
 }  // namespace fabricsim::traffic

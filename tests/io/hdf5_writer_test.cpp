@@ -57,9 +57,11 @@ metrics::Results small_results() {
   r.steps = {{0, 0, "permutation", -1, 0, 0, 90'000'000},
              {1, 1, "dispatch", 3, 2, 5'000, 123'456'789}};
   r.links = {{0, 1 << 20, 0.5}, {4, 4096, 0.125}};
-  // Workload 1: 2 iterations x 2 layers x 3 experts, cell (1,0) never recorded.
-  r.expert_tokens = {
-      {1, 0, 0, {10, 20, 30}}, {1, 1, 0, {1, 2, 3}}, {1, 1, 1, {7, 8, 9}}, {3, 0, 0, {5, 6}}};
+  // Workload 1: 2 iterations x 2 layers x 3 experts on 2 GPUs, cell (1,0) never recorded.
+  r.expert_tokens = {{1, 0, 0, {10, 20, 30}, {30, 20}, 10},
+                     {1, 1, 0, {1, 2, 3}, {3, 3}, 0},
+                     {1, 1, 1, {7, 8, 9}, {9, 15}, 0},
+                     {3, 0, 0, {5, 6}, {5, 6}, 0}};
   return r;
 }
 
@@ -179,13 +181,42 @@ TEST_F(Hdf5Writer, BuildsExpertTokenCubePerWorkload) {
   EXPECT_FALSE(exists(f.get(), "/moe/w0"));
 }
 
+TEST_F(Hdf5Writer, WritesGpuTokensDropsAndImbalancePerLayer) {
+  const std::string out = path("run.h5");
+  write_results(out, tiny_fabric(), small_results());
+  const Id f = open_file(out);
+  EXPECT_EQ(shape(f.get(), "/moe/w1/gpu_tokens"), (std::vector<hsize_t>{2, 2, 2}));
+  EXPECT_EQ(read_numbers<std::int64_t>(f.get(), "/moe/w1/gpu_tokens"),
+            (std::vector<std::int64_t>{30, 20, 3, 3, 0, 0, 9, 15}));
+  EXPECT_EQ(shape(f.get(), "/moe/w1/dropped_tokens"), (std::vector<hsize_t>{2, 2}));
+  EXPECT_EQ(read_numbers<std::int64_t>(f.get(), "/moe/w1/dropped_tokens"),
+            (std::vector<std::int64_t>{10, 0, 0, 0}));
+  // Experts {10, 20, 30}: max/mean = 30 / 20 = 1.5; Gini = (-2 x 10 + 0 x 20 + 2 x 30) /
+  // (3 x 60) = 2/9. {1, 2, 3}: 1.5 and 2/9 too. {7, 8, 9}: 9/8 and 2 x 2 / (3 x 24) = 1/18.
+  // The unrecorded cell is all zeros: 0 and 0.
+  const auto mm = read_numbers<double>(f.get(), "/moe/w1/max_over_mean");
+  const auto gini = read_numbers<double>(f.get(), "/moe/w1/gini");
+  ASSERT_EQ(mm.size(), 4u);
+  ASSERT_EQ(gini.size(), 4u);
+  const double expected_mm[] = {1.5, 1.5, 0, 9.0 / 8};
+  const double expected_gini[] = {2.0 / 9, 2.0 / 9, 0, 1.0 / 18};
+  for (int c = 0; c < 4; ++c) {
+    EXPECT_NEAR(mm[c], expected_mm[c], 1e-12) << c;
+    EXPECT_NEAR(gini[c], expected_gini[c], 1e-12) << c;
+  }
+  // GPUs {9, 15}: 15 / 12 = 1.25.
+  EXPECT_NEAR(read_numbers<double>(f.get(), "/moe/w1/gpu_max_over_mean")[3], 1.25, 1e-12);
+  EXPECT_EQ(read_string_attribute(f.get(), "/moe/w1/gini", "units"), "1");
+  EXPECT_EQ(read_string_attribute(f.get(), "/moe/w1/dropped_tokens", "units"), "tokens");
+}
+
 TEST_F(Hdf5Writer, EveryDatasetHasAUnitsString) {
   const std::string out = path("run.h5");
   write_results(out, tiny_fabric(), small_results());
   const Id f = open_file(out);
   const auto datasets = all_datasets(f.get());
-  // 3 node + 5 link + 9 flow + 7 step + 3 link-summary columns + 2 MoE cubes.
-  EXPECT_EQ(datasets.size(), 29u);
+  // 3 node + 5 link + 9 flow + 7 step + 3 link-summary columns + 2 x 6 MoE datasets.
+  EXPECT_EQ(datasets.size(), 39u);
   const std::set<std::string> known = {"ps",   "bytes",    "bps",    "id", "index",
                                        "text", "fraction", "tokens", "1"};
   for (const auto& d : datasets) {
@@ -278,7 +309,7 @@ TEST_F(Hdf5Writer, ReportsAnHdf5FailureWithThePathAndKeepsForeignFolders) {
 TEST_F(Hdf5Writer, RejectsNegativeExpertIndicesWithoutLeavingAFile) {
   const std::string out = path("bad.h5");
   auto results = small_results();
-  results.expert_tokens.push_back({0, -1, 0, {1}});
+  results.expert_tokens.push_back({0, -1, 0, {1}, {1}, 0});
   EXPECT_THROW(write_results(out, tiny_fabric(), results), OutputError);
   EXPECT_FALSE(fs::exists(out));
   EXPECT_FALSE(fs::exists(out + ".partial"));

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/simulation.hpp"
+#include "io/moe_trace.hpp"
 #include "traffic/replay.hpp"
 
 namespace fabricsim::engine {
@@ -91,6 +92,36 @@ TEST(ReplayRun, BackgroundFlowsAllRunAndStartAtTheirArrivals) {
   std::sort(want.begin(), want.end());
   std::sort(got.begin(), got.end());
   EXPECT_EQ(got, want);
+}
+
+TEST(ReplayRun, MoeTraceReplayRoutesTokensToTheTracedExperts) {
+  // The sample trace (8 GPUs x 256 tokens, 4 layers, top-2 of 16 experts) replayed by a moe
+  // workload on 8 GPUs: /moe expert_tokens of layer l must be the trace's count of tokens
+  // per expert in layer l (the io tests check those counts against the script's own).
+  const std::string path =
+      std::string(FABRICSIM_SOURCE_DIR) + "/scenarios/traces/sample_moe_trace.h5";
+  traffic::MoeSpec spec;
+  spec.experts = 16;
+  spec.top_k = 2;
+  spec.layers = 4;
+  spec.tokens_per_gpu = 256;
+  spec.hidden = 1024;
+  spec.routing_trace = path;
+  spec.placement.gpus = 8;
+  Simulation sim(sprayed(spec));
+  const metrics::Results r = sim.run();
+  EXPECT_EQ(r.info.status, "complete");
+
+  const traffic::MoeTrace trace = io::read_moe_trace(path);
+  ASSERT_EQ(r.expert_tokens.size(), 4u);
+  for (const metrics::ExpertTokens& e : r.expert_tokens) {
+    std::vector<std::int64_t> counted(16, 0);
+    for (std::size_t t = 0; t < trace.tokens(); ++t) {
+      for (std::uint32_t k = 0; k < 2; ++k)
+        ++counted[trace.expert(t, static_cast<std::uint32_t>(e.layer), k)];
+    }
+    EXPECT_EQ(e.tokens, counted) << "layer " << e.layer;
+  }
 }
 
 }  // namespace

@@ -43,6 +43,12 @@ class Result:
     overrides: Dict[str, str]  # the run's --set overrides, "key.path" -> value text
     moe: Dict[int, np.ndarray]  # workload -> expert_tokens [iterations x layers x experts]
     path: str = ""
+    # workload -> every /moe/w<k> dataset by name (expert_tokens, gpu_tokens, dropped_tokens,
+    # max_over_mean, gini, gpu_max_over_mean)
+    moe_data: Dict[int, Dict[str, np.ndarray]] = dataclasses.field(default_factory=dict)
+    # one row per (workload, iteration, layer): routed, dropped_tokens, max_over_mean, gini,
+    # gpu_max_over_mean
+    moe_layers: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
 
 
 def parse_overrides(text: str) -> Dict[str, str]:
@@ -93,14 +99,35 @@ def _elapsed_ps(df: pd.DataFrame) -> pd.Series:
     return (df["end_ps"] - df["start_ps"]).where(df["end_ps"] >= 0).astype("float64")
 
 
-def _read_moe(f: h5py.File) -> Dict[int, np.ndarray]:
-    moe: Dict[int, np.ndarray] = {}
+def _read_moe(f: h5py.File) -> Dict[int, Dict[str, np.ndarray]]:
+    """Every dataset of each /moe/w<k> group, by workload k (older files: expert_tokens only)."""
+    moe: Dict[int, Dict[str, np.ndarray]] = {}
     if "moe" not in f:
         return moe
     for name, group in f["moe"].items():
         if name.startswith("w") and name[1:].isdigit() and "expert_tokens" in group:
-            moe[int(name[1:])] = group["expert_tokens"][()]
+            moe[int(name[1:])] = {key: group[key][()] for key in group}
     return dict(sorted(moe.items()))
+
+
+MOE_LAYER_COLUMNS = ["workload", "iteration", "layer", "routed", "dropped_tokens",
+                     "max_over_mean", "gini", "gpu_max_over_mean"]
+
+
+def _moe_layers(moe: Dict[int, Dict[str, np.ndarray]]) -> pd.DataFrame:
+    """The per-layer cubes of every workload flattened into one row per (iteration, layer)."""
+    frames = []
+    for workload, data in moe.items():
+        iterations, layers, _ = data["expert_tokens"].shape
+        it, layer = np.meshgrid(np.arange(iterations), np.arange(layers), indexing="ij")
+        frame = {"workload": workload, "iteration": it.ravel(), "layer": layer.ravel(),
+                 "routed": data["expert_tokens"].sum(axis=2).ravel()}
+        for key in MOE_LAYER_COLUMNS[4:]:
+            frame[key] = data[key].ravel() if key in data else np.nan
+        frames.append(pd.DataFrame(frame))
+    if not frames:
+        return pd.DataFrame(columns=MOE_LAYER_COLUMNS)
+    return pd.concat(frames, ignore_index=True)[MOE_LAYER_COLUMNS]
 
 
 def load(path: PathLike) -> Result:
@@ -118,7 +145,7 @@ def load(path: PathLike) -> Result:
         links = _read_table(f, "topology/links").merge(summary, on="id", how="left")
         flows = _read_table(f, "flows")
         steps = _read_table(f, "steps")
-        moe = _read_moe(f)
+        moe_data = _read_moe(f)
 
     flows["finished"] = flows["end_ps"] >= 0
     flows["fct_ps"] = _elapsed_ps(flows)
@@ -127,7 +154,9 @@ def load(path: PathLike) -> Result:
     steps["duration_us"] = steps["duration_ps"] / PS_PER_US
     overrides = parse_overrides(str(attrs.get("overrides", "")))
     return Result(attrs=attrs, nodes=nodes, links=links, flows=flows, steps=steps,
-                  overrides=overrides, moe=moe, path=path)
+                  overrides=overrides,
+                  moe={w: data["expert_tokens"] for w, data in moe_data.items()}, path=path,
+                  moe_data=moe_data, moe_layers=_moe_layers(moe_data))
 
 
 def expand_paths(paths: Union[PathLike, List[PathLike]]) -> List[str]:

@@ -8,6 +8,7 @@
 #include "app/progress.hpp"
 #include "engine/simulation.hpp"
 #include "io/hdf5_writer.hpp"
+#include "io/moe_trace.hpp"
 #include "metrics/summary.hpp"
 #include "routing/policy.hpp"
 #include "scenario/scenario.hpp"
@@ -145,6 +146,9 @@ int main(int argc, char** argv) {
     return kBadInput;
   } catch (const fsim::scenario::ScenarioError& e) {
     std::cerr << "fabricsim: " << e.what() << "\n";
+    return kBadInput;
+  } catch (const fsim::io::TraceError& e) {
+    std::cerr << "fabricsim: bad trace: " << e.what() << "\n";
     return kBadInput;
   } catch (const std::invalid_argument& e) {
     std::cerr << "fabricsim: bad input: " << e.what() << "\n";

@@ -1,25 +1,42 @@
 #pragma once
 #include <span>
+#include <string>
 
 #include "traffic/step.hpp"
 
 namespace fabricsim::traffic {
 
+/// How a collective moves its data, round by round (docs/collectives.md).
+enum class Algorithm { direct, pairwise, ring, double_binary_tree, halving_doubling };
+/// The YAML name of an algorithm ("double_binary_tree").
+const char* algorithm_name(Algorithm algorithm);
+
 /// Every GPU sends `bytes` to every other GPU of its group (group_size 0: the whole job).
+/// direct: all pairs at once, one round; pairwise: N-1 rounds, in round r GPU i sends to
+/// i + r mod N, each round after the previous. `chunks` cuts `bytes` into pipelined chunks
+/// (the same rule as CollectiveSpec).
 struct AllToAllSpec {
   core::Bytes bytes{1 << 20};
   core::Time start{};
   std::uint32_t group_size = 0;
+  Algorithm algorithm = Algorithm::direct;
+  std::uint32_t chunks = 1;
   Placement placement;
 
   bool operator==(const AllToAllSpec&) const = default;
 };
 
-/// A collective over the job's GPUs (all-reduce, reduce-scatter, all-gather) with real
-/// per-step flows. Filled in by the collectives work.
+/// A collective on a buffer of `bytes` per GPU over the job's N GPUs, with real per-round
+/// flows. The buffer is cut into `chunks` pipelined pieces: round s of chunk c starts when
+/// round s-1 of chunk c and round s of chunk c-1 have ended. `iterations` repeat it, with
+/// `compute` time between them. Bytes are per GPU; times in ps.
 struct CollectiveSpec {
   enum class Op { all_reduce, reduce_scatter, all_gather } op = Op::all_reduce;
+  Algorithm algorithm = Algorithm::ring;
   core::Bytes bytes{1 << 20};
+  std::uint32_t chunks = 1;
+  std::uint32_t iterations = 1;
+  core::Time compute{};
   core::Time start{};
   Placement placement;
 
@@ -28,6 +45,15 @@ struct CollectiveSpec {
 
 const char* kind_name(const AllToAllSpec& spec);
 const char* kind_name(const CollectiveSpec& spec);
+/// The algorithms an operation supports (the first is the default).
+std::span<const Algorithm> algorithms_for(CollectiveSpec::Op op);
+/// The algorithms of all_to_all (the first is the default).
+std::span<const Algorithm> all_to_all_algorithms();
+/// Empty when `algorithm` can run `op` on `gpus` GPUs; else why not.
+std::string unsupported(CollectiveSpec::Op op, Algorithm algorithm, std::uint32_t gpus);
+/// Flows (demands) `spec` creates on `gpus` GPUs, all chunks and iterations, saturating at
+/// UINT64_MAX; an upper bound when tiny chunks leave some pieces empty.
+std::uint64_t collective_flows(const CollectiveSpec& spec, std::uint32_t gpus);
 
 /// Appends the steps of one job; `gpus` are its hosts in rank order.
 void add_all_to_all(const AllToAllSpec& spec, std::span<const std::uint32_t> gpus,

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/simulation.hpp"
+#include "support/small_fabric.hpp"
 #include "io/moe_trace.hpp"
 #include "traffic/replay.hpp"
 
@@ -21,16 +22,7 @@ using core::Time;
 /// A non-blocking 4 x 4 x 4 leaf-spine at 100 Gb/s, 1 us per link, sprayed: no fabric link is
 /// ever the bottleneck, so a flow's rate is set by its two host links alone.
 scenario::Scenario sprayed(traffic::WorkloadSpec workload) {
-  scenario::Scenario s;
-  s.topology.leaves = 4;
-  s.topology.spines = 4;
-  s.topology.hosts_per_leaf = 4;
-  s.topology.host_link = {Bitrate::gbps(100), Time::us(1)};
-  s.topology.fabric_link = {Bitrate::gbps(100), Time::us(1)};
-  s.routing.policy = "spray";
-  s.flow.batch_tolerance = 0;  // exact completions
-  s.workloads = {std::move(workload)};
-  return s;
+  return test_support::small_fabric(4, 4, 4, "spray", std::move(workload));
 }
 
 TEST(ReplayRun, ConnectionMatrixFlowsStartAndEndWhereTheMatrixSays) {

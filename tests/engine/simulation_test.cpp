@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "routing/policy.hpp"
+#include "support/small_fabric.hpp"
 
 namespace fabricsim::engine {
 namespace {
@@ -15,18 +16,10 @@ using core::Bitrate;
 using core::Bytes;
 using core::Time;
 
+/// A 100 Gb/s, 1 us leaf-spine running a 1 MiB permutation (see small_fabric).
 scenario::Scenario leaf_spine(std::uint32_t leaves, std::uint32_t spines, std::uint32_t hosts,
                               const std::string& policy) {
-  scenario::Scenario s;
-  s.topology.leaves = leaves;
-  s.topology.spines = spines;
-  s.topology.hosts_per_leaf = hosts;
-  s.topology.host_link = {Bitrate::gbps(100), Time::us(1)};
-  s.topology.fabric_link = {Bitrate::gbps(100), Time::us(1)};
-  s.routing.policy = policy;
-  s.flow.batch_tolerance = 0;  // exact completions: the analytic tests compare to the ps
-  s.workloads = {traffic::PermutationSpec{Bytes(1 << 20)}};
-  return s;
+  return test_support::small_fabric(leaves, spines, hosts, policy, traffic::PermutationSpec{Bytes(1 << 20)});
 }
 
 TEST(Simulation, SprayedPermutationRunsEveryFlowAtHostRate) {

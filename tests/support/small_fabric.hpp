@@ -1,0 +1,25 @@
+#pragma once
+// Scenarios for engine tests: small leaf-spines with round numbers and exact completions.
+#include <string>
+
+#include "scenario/scenario.hpp"
+
+namespace fabricsim::test_support {
+
+/// `leaves` x `spines` leaf-spine with `hosts` per leaf, every link 100 Gb/s and 1 us, routed by
+/// `policy`, running `workload`, with batch_tolerance 0 so completion times are exact to the ps.
+inline scenario::Scenario small_fabric(std::uint32_t leaves, std::uint32_t spines, std::uint32_t hosts,
+                                       const std::string& policy, traffic::WorkloadSpec workload) {
+  scenario::Scenario s;
+  s.topology.leaves = leaves;
+  s.topology.spines = spines;
+  s.topology.hosts_per_leaf = hosts;
+  s.topology.host_link = {core::Bitrate::gbps(100), core::Time::us(1)};
+  s.topology.fabric_link = {core::Bitrate::gbps(100), core::Time::us(1)};
+  s.routing.policy = policy;
+  s.flow.batch_tolerance = 0;
+  s.workloads = {std::move(workload)};
+  return s;
+}
+
+}  // namespace fabricsim::test_support

@@ -16,6 +16,7 @@
 namespace fabricsim::engine {
 namespace {
 
+using core::Bitrate;
 using core::Time;
 
 /// A non-blocking 4 x 4 x 4 leaf-spine at 100 Gb/s, 1 us per link, sprayed: no fabric link is

@@ -1,7 +1,5 @@
 #include <yaml-cpp/yaml.h>
 
-#include <span>
-
 #include "core/unit_parse.hpp"
 #include "scenario/read.hpp"
 #include "scenario/suggest.hpp"
@@ -11,30 +9,35 @@
 namespace fabricsim::scenario {
 namespace {
 const Keys kAllToAllKeys{"kind", "bytes", "group_size", "algorithm", "chunks", "start", "placement"};
-const Keys kCollectiveKeys{"kind",    "algorithm", "bytes", "chunks",
-                           "iterations", "compute", "start", "placement"};
-constexpr std::uint32_t kMaxChunks = 1024;
-constexpr std::uint32_t kMaxIterations = 100000;
+const Keys kCollectiveKeys{"kind",       "bytes",   "algorithm", "chunks",
+                           "iterations", "compute", "start",     "placement"};
 
-Keys names(std::span<const traffic::Algorithm> algorithms) {
-  Keys out;
-  for (const traffic::Algorithm a : algorithms) out.emplace_back(traffic::algorithm_name(a));
-  return out;
-}
-
-traffic::Algorithm read_algorithm(const Tree& t, const std::string& path,
+/// `algorithm:` one of `valid` (absent: the first).
+traffic::Algorithm read_algorithm(const Tree& item, const std::string& path,
                                   std::span<const traffic::Algorithm> valid) {
-  const std::string& name = read_choice(t, path, "algorithm", names(valid));
+  const Tree* v = item.find("algorithm");
+  if (v == nullptr) return valid.front();
+  Keys names;
+  for (const traffic::Algorithm a : valid) names.emplace_back(traffic::algorithm_name(a));
+  const std::string& name = read_choice(*v, child(path, "algorithm"), "algorithm", names);
   for (const traffic::Algorithm a : valid) {
     if (name == traffic::algorithm_name(a)) return a;
   }
   return valid.front();
 }
 
-std::uint32_t read_chunks(const Tree& item, const std::string& path) {
+/// `chunks:` 1 .. bytes (every chunk gets at least one byte).
+std::uint32_t read_chunks(const Tree& item, const std::string& path, core::Bytes bytes) {
   const Tree* v = item.find("chunks");
-  return v == nullptr ? 1 : static_cast<std::uint32_t>(read_count(*v, child(path, "chunks"), 1, kMaxChunks));
+  if (v == nullptr) return 1;
+  const std::uint32_t chunks = read_u32(*v, child(path, "chunks"), 1);
+  if (static_cast<std::int64_t>(chunks) > bytes.count()) {
+    fail(v->where(), child(path, "chunks"),
+         std::to_string(chunks) + " chunks of " + core::format_bytes(bytes) + " would leave chunks empty");
+  }
+  return chunks;
 }
+
 }  // namespace
 
 traffic::AllToAllSpec read_all_to_all(const Tree& item, const std::string& path,
@@ -44,10 +47,11 @@ traffic::AllToAllSpec read_all_to_all(const Tree& item, const std::string& path,
   if (const Tree* v = item.find("bytes")) spec.bytes = read_bytes(*v, child(path, "bytes"));
   if (const Tree* v = item.find("start")) spec.start = read_time(*v, child(path, "start"), true);
   spec.placement = read_placement(item, path, hosts);
-  static constexpr traffic::Algorithm kAllToAll[] = {traffic::Algorithm::direct, traffic::Algorithm::pairwise};
-  if (const Tree* v = item.find("algorithm")) spec.algorithm = read_algorithm(*v, child(path, "algorithm"), kAllToAll);
-  spec.chunks = read_chunks(item, path);
+  spec.algorithm = read_algorithm(item, path, traffic::all_to_all_algorithms());
+  spec.chunks = read_chunks(item, path, spec.bytes);
+  // The group divides the job's GPUs: every host, or those the placement gives.
   const std::uint32_t gpus = traffic::placed_count(spec.placement, hosts);
+  if (gpus < 2) fail(item.find("placement")->where(), child(path, "placement"), "an all_to_all needs at least 2 GPUs");
   spec.group_size = read_group(item, path, "group_size", gpus);
   if (spec.group_size != 0 && gpus % spec.group_size != 0) {
     Keys divisors{"0"};
@@ -61,40 +65,36 @@ traffic::AllToAllSpec read_all_to_all(const Tree& item, const std::string& path,
              std::to_string(gpus) + " (valid: " + join(divisors) + ")");
   }
   const std::uint64_t group = spec.group_size == 0 ? gpus : spec.group_size;
-  check_flows(
-      item, path, "group_size", std::uint64_t{gpus} * (group - 1) * spec.chunks,
-      "gpus x (group_size - 1) x chunks = " + std::to_string(gpus) + " x " + std::to_string(group - 1) +
-          " x " + std::to_string(spec.chunks));
+  check_flows(item, path, "group_size", std::uint64_t{gpus} * (group - 1) * spec.chunks,
+              "GPUs x (group_size - 1) x chunks = " + std::to_string(gpus) + " x " +
+                  std::to_string(group - 1) + " x " + std::to_string(spec.chunks));
   return spec;
 }
 
 traffic::CollectiveSpec read_collective(const Tree& item, const std::string& path, std::uint32_t hosts,
                                         const std::string& kind) {
-  using Op = traffic::CollectiveSpec::Op;
   check_map(item, path, kCollectiveKeys);
   traffic::CollectiveSpec spec;
-  spec.op = kind == "all_reduce" ? Op::all_reduce : kind == "reduce_scatter" ? Op::reduce_scatter : Op::all_gather;
-  spec.algorithm = traffic::algorithms_for(spec.op).front();
-  if (const Tree* v = item.find("algorithm")) {
-    spec.algorithm = read_algorithm(*v, child(path, "algorithm"), traffic::algorithms_for(spec.op));
-  }
+  using Op = traffic::CollectiveSpec::Op;
+  spec.op = kind == "reduce_scatter" ? Op::reduce_scatter : kind == "all_gather" ? Op::all_gather : Op::all_reduce;
   if (const Tree* v = item.find("bytes")) spec.bytes = read_bytes(*v, child(path, "bytes"));
-  spec.chunks = read_chunks(item, path);
-  if (const Tree* v = item.find("iterations")) {
-    spec.iterations = static_cast<std::uint32_t>(read_count(*v, child(path, "iterations"), 1, kMaxIterations));
-  }
-  if (const Tree* v = item.find("compute")) spec.compute = read_time(*v, child(path, "compute"), true);
   if (const Tree* v = item.find("start")) spec.start = read_time(*v, child(path, "start"), true);
+  if (const Tree* v = item.find("compute")) spec.compute = read_time(*v, child(path, "compute"), true);
+  if (const Tree* v = item.find("iterations")) spec.iterations = read_u32(*v, child(path, "iterations"), 1);
   spec.placement = read_placement(item, path, hosts);
+  spec.algorithm = read_algorithm(item, path, traffic::algorithms_for(spec.op));
+  spec.chunks = read_chunks(item, path, spec.bytes);
+  // The algorithm must fit the job's GPU count (halving_doubling: a power of two).
   const std::uint32_t gpus = traffic::placed_count(spec.placement, hosts);
   if (const std::string why = traffic::unsupported(spec.op, spec.algorithm, gpus); !why.empty()) {
-    const auto [origin, key] = blame_in(item, path, "algorithm");
-    fail(origin, key, why);
+    const auto [origin, where] = blame_in(item, path, "algorithm");
+    fail(origin, where, why + " (the job has " + std::to_string(gpus) + " GPUs; set placement.gpus)");
   }
-  // At most N x N flows per round (direct), 2(N-1) rounds (ring): bound the total up front.
-  const std::uint64_t per_round = std::uint64_t{gpus} * gpus;
-  check_flows(item, path, "chunks", per_round * 2 * gpus * spec.chunks * spec.iterations,
-              "gpus^2 x 2 gpus x chunks x iterations (an upper bound)");
+  const std::uint64_t flows = traffic::collective_flows(spec, gpus);
+  check_flows(item, path, "chunks", flows,
+              std::string("flows per chunk of ") + traffic::algorithm_name(spec.algorithm) + " on " +
+                  std::to_string(gpus) + " GPUs x chunks " + std::to_string(spec.chunks) + " x iterations " +
+                  std::to_string(spec.iterations));
   return spec;
 }
 
@@ -110,8 +110,8 @@ void emit_workload(YAML::Emitter& out, const traffic::AllToAllSpec& w) {
 
 void emit_workload(YAML::Emitter& out, const traffic::CollectiveSpec& w) {
   out << YAML::Key << "kind" << YAML::Value << traffic::kind_name(w);
-  out << YAML::Key << "algorithm" << YAML::Value << traffic::algorithm_name(w.algorithm);
   out << YAML::Key << "bytes" << YAML::Value << core::format_bytes(w.bytes);
+  out << YAML::Key << "algorithm" << YAML::Value << traffic::algorithm_name(w.algorithm);
   out << YAML::Key << "chunks" << YAML::Value << w.chunks;
   out << YAML::Key << "iterations" << YAML::Value << w.iterations;
   out << YAML::Key << "compute" << YAML::Value << core::format_time(w.compute);

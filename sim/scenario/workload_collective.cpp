@@ -33,7 +33,8 @@ std::uint32_t read_chunks(const Tree& item, const std::string& path, core::Bytes
   const std::uint32_t chunks = read_u32(*v, child(path, "chunks"), 1);
   if (static_cast<std::int64_t>(chunks) > bytes.count()) {
     fail(v->where(), child(path, "chunks"),
-         std::to_string(chunks) + " chunks of " + core::format_bytes(bytes) + " would leave chunks empty");
+         with_commas(chunks) + " chunks of " + with_commas(static_cast<std::uint64_t>(bytes.count())) +
+             " bytes would leave chunks empty (at most one chunk per byte)");
   }
   return chunks;
 }
@@ -88,13 +89,15 @@ traffic::CollectiveSpec read_collective(const Tree& item, const std::string& pat
   const std::uint32_t gpus = traffic::placed_count(spec.placement, hosts);
   if (const std::string why = traffic::unsupported(spec.op, spec.algorithm, gpus); !why.empty()) {
     const auto [origin, where] = blame_in(item, path, "algorithm");
-    fail(origin, where, why + " (the job has " + std::to_string(gpus) + " GPUs; set placement.gpus)");
+    fail(origin, where, why + " (placement sets the job's GPUs)");
   }
-  const std::uint64_t flows = traffic::collective_flows(spec, gpus);
-  check_flows(item, path, "chunks", flows,
-              std::string("flows per chunk of ") + traffic::algorithm_name(spec.algorithm) + " on " +
-                  std::to_string(gpus) + " GPUs x chunks " + std::to_string(spec.chunks) + " x iterations " +
-                  std::to_string(spec.iterations));
+  // Exact count of the flows generate() will create, before creating any.
+  traffic::CollectiveSpec one = spec;
+  one.chunks = one.iterations = 1;
+  check_flows(item, path, "chunks", traffic::collective_flows(spec, gpus),
+              std::string(traffic::algorithm_name(spec.algorithm)) + " " + kind + " on " + std::to_string(gpus) +
+                  " GPUs: " + with_commas(traffic::collective_flows(one, gpus)) + " flows per chunk x " +
+                  std::to_string(spec.chunks) + " chunks x " + std::to_string(spec.iterations) + " iterations");
   return spec;
 }
 

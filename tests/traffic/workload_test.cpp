@@ -55,6 +55,29 @@ TEST(AllToAll, GroupsOfGSendWithinTheGroupOnly) {
   }
 }
 
+TEST(AllToAll, ZeroSkewMeansEveryFlowCarriesTheSameBytes) {
+  const Workload w = gen({AllToAllSpec{core::Bytes(12345)}}, 12, 1);
+  ASSERT_EQ(w.steps[0].demands.size(), 12u * 11);
+  for (const Demand& d : w.steps[0].demands) EXPECT_EQ(d.bytes.count(), 12345);
+}
+
+TEST(Moe, BalancedTokensGiveEqualFlowsBetweenEveryPair) {
+  // 8 GPUs, one expert each, top-1, 64 tokens per GPU, BASE-style balancing: 512 tokens over
+  // 8 experts = 64 each; each source spreads its tokens evenly, so every pair carries
+  // 64 / 8 = 8 tokens x hidden 16 x 2 B = 256 B, dispatch and combine alike.
+  MoeSpec spec;
+  spec.experts = 8;
+  spec.top_k = 1;
+  spec.tokens_per_gpu = 64;
+  spec.hidden = 16;
+  spec.balancer.kind = BalancerSpec::Kind::balanced;
+  const Workload w = gen({spec}, 8, 5);
+  for (const Step& s : w.steps) {
+    ASSERT_EQ(s.demands.size(), 8u * 7) << s.kind;
+    for (const Demand& d : s.demands) EXPECT_EQ(d.bytes.count(), 256) << s.kind;
+  }
+}
+
 TEST(AllToAll, RejectsGroupThatDoesNotDivideTheHosts) {
   EXPECT_THROW(gen({AllToAllSpec{core::Bytes(64), {}, 5}}, 16, 1), std::invalid_argument);
 }

@@ -147,15 +147,19 @@ TEST(ScenarioLoad, TopologyFileFallsBackToTheCurrentFolder) {
 }
 
 TEST(ScenarioLoad, ShippedScenariosAndTopologiesLoad) {
-  // Every runnable scenario in scenarios/ must pass validation, and every shared topology
-  // file must be includable (through a scenario that names it).
+  // Every runnable scenario under scenarios/ must pass validation and write back to YAML that
+  // loads to the same scenario; every shared topology file must be includable.
   namespace fs = std::filesystem;
   const fs::path root(FABRICSIM_SOURCE_DIR);
-  for (const auto& entry : fs::directory_iterator(root / "scenarios")) {
+  int scenarios = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(root / "scenarios")) {
     if (entry.path().extension() != ".yaml") continue;
     SCOPED_TRACE(entry.path().string());
-    EXPECT_NO_THROW(load(entry.path().string()));
+    ++scenarios;
+    const std::string yaml = to_yaml(load(entry.path().string()));
+    EXPECT_EQ(to_yaml(load(write_temp("shipped_round_trip.yaml", yaml))), yaml);
   }
+  EXPECT_GE(scenarios, 10);
   for (const auto& entry : fs::directory_iterator(root / "topologies")) {
     if (entry.path().extension() != ".yaml") continue;
     SCOPED_TRACE(entry.path().string());

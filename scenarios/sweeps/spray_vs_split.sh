@@ -4,7 +4,8 @@
 # Each run is one `fabricsim run` with --set overrides; runs go in parallel with xargs -P,
 # then the analysis package loads every result into one DataFrame keyed by the overrides.
 #
-#   scenarios/sweeps/spray_vs_split.sh            # 3 policies x 3 skews, 2 at a time
+#   scenarios/sweeps/spray_vs_split.sh            # 3 policies x 3 skews, 2 at a time (~3 min on
+#                                                 # 2 cores; split's runs carry ~9x the flows)
 #   JOBS=4 SKEWS="0 0.5" TOKENS=1024 scenarios/sweeps/spray_vs_split.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."

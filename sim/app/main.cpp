@@ -79,7 +79,12 @@ int run(const Args& args) {
   progress.finish();
   fsim::io::write_results(scenario.output.file, simulation.fabric(), results);
   if (!args.quiet) {
-    std::cout << fsim::metrics::format_summary(results) << "  wrote " << scenario.output.file << "\n";
+    const fsim::topo::Fabric& fabric = simulation.fabric();
+    const auto link_name = [&fabric](std::uint32_t l) {
+      return fabric.nodes[fabric.links[l].src].name + "->" + fabric.nodes[fabric.links[l].dst].name;
+    };
+    std::cout << fsim::metrics::format_summary(results, link_name) << "  wrote " << scenario.output.file
+              << "\n";
   }
   return results.info.status == "complete" ? kOk : kRunFailed;
 }

@@ -74,7 +74,8 @@ std::int64_t fct_percentile_ps(const Results& results, double p) {
   return fct[index];
 }
 
-std::string format_summary(const Results& results) {
+std::string format_summary(const Results& results,
+                           const std::function<std::string(std::uint32_t)>& link_name) {
   const RunInfo& info = results.info;
   std::string out = "fabricsim: " + info.name + " (" + info.model + " model, seed " +
                     std::to_string(info.seed) + "): " + info.status + "\n";
@@ -95,10 +96,11 @@ std::string format_summary(const Results& results) {
       results.links.begin(), results.links.end(),
       [](const LinkRecord& a, const LinkRecord& b) { return a.busy_fraction < b.busy_fraction; });
   if (busiest != results.links.end()) {
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "  max link utilisation: %.1f %% (link %u)\n",
-                  busiest->busy_fraction * 100.0, busiest->link_id);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "  max link utilisation: %.1f %% (", busiest->busy_fraction * 100.0);
     out += buf;
+    out += link_name ? link_name(busiest->link_id) : "link " + std::to_string(busiest->link_id);
+    out += ")\n";
   }
   char buf[128];
   std::snprintf(buf, sizeof buf, "  events: %llu (%.3g events/s), wall time: %.3f s\n",

@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "metrics/results.hpp"
@@ -11,7 +12,9 @@ namespace fabricsim::metrics {
 std::int64_t fct_percentile_ps(const Results& results, double p);
 
 /// The one-paragraph end-of-run summary: flows, step completion times, p50/p99 FCT,
-/// max link utilisation, events/s, wall time.
-std::string format_summary(const Results& results);
+/// max link utilisation, events/s, wall time. `link_name` names a link id ("leaf0->spine3");
+/// without it links are named by id.
+std::string format_summary(const Results& results,
+                           const std::function<std::string(std::uint32_t)>& link_name = {});
 
 }  // namespace fabricsim::metrics

@@ -2,6 +2,8 @@
 
 #include <hdf5.h>
 
+#include "io/hdf5_handle.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
@@ -52,29 +54,10 @@ void check(herr_t status, const std::string& what) {
   if (status < 0) throw WriteFailure(what + " failed: " + hdf5_detail());
 }
 
-/// Owns one HDF5 identifier (file, group, dataset, dataspace, type, attribute, property
-/// list) and closes it with its matching H5?close when it goes out of scope.
-class Handle {
- public:
-  using Closer = herr_t (*)(hid_t);
-  Handle(hid_t id, Closer closer, const std::string& what)
-      : id_(check_id(id, what)), closer_(closer) {}
-  Handle(Handle&& other) noexcept : id_(std::exchange(other.id_, -1)), closer_(other.closer_) {}
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  Handle& operator=(Handle&&) = delete;
-  // Closing while unwinding cannot report anything; explicit close() calls check.
-  ~Handle() {
-    if (id_ >= 0) closer_(id_);
-  }
-  hid_t get() const { return id_; }
-  /// Closes now and reports failure: closing a file flushes it, so it can fail.
-  void close(const std::string& what) { check(closer_(std::exchange(id_, -1)), what); }
-
- private:
-  hid_t id_;
-  Closer closer_;
-};
+/// A handle on a new identifier, or a WriteFailure naming the call that failed.
+Handle owned(hid_t id, Handle::Closer closer, const std::string& what) {
+  return Handle(check_id(id, what), closer);
+}
 
 // HDF5 memory (native) and file (little-endian standard) types of each column type.
 template <class T>
@@ -107,21 +90,21 @@ struct TypeOf<double> {
 
 // Variable-length UTF-8 string type, used for string columns and string attributes alike.
 Handle string_type() {
-  Handle type(H5Tcopy(H5T_C_S1), H5Tclose, "H5Tcopy(string)");
+  Handle type = owned(H5Tcopy(H5T_C_S1), H5Tclose, "H5Tcopy(string)");
   check(H5Tset_size(type.get(), H5T_VARIABLE), "H5Tset_size(variable)");
   check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "H5Tset_cset(utf8)");
   return type;
 }
 
 Handle create_group(hid_t parent, const std::string& name) {
-  return Handle(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
+  return owned(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
                 "H5Gcreate2(" + name + ")");
 }
 
 void write_attribute(hid_t object, const std::string& name, const std::string& value) {
   const Handle type = string_type();
-  const Handle space(H5Screate(H5S_SCALAR), H5Sclose, "H5Screate(scalar)");
-  const Handle attr(
+  const Handle space = owned(H5Screate(H5S_SCALAR), H5Sclose, "H5Screate(scalar)");
+  const Handle attr = owned(
       H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
       "H5Acreate2(" + name + ")");
   const char* text = value.c_str();
@@ -130,8 +113,8 @@ void write_attribute(hid_t object, const std::string& name, const std::string& v
 
 template <class T>
 void write_attribute(hid_t object, const std::string& name, T value) {
-  const Handle space(H5Screate(H5S_SCALAR), H5Sclose, "H5Screate(scalar)");
-  const Handle attr(
+  const Handle space = owned(H5Screate(H5S_SCALAR), H5Sclose, "H5Screate(scalar)");
+  const Handle attr = owned(
       H5Acreate2(object, name.c_str(), TypeOf<T>::file(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
       H5Aclose, "H5Acreate2(" + name + ")");
   check(H5Awrite(attr.get(), TypeOf<T>::mem(), &value), "H5Awrite(" + name + ")");
@@ -141,9 +124,9 @@ void write_attribute(hid_t object, const std::string& name, T value) {
 // datasets are created too (and nothing is written into them).
 void write_dataset(hid_t group, const std::string& name, hid_t mem_type, hid_t file_type,
                    const std::vector<hsize_t>& dims, const void* data, const std::string& units) {
-  const Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
+  const Handle space = owned(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
                      H5Sclose, "H5Screate_simple(" + name + ")");
-  const Handle dset(H5Dcreate2(group, name.c_str(), file_type, space.get(), H5P_DEFAULT,
+  const Handle dset = owned(H5Dcreate2(group, name.c_str(), file_type, space.get(), H5P_DEFAULT,
                                H5P_DEFAULT, H5P_DEFAULT),
                     H5Dclose, "H5Dcreate2(" + name + ")");
   const bool empty = std::any_of(dims.begin(), dims.end(), [](hsize_t d) { return d == 0; });
@@ -321,7 +304,7 @@ void write_moe(hid_t file, const std::vector<metrics::ExpertTokens>& records) {
 // Writes the complete file at `file_path`; every handle is closed before it returns.
 void write_file(const std::string& file_path, const topo::Fabric& fabric,
                 const metrics::Results& results) {
-  Handle file(H5Fcreate(file_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
+  Handle file = owned(H5Fcreate(file_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
               "H5Fcreate");
   write_root_attributes(file.get(), results.info);
   write_topology(file.get(), fabric);
@@ -329,7 +312,7 @@ void write_file(const std::string& file_path, const topo::Fabric& fabric,
   write_steps(file.get(), results.steps);
   write_link_summary(file.get(), results.links);
   write_moe(file.get(), results.expert_tokens);
-  file.close("H5Fclose");
+  check(file.close(), "H5Fclose");
 }
 
 // Removes a leftover partial file, but never a folder that happens to carry its name.

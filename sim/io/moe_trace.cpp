@@ -2,6 +2,8 @@
 
 #include <hdf5.h>
 
+#include "io/hdf5_handle.hpp"
+
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
@@ -18,22 +20,6 @@ constexpr std::uint64_t kMaxTraceElements = std::uint64_t{1} << 31;
 /// Expert ids are int16, so at most this many experts.
 constexpr std::int64_t kMaxExperts = 32'767;
 
-/// Owns one HDF5 identifier and closes it on scope exit; a negative id means "failed".
-class Id {
- public:
-  Id(hid_t id, herr_t (*closer)(hid_t)) : id_(id), closer_(closer) {}
-  Id(const Id&) = delete;
-  Id& operator=(const Id&) = delete;
-  ~Id() {
-    if (id_ >= 0) closer_(id_);
-  }
-  hid_t get() const { return id_; }
-  bool ok() const { return id_ >= 0; }
-
- private:
-  hid_t id_;
-  herr_t (*closer_)(hid_t);
-};
 
 /// Reads one trace file; every failure throws a TraceError that starts with the path.
 class TraceReader {
@@ -89,7 +75,7 @@ class TraceReader {
     if (H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr) < 0)
       fail("cannot turn off HDF5's error printing");
     if (H5Fis_hdf5(path_.c_str()) <= 0) fail("not an HDF5 file");
-    file_ = std::make_unique<Id>(H5Fopen(path_.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+    file_ = std::make_unique<Handle>(H5Fopen(path_.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
     if (!file_->ok()) fail("cannot open the HDF5 file");
   }
 
@@ -97,9 +83,9 @@ class TraceReader {
   std::uint32_t read_experts() const {
     if (H5Aexists(file_->get(), "experts") <= 0)
       fail("missing root attribute 'experts' (the number of experts)");
-    const Id attr(H5Aopen(file_->get(), "experts", H5P_DEFAULT), H5Aclose);
-    const Id type(H5Aget_type(attr.get()), H5Tclose);
-    const Id space(H5Aget_space(attr.get()), H5Sclose);
+    const Handle attr(H5Aopen(file_->get(), "experts", H5P_DEFAULT), H5Aclose);
+    const Handle type(H5Aget_type(attr.get()), H5Tclose);
+    const Handle space(H5Aget_space(attr.get()), H5Sclose);
     if (H5Tget_class(type.get()) != H5T_INTEGER || H5Sget_simple_extent_npoints(space.get()) != 1) {
       fail("root attribute 'experts' must be one integer");
     }
@@ -118,15 +104,15 @@ class TraceReader {
     if (H5Lexists(file_->get(), name, H5P_DEFAULT) <= 0) {
       fail(std::string("missing dataset '") + name + "' " + layout);
     }
-    const Id dset(H5Dopen2(file_->get(), name, H5P_DEFAULT), H5Dclose);
+    const Handle dset(H5Dopen2(file_->get(), name, H5P_DEFAULT), H5Dclose);
     if (!dset.ok()) fail(std::string("'") + name + "' is not a dataset");
-    const Id type(H5Dget_type(dset.get()), H5Tclose);
+    const Handle type(H5Dget_type(dset.get()), H5Tclose);
     if (H5Tget_class(type.get()) != H5T_INTEGER) {
       fail(std::string("dataset '") + name + "' must hold integers (" +
            (std::string(name) == "expert_ids" ? "int16" : "int32") + "), not " +
            class_name(type.get()));
     }
-    const Id space(H5Dget_space(dset.get()), H5Sclose);
+    const Handle space(H5Dget_space(dset.get()), H5Sclose);
     const int ndims = H5Sget_simple_extent_ndims(space.get());
     if (ndims != rank) {
       fail(std::string("dataset '") + name + "' has " + std::to_string(ndims) +
@@ -152,7 +138,7 @@ class TraceReader {
 
   /// Reads a whole dataset converted to `memory_type` (HDF5 converts other integer widths).
   void read_all(const char* name, hid_t memory_type, void* out) const {
-    const Id dset(H5Dopen2(file_->get(), name, H5P_DEFAULT), H5Dclose);
+    const Handle dset(H5Dopen2(file_->get(), name, H5P_DEFAULT), H5Dclose);
     if (H5Dread(dset.get(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0) {
       fail(std::string("cannot read dataset '") + name + "'");
     }
@@ -195,7 +181,7 @@ class TraceReader {
   }
 
   std::string path_;
-  std::unique_ptr<Id> file_;
+  std::unique_ptr<Handle> file_;
 };
 
 }  // namespace

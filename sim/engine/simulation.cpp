@@ -10,6 +10,7 @@
 #include "core/rng.hpp"
 #include "flow/flow_model.hpp"
 #include "io/moe_trace.hpp"
+#include "net/packet_model.hpp"
 #include "routing/policy.hpp"
 #include "topo/leaf_spine.hpp"
 #include "traffic/workload.hpp"
@@ -60,7 +61,7 @@ struct StepState {
 
 }  // namespace
 
-class Simulation::Impl : public core::Handler, public flow::FlowListener {
+class Simulation::Impl : public core::Handler, public flow::FlowListener, public net::PacketListener {
  public:
   explicit Impl(const scenario::Scenario& scenario)
       : scenario_(scenario),
@@ -70,10 +71,19 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener {
                                       .subflows = scenario.routing.subflows,
                                       .salt = core::mix64(scenario.seed ^
                                                           core::hash_name("routing.salt"))})),
-        model_(queue_, link_capacities(fabric_), *this, scenario.flow.batch_tolerance),
         steps_(workload_.steps.size()),
         link_tx_(fabric_.links.size(), 0.0),
         flows_from_edge_(fabric_.edge_count(), 0) {
+    if (scenario.model == "packet") {
+      const net::PacketParams params{.mtu = scenario.packet.mtu,
+                                     .header = scenario.packet.header,
+                                     .switch_latency = scenario.packet.switch_latency,
+                                     .seed = scenario.seed};
+      packets_ = std::make_unique<net::PacketModel>(queue_, fabric_, *policy_, params, *this);
+    } else {
+      fluid_ = std::make_unique<flow::FlowModel>(queue_, link_capacities(fabric_), *this,
+                                                 scenario.flow.batch_tolerance);
+    }
     if (policy_->spreads_evenly()) {
       constraint_of_ = even_spread_classes(fabric_);
     } else {
@@ -128,9 +138,18 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener {
     }
   }
 
+  /// Flow model: the last byte left the source; it arrives one route latency later.
   void on_flow_sent(std::uint32_t flow, core::Time now) override {
+    finish(flow, now.ps() + flow_latency_ps_[flow]);
+  }
+
+  /// Packet model: the last packet arrived at the destination.
+  void on_flow_delivered(std::uint32_t flow, core::Time now) override { finish(flow, now.ps()); }
+
+ private:
+  void finish(std::uint32_t flow, std::int64_t end_ps) {
     metrics::FlowRecord& record = flows_[flow];
-    record.end_ps = now.ps() + flow_latency_ps_[flow];
+    record.end_ps = end_ps;
     StepState& step = steps_[record.step_id];
     step.end_ps = std::max(step.end_ps, record.end_ps);
     if (--subflows_left_[record.subflow_of] == 0) ++app_flows_done_;
@@ -139,7 +158,6 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener {
     }
   }
 
- private:
   void release(std::uint32_t s, core::Time now) {
     const traffic::Step& step = workload_.steps[s];
     steps_[s].start_ps = now.ps();
@@ -178,9 +196,15 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener {
       for (const topo::LinkId l : fabric_.path(share.path)) uses_.push_back({l, share.fraction});
       latency = std::max(latency, fabric_.route_latency(d.src, d.dst, share.path).ps());
     }
-    merge_uses();
-    for (const flow::LinkUse& u : uses_) link_tx_[u.link] += static_cast<double>(bytes) * u.fraction;
-    const std::uint32_t id = model_.start_flow(constraints_of_uses(), static_cast<double>(bytes));
+    std::uint32_t id = 0;
+    if (packets_) {
+      id = packets_->start_flow(d.src, d.dst, core::Bytes(bytes), tuple);
+      latency = 0;  // the packet model delivers after propagation itself
+    } else {
+      merge_uses();
+      for (const flow::LinkUse& u : uses_) link_tx_[u.link] += static_cast<double>(bytes) * u.fraction;
+      id = fluid_->start_flow(constraints_of_uses(), static_cast<double>(bytes));
+    }
     flows_.push_back({.id = id,
                       .src = d.src,
                       .dst = d.dst,
@@ -240,6 +264,13 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener {
       end_ps = std::max(end_ps, steps_[s].end_ps);
     }
     for (topo::LinkId l = 0; l < fabric_.links.size(); ++l) {
+      if (packets_) {
+        // Wire bytes (headers included) and the time the serializer was busy.
+        const net::LinkStats& stats = packets_->links()[l];
+        out.links.push_back({l, stats.tx_bytes,
+                             end_ps > 0 ? static_cast<double>(stats.busy_ps) / static_cast<double>(end_ps) : 0.0});
+        continue;
+      }
       const double capacity_bytes = fabric_.links[l].rate.bytes_per_ps() * static_cast<double>(end_ps);
       out.links.push_back({l, std::llround(link_tx_[l]), end_ps > 0 ? link_tx_[l] / capacity_bytes : 0.0});
     }
@@ -268,7 +299,8 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener {
   traffic::Workload workload_;
   std::unique_ptr<routing::Policy> policy_;
   core::EventQueue queue_;
-  flow::FlowModel model_;
+  std::unique_ptr<flow::FlowModel> fluid_;     // model: flow
+  std::unique_ptr<net::PacketModel> packets_;  // model: packet
   std::vector<StepState> steps_;
   std::vector<metrics::FlowRecord> flows_;
   std::vector<std::int64_t> flow_latency_ps_;

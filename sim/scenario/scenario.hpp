@@ -23,6 +23,16 @@ struct FlowSpec {
   double batch_tolerance = 1e-3;
 };
 
+/// Packet-model knobs: wire packets of at most `mtu` bytes, `header` of them headers;
+/// store-and-forward switches add `switch_latency` per hop. Transport `ideal`: no congestion
+/// control, unlimited buffers, no ACKs.
+struct PacketSpec {
+  core::Bytes mtu{4096};
+  core::Bytes header{64};
+  core::Time switch_latency{};
+  std::string transport = "ideal";
+};
+
 struct OutputSpec {
   std::string file = "results/out.h5";
   core::Time sample_interval = core::Time::us(10);
@@ -36,6 +46,7 @@ struct Scenario {
   topo::LeafSpineSpec topology;
   RoutingSpec routing;
   FlowSpec flow;
+  PacketSpec packet;
   std::vector<traffic::WorkloadSpec> workloads;
   OutputSpec output;
   std::vector<std::string> overrides;  // the --set arguments applied, "key.path=value"

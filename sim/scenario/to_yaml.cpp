@@ -79,6 +79,13 @@ std::string to_yaml(const Scenario& s) {
   out << YAML::Key << "batch_tolerance" << YAML::Value << exact_number(s.flow.batch_tolerance);
   out << YAML::EndMap;
 
+  out << YAML::Key << "packet" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "mtu" << YAML::Value << core::format_bytes(s.packet.mtu);
+  out << YAML::Key << "header" << YAML::Value << core::format_bytes(s.packet.header);
+  out << YAML::Key << "switch_latency" << YAML::Value << core::format_time(s.packet.switch_latency);
+  out << YAML::Key << "transport" << YAML::Value << s.packet.transport;
+  out << YAML::EndMap;
+
   out << YAML::Key << "workload" << YAML::Value << YAML::BeginSeq;
   for (const traffic::WorkloadSpec& w : s.workloads) {
     out << YAML::BeginMap;

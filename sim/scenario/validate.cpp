@@ -14,7 +14,9 @@ namespace fabricsim::scenario {
 namespace {
 
 
-const Keys kTopKeys{"name", "seed", "model", "topology", "routing", "flow", "workload", "output"};
+const Keys kTopKeys{"name",    "seed", "model",    "topology", "routing",
+                    "flow",    "packet", "workload", "output"};
+const Keys kPacketKeys{"mtu", "header", "switch_latency", "transport"};
 const Keys kFlowKeys{"batch_tolerance"};
 constexpr double kMaxBatchTolerance = 0.1;
 const Keys kTopologyKeys{"file",           "kind",           "leaves",    "spines",
@@ -100,6 +102,27 @@ RoutingSpec read_routing(const Tree& t) {
   return spec;
 }
 
+PacketSpec read_packet(const Tree& t) {
+  check_map(t, "packet", kPacketKeys);
+  PacketSpec spec;
+  if (const Tree* v = t.find("mtu")) spec.mtu = read_bytes(*v, "packet.mtu");
+  if (const Tree* v = t.find("header")) spec.header = read_bytes(*v, "packet.header");
+  if (const Tree* v = t.find("switch_latency")) {
+    spec.switch_latency = read_time(*v, "packet.switch_latency", true);
+  }
+  if (const Tree* v = t.find("transport")) {
+    spec.transport = read_choice(*v, "packet.transport", "transport", {"ideal"});
+  }
+  if (spec.header >= spec.mtu) {
+    const bool blame_header = t.find("header") != nullptr;
+    const Tree* v = blame_header ? t.find("header") : t.find("mtu");
+    fail(v->where(), blame_header ? "packet.header" : "packet.mtu",
+         "header (" + core::format_bytes(spec.header) + ") must be smaller than mtu (" +
+             core::format_bytes(spec.mtu) + ")");
+  }
+  return spec;
+}
+
 FlowSpec read_flow(const Tree& t) {
   check_map(t, "flow", kFlowKeys);
   FlowSpec spec;
@@ -140,15 +163,11 @@ Scenario build_scenario(const Tree& root) {
   if (const Tree* v = root.find("seed")) {
     s.seed = read_count(*v, "seed", 0, std::numeric_limits<std::uint64_t>::max());
   }
-  if (const Tree* v = root.find("model")) {
-    if (v->is_scalar() && v->scalar == "packet") {
-      fail(v->where(), "model", "the packet model is not built yet; use flow (valid: flow)");
-    }
-    s.model = read_choice(*v, "model", "model", {"flow"});
-  }
+  if (const Tree* v = root.find("model")) s.model = read_choice(*v, "model", "model", {"flow", "packet"});
   if (const Tree* v = root.find("topology")) s.topology = read_topology(*v);
   if (const Tree* v = root.find("routing")) s.routing = read_routing(*v);
   if (const Tree* v = root.find("flow")) s.flow = read_flow(*v);
+  if (const Tree* v = root.find("packet")) s.packet = read_packet(*v);
 
   const Tree* list = root.find("workload");
   if (list == nullptr) {

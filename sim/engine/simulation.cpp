@@ -188,22 +188,12 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
                   std::uint32_t subflow, std::int64_t bytes, core::Time now) {
     const routing::FlowTuple tuple{d.src, d.dst, app_flow, kRoceV2Port + subflow};
     policy_->choose(tuple, fabric_.paths_between_hosts(d.src, d.dst), shares_);
-    uses_.clear();
-    uses_.push_back({fabric_.host_uplink[d.src], 1.0});
-    uses_.push_back({fabric_.host_downlink[d.dst], 1.0});
-    std::int64_t latency = 0;
-    for (const routing::PathShare& share : shares_) {
-      for (const topo::LinkId l : fabric_.path(share.path)) uses_.push_back({l, share.fraction});
-      latency = std::max(latency, fabric_.route_latency(d.src, d.dst, share.path).ps());
-    }
     std::uint32_t id = 0;
+    std::int64_t latency = 0;  // the packet model delivers after propagation itself
     if (packets_) {
       id = packets_->start_flow(d.src, d.dst, core::Bytes(bytes), tuple);
-      latency = 0;  // the packet model delivers after propagation itself
     } else {
-      merge_uses();
-      for (const flow::LinkUse& u : uses_) link_tx_[u.link] += static_cast<double>(bytes) * u.fraction;
-      id = fluid_->start_flow(constraints_of_uses(), static_cast<double>(bytes));
+      latency = start_fluid(d, bytes, id);
     }
     flows_.push_back({.id = id,
                       .src = d.src,
@@ -215,6 +205,23 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
                       .subflow_of = app_flow,
                       .path_id = shares_.size() == 1 ? static_cast<std::int32_t>(shares_[0].path) : -1});
     flow_latency_ps_.push_back(latency);
+  }
+
+  /// Starts the flow in the fluid model on the paths in `shares_`: sets `id`, counts its
+  /// bytes on every link it crosses, and returns its route latency (the longest path's).
+  std::int64_t start_fluid(const traffic::Demand& d, std::int64_t bytes, std::uint32_t& id) {
+    uses_.clear();
+    uses_.push_back({fabric_.host_uplink[d.src], 1.0});
+    uses_.push_back({fabric_.host_downlink[d.dst], 1.0});
+    std::int64_t latency = 0;
+    for (const routing::PathShare& share : shares_) {
+      for (const topo::LinkId l : fabric_.path(share.path)) uses_.push_back({l, share.fraction});
+      latency = std::max(latency, fabric_.route_latency(d.src, d.dst, share.path).ps());
+    }
+    merge_uses();
+    for (const flow::LinkUse& u : uses_) link_tx_[u.link] += static_cast<double>(bytes) * u.fraction;
+    id = fluid_->start_flow(constraints_of_uses(), static_cast<double>(bytes));
+    return latency;
   }
 
   /// Sums the fractions of a link that several chosen paths share (parallel links).

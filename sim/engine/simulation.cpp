@@ -75,9 +75,9 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
         link_tx_(fabric_.links.size(), 0.0),
         flows_from_edge_(fabric_.edge_count(), 0) {
     if (scenario.model == "packet") {
-      const net::PacketParams params{.mtu = scenario.packet.mtu,
-                                     .header = scenario.packet.header,
-                                     .switch_latency = scenario.packet.switch_latency,
+      const net::PacketParams params{.mtu = scenario.transport.mtu,
+                                     .header = scenario.transport.header,
+                                     .switch_latency = scenario.switches.latency,
                                      .seed = scenario.seed};
       packets_ = std::make_unique<net::PacketModel>(queue_, fabric_, *policy_, params, *this);
     } else {

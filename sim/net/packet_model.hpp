@@ -35,8 +35,11 @@ struct FlowStats {
   std::int64_t sent_bytes = 0;       // payload put on the source's uplink so far
   std::int64_t delivered_bytes = 0;  // payload arrived at the destination host
   std::uint32_t packets = 0;         // packets the flow is cut into
-  std::uint32_t delivered_packets = 0;
+  std::uint32_t delivered_packets = 0;  // distinct packets arrived at the destination
+  std::uint32_t sent_packets = 0;       // transmissions, retransmissions included
+  std::uint32_t retransmits = 0;        // packets sent again after being deemed lost
   std::uint32_t out_of_order = 0;  // arrivals with a lower number than one already delivered
+  std::uint32_t max_reorder = 0;   // largest (highest number delivered - number) on arrival
   core::Time start;
   core::Time end = core::Time::ps(-1);  // last byte delivered; -1 while running
 };
@@ -45,9 +48,13 @@ struct FlowStats {
 struct LinkStats {
   std::int64_t tx_bytes = 0;         // put on the wire by the link's output port
   std::int64_t rx_bytes = 0;         // arrived at the far end
+  std::int64_t queue_bytes = 0;      // backlog waiting behind the packet in service, now
   std::int64_t max_queue_bytes = 0;  // largest backlog waiting behind the packet in service
   std::int64_t busy_ps = 0;          // time spent serializing
   std::uint64_t packets = 0;
+  std::uint64_t drops = 0;          // packets the output buffer refused (drop-tail)
+  std::int64_t dropped_bytes = 0;
+  std::uint64_t ecn_marks = 0;      // packets marked Congestion Experienced at this port
 };
 
 /// Packet-level model with the `ideal` transport: no congestion control, unlimited

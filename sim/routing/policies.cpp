@@ -1,12 +1,19 @@
 #include "routing/policies.hpp"
 
 #include <numeric>
+#include <stdexcept>
 
 #include "core/rng.hpp"
 
 namespace fabricsim::routing {
 
 std::uint32_t Policy::subflows(const SplitContext&) const { return 1; }
+
+topo::PathId Policy::choose_packet(const PacketContext& context, PacketRouteState& state) const {
+  (void)context;
+  (void)state;
+  throw std::logic_error("this routing policy routes whole flows; choose() gives their path");
+}
 
 std::uint32_t balancing_subflows(std::uint32_t r, std::uint32_t s) {
   if (r == 0 || s == 0) return 1;

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/rng.hpp"
+#include "core/units.hpp"
 #include "topo/fabric.hpp"
 
 namespace fabricsim::routing {
@@ -30,6 +32,33 @@ struct SplitContext {
   std::uint32_t uplinks;          // s: equal-cost uplinks of the source leaf
 };
 
+/// Occupancy of a path's first hop (the source edge switch's output port onto it) as the
+/// packet model sees it when it routes a packet.
+class PathOccupancy {
+ public:
+  virtual std::int64_t queued_bytes(topo::PathId path) const = 0;
+
+ protected:
+  ~PathOccupancy() = default;
+};
+
+/// A flow's routing memory, kept by the packet model for per-packet policies.
+struct PacketRouteState {
+  topo::PathId path = 0;                 // path of the flow's previous packet
+  std::uint32_t packets = 0;             // packets of the flow routed so far
+  core::Time last = core::Time::ps(-1);  // when the previous packet was routed; -1: none yet
+};
+
+/// What a per-packet decision may look at: the flow, its candidates, the time, the packet
+/// model's seeded routing stream and the candidates' first-hop occupancy.
+struct PacketContext {
+  const FlowTuple& flow;
+  topo::PathRange candidates;
+  core::Time now;
+  core::Rng& rng;
+  const PathOccupancy& occupancy;
+};
+
 /// A routing policy chooses among precomputed equal-cost candidates; it never sees the
 /// topology or YAML. Policies are stateless after construction, so runs are reproducible.
 class Policy {
@@ -40,6 +69,12 @@ class Policy {
   /// True when every flow spreads evenly over all its candidates (lets the flow model merge
   /// links that such flows always load identically into one constraint).
   virtual bool spreads_evenly() const { return false; }
+  /// True when each packet is routed on its own by choose_packet() (packet model); false when
+  /// all packets of a flow follow the single path choose() returns.
+  virtual bool per_packet() const { return false; }
+  /// The path of the flow's next packet, among context.candidates; updates `state`.
+  /// Called by the packet model for every packet when per_packet() is true.
+  virtual topo::PathId choose_packet(const PacketContext& context, PacketRouteState& state) const;
   /// Replaces `out` with the share of the flow on each chosen path; shares sum to 1.
   virtual void choose(const FlowTuple& flow, topo::PathRange candidates,
                       std::vector<PathShare>& out) const = 0;
@@ -50,6 +85,7 @@ struct PolicyParams {
   std::string name = "ecmp";
   std::uint32_t subflows = 0;  // split: 0 = auto (s / gcd(r, s))
   std::uint64_t salt = 0;      // ecmp hash salt, derived from the scenario seed
+  core::Time flowlet_gap = core::Time::us(50);  // flowlet: idle gap that starts a new flowlet
 };
 
 /// One row of the registry table.

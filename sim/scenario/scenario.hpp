@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/units.hpp"
+#include "net/params.hpp"
 #include "routing/policy.hpp"
 #include "topo/leaf_spine.hpp"
 #include "traffic/workload.hpp"
@@ -23,16 +24,6 @@ struct FlowSpec {
   double batch_tolerance = 1e-3;
 };
 
-/// Packet-model knobs: wire packets of at most `mtu` bytes, `header` of them headers;
-/// store-and-forward switches add `switch_latency` per hop. Transport `ideal`: no congestion
-/// control, unlimited buffers, no ACKs.
-struct PacketSpec {
-  core::Bytes mtu{4096};
-  core::Bytes header{64};
-  core::Time switch_latency{};
-  std::string transport = "ideal";
-};
-
 struct OutputSpec {
   std::string file = "results/out.h5";
   core::Time sample_interval = core::Time::us(10);
@@ -46,7 +37,8 @@ struct Scenario {
   topo::LeafSpineSpec topology;
   RoutingSpec routing;
   FlowSpec flow;
-  PacketSpec packet;
+  net::TransportParams transport;  // packet model: how hosts send
+  net::SwitchParams switches;      // packet model: switch latency, buffers, ECN
   std::vector<traffic::WorkloadSpec> workloads;
   OutputSpec output;
   std::vector<std::string> overrides;  // the --set arguments applied, "key.path=value"

@@ -80,10 +80,10 @@ std::string to_yaml(const Scenario& s) {
   out << YAML::EndMap;
 
   out << YAML::Key << "packet" << YAML::Value << YAML::BeginMap;
-  out << YAML::Key << "mtu" << YAML::Value << core::format_bytes(s.packet.mtu);
-  out << YAML::Key << "header" << YAML::Value << core::format_bytes(s.packet.header);
-  out << YAML::Key << "switch_latency" << YAML::Value << core::format_time(s.packet.switch_latency);
-  out << YAML::Key << "transport" << YAML::Value << s.packet.transport;
+  out << YAML::Key << "mtu" << YAML::Value << core::format_bytes(s.transport.mtu);
+  out << YAML::Key << "header" << YAML::Value << core::format_bytes(s.transport.header);
+  out << YAML::Key << "switch_latency" << YAML::Value << core::format_time(s.switches.latency);
+  out << YAML::Key << "transport" << YAML::Value << s.transport.kind;
   out << YAML::EndMap;
 
   out << YAML::Key << "workload" << YAML::Value << YAML::BeginSeq;

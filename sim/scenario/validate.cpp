@@ -102,16 +102,16 @@ RoutingSpec read_routing(const Tree& t) {
   return spec;
 }
 
-PacketSpec read_packet(const Tree& t) {
+void read_packet(const Tree& t, Scenario& s) {
   check_map(t, "packet", kPacketKeys);
-  PacketSpec spec;
+  net::TransportParams& spec = s.transport;
   if (const Tree* v = t.find("mtu")) spec.mtu = read_bytes(*v, "packet.mtu");
   if (const Tree* v = t.find("header")) spec.header = read_bytes(*v, "packet.header");
   if (const Tree* v = t.find("switch_latency")) {
-    spec.switch_latency = read_time(*v, "packet.switch_latency", true);
+    s.switches.latency = read_time(*v, "packet.switch_latency", true);
   }
   if (const Tree* v = t.find("transport")) {
-    spec.transport = read_choice(*v, "packet.transport", "transport", {"ideal"});
+    spec.kind = read_choice(*v, "packet.transport", "transport", {"ideal"});
   }
   if (spec.header >= spec.mtu) {
     const bool blame_header = t.find("header") != nullptr;
@@ -120,7 +120,6 @@ PacketSpec read_packet(const Tree& t) {
          "header (" + core::format_bytes(spec.header) + ") must be smaller than mtu (" +
              core::format_bytes(spec.mtu) + ")");
   }
-  return spec;
 }
 
 FlowSpec read_flow(const Tree& t) {
@@ -167,7 +166,7 @@ Scenario build_scenario(const Tree& root) {
   if (const Tree* v = root.find("topology")) s.topology = read_topology(*v);
   if (const Tree* v = root.find("routing")) s.routing = read_routing(*v);
   if (const Tree* v = root.find("flow")) s.flow = read_flow(*v);
-  if (const Tree* v = root.find("packet")) s.packet = read_packet(*v);
+  if (const Tree* v = root.find("packet")) read_packet(*v, s);
 
   const Tree* list = root.find("workload");
   if (list == nullptr) {

@@ -75,9 +75,8 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
         link_tx_(fabric_.links.size(), 0.0),
         flows_from_edge_(fabric_.edge_count(), 0) {
     if (scenario.model == "packet") {
-      const net::PacketParams params{.mtu = scenario.transport.mtu,
-                                     .header = scenario.transport.header,
-                                     .switch_latency = scenario.switches.latency,
+      const net::PacketParams params{.transport = scenario.transport,
+                                     .switches = scenario.switches,
                                      .seed = scenario.seed};
       packets_ = std::make_unique<net::PacketModel>(queue_, fabric_, *policy_, params, *this);
     } else {
@@ -270,10 +269,12 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
       complete = complete && out.steps.back().end_ps >= 0;
       end_ps = std::max(end_ps, steps_[s].end_ps);
     }
+    const std::span<const net::LinkStats> packet_links =
+        packets_ ? packets_->links() : std::span<const net::LinkStats>{};
     for (topo::LinkId l = 0; l < fabric_.links.size(); ++l) {
       if (packets_) {
         // Wire bytes (headers included) and the time the serializer was busy.
-        const net::LinkStats& stats = packets_->links()[l];
+        const net::LinkStats& stats = packet_links[l];
         out.links.push_back({l, stats.tx_bytes,
                              end_ps > 0 ? static_cast<double>(stats.busy_ps) / static_cast<double>(end_ps) : 0.0});
         continue;

@@ -10,17 +10,25 @@ namespace fabricsim::net {
 /// "No packet" / "no flow" in the index-linked lists below.
 inline constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
 
-/// One data packet in flight. Packets travel by index into a PacketPool; `next` links a
-/// packet into the one list it is in at a time (a port's FIFO, a link's in-flight ring or
-/// the pool's free list), so queues never allocate.
+/// Flag bits of a packet.
+inline constexpr std::uint8_t kAck = 1;         // an acknowledgement travelling dst -> src
+inline constexpr std::uint8_t kEcnCapable = 2;  // a switch may mark it instead of queueing silently
+inline constexpr std::uint8_t kCongestion = 4;  // marked Congestion Experienced on its way
+inline constexpr std::uint8_t kEcnEcho = 8;     // ACK of a packet that arrived marked
+
+/// One packet (data or ACK). Packets travel by index into a PacketPool; `next` links a packet
+/// into the one list it is in at a time (a port's FIFO, a link's ring or the pool's free
+/// list), so queues never allocate.
 struct Packet {
   core::Time due;            // arrival at the far end of the link it is crossing
+  core::Time start;          // when its serialization onto that link starts
   std::uint32_t flow;        // owning flow id
-  std::uint32_t path;        // fabric path chosen at the source (source routing)
-  std::uint32_t seq;         // packet number within its flow, from 0
+  std::uint32_t path;        // fabric path it takes between edge switches
+  std::uint32_t seq;         // packet number within its flow, from 0 (an ACK: the one it acks)
   std::uint32_t next;        // next packet in the list it is in
   std::uint32_t wire_bytes;  // payload + header: what the serializer sends
   std::uint16_t hop;         // index of the link it is crossing on its route
+  std::uint8_t flags;        // kAck | kEcnCapable | kCongestion | kEcnEcho
 };
 
 /// Packets recycled through a free list: allocation happens only while the pool grows to

@@ -1,17 +1,10 @@
 #include "net/packet_model.hpp"
 
 #include <algorithm>
-#include <cassert>
 #include <stdexcept>
+#include <string>
 
 namespace fabricsim::net {
-namespace {
-
-constexpr std::uint32_t kTransmitted = 0;  // event tag = 2 * link + kind
-constexpr std::uint32_t kArrived = 1;
-
-}  // namespace
-
 PacketModel::PacketModel(core::EventQueue& queue, const topo::Fabric& fabric,
                          const routing::Policy& policy, const PacketParams& params,
                          PacketListener& listener)
@@ -19,22 +12,40 @@ PacketModel::PacketModel(core::EventQueue& queue, const topo::Fabric& fabric,
       fabric_(fabric),
       policy_(policy),
       listener_(listener),
-      header_(params.header.count()),
-      payload_(params.mtu.count() - params.header.count()),
-      spray_rng_(params.seed, "net.spray"),
+      transport_(params.transport),
+      switches_(params.switches),
+      windowed_(params.transport.kind == "dctcp"),
+      header_(params.transport.header.count()),
+      payload_(params.transport.mtu.count() - params.transport.header.count()),
+      route_rng_(params.seed, "net.route"),
+      ecn_rng_(params.seed, "net.ecn"),
       ports_(fabric.links.size()),
       link_stats_(fabric.links.size()),
+      switch_ports_(fabric.nodes.size()),
       nics_(fabric.host_count()) {
+  if (!windowed_ && transport_.kind != "ideal") {
+    throw std::invalid_argument("packet model: unknown transport '" + transport_.kind + "'");
+  }
   if (header_ < 0 || payload_ <= 0) {
     throw std::invalid_argument("packet model: mtu must exceed the header bytes");
   }
+  if (switches_.buffer_per_port && *switches_.buffer_per_port < transport_.mtu) {
+    throw std::invalid_argument("packet model: switch.buffer_per_port is smaller than one mtu");
+  }
+  window_ = {.mss = payload_,
+             .reorder_threshold = transport_.reorder_threshold,
+             .min_rto = transport_.min_rto,
+             .gain = transport_.gain};
+  timers_.model = this;
   for (topo::LinkId l = 0; l < fabric.links.size(); ++l) {
-    // A switch at the far end holds each packet switch_latency before its output port sees
-    // it; the delay is the same for every packet of the link, so folding it into the link's
+    // A switch at the far end holds each packet `latency` before its output port sees it;
+    // the delay is the same for every packet of the link, so folding it into the link's
     // delay keeps arrivals in FIFO order and needs no event of its own.
     const topo::Link& link = fabric.links[l];
     const bool to_switch = fabric.nodes[link.dst].kind != topo::NodeKind::host;
-    ports_[l].delay = link.latency + (to_switch ? params.switch_latency : core::Time{});
+    ports_[l].delay = link.latency + (to_switch ? switches_.latency : core::Time{});
+    ports_[l].node = link.src;
+    if (fabric.nodes[link.src].kind != topo::NodeKind::host) switch_ports_[link.src].push_back(l);
   }
   for (std::uint32_t h = 0; h < fabric.host_count(); ++h)
     ports_[fabric.host_uplink[h]].nic_host = h;
@@ -42,32 +53,68 @@ PacketModel::PacketModel(core::EventQueue& queue, const topo::Fabric& fabric,
 
 std::uint32_t PacketModel::start_flow(std::uint32_t src_host, std::uint32_t dst_host,
                                       core::Bytes bytes, const routing::FlowTuple& tuple) {
-  const topo::PathRange candidates = fabric_.paths_between_hosts(src_host, dst_host);
-  policy_.choose(tuple, candidates, shares_);
-  FlowState state{.src = src_host, .dst = dst_host, .path_first = 0, .path_count = 1};
-  if (shares_.size() == 1) {
-    state.path_first = shares_[0].path;
-  } else if (policy_.spreads_evenly() && shares_.size() == candidates.count) {
-    state.path_first = candidates.first;
-    state.path_count = candidates.count;
+  const topo::PathRange out = fabric_.paths_between_hosts(src_host, dst_host);
+  const topo::PathRange back = fabric_.paths_between_hosts(dst_host, src_host);
+  FlowState state{.tuple = tuple,
+                  .path_first = out.first,
+                  .path_count = out.count,
+                  .ack_path_first = back.first,
+                  .ack_path_count = back.count};
+  const auto one_path = [this](const routing::FlowTuple& t, topo::PathRange candidates) {
+    policy_.choose(t, candidates, shares_);
+    if (shares_.size() != 1) {
+      throw std::invalid_argument(
+          "packet model: the routing policy spreads a flow over several paths without "
+          "routing its packets one by one");
+    }
+    return shares_[0].path;
+  };
+  if (policy_.per_packet()) {
+    data_routes_.emplace_back();
+    ack_routes_.emplace_back();
   } else {
-    throw std::invalid_argument("packet model: only one path or an even spread over all paths");
+    state.path_first = one_path(tuple, out);
+    state.path_count = 1;
+    state.ack_path_first = one_path(routing::reversed(tuple), back);
+    state.ack_path_count = 1;
   }
   const auto id = static_cast<std::uint32_t>(flows_.size());
-  const std::int64_t n = std::max<std::int64_t>(1, (bytes.count() + payload_ - 1) / payload_);
+  const auto n = static_cast<std::uint32_t>(
+      std::max<std::int64_t>(1, (bytes.count() + payload_ - 1) / payload_));
   flows_.push_back(state);
-  stats_.push_back(
-      {.bytes = bytes.count(), .packets = static_cast<std::uint32_t>(n), .start = queue_.now()});
+  stats_.push_back({.bytes = bytes.count(), .packets = n, .start = queue_.now()});
   ++active_flows_;
-  // The NIC is idle exactly when its uplink port is: then the new flow starts at once.
-  Nic& nic = nics_[src_host];
-  nic_push(nic, id);
-  const topo::LinkId uplink = fabric_.host_uplink[src_host];
-  if (ports_[uplink].in_service == kNone) start_next(uplink, queue_.now());
+  if (windowed_) {
+    senders_.emplace_back().start(n, bytes.count(), payload_, initial_window(id));
+    senders_.back().in_ring = true;
+    received_.emplace_back((std::size_t{n} + 63) / 64, 0);
+  }
+  nic_push(src_host, id);
+  wake_nic(src_host, queue_.now());
   return id;
 }
 
-void PacketModel::nic_push(Nic& nic, std::uint32_t flow) {
+double PacketModel::initial_window(std::uint32_t flow) const {
+  if (transport_.initial_window.count() > 0) {
+    return static_cast<double>(transport_.initial_window.count());
+  }
+  // One bandwidth-delay product: the source's line rate times the unloaded round trip of a
+  // full packet out and its ACK back along the flow's first path.
+  const FlowState& state = flows_[flow];
+  const auto round_trip = [&](topo::LinkId l) {
+    const core::Bitrate rate = fabric_.links[l].rate;
+    return core::serialization_time(transport_.mtu, rate).ps() +
+           core::serialization_time(transport_.header, rate).ps() + 2 * ports_[l].delay.ps();
+  };
+  std::int64_t rtt = round_trip(fabric_.host_uplink[state.tuple.src_host]) +
+                     round_trip(fabric_.host_downlink[state.tuple.dst_host]);
+  for (const topo::LinkId l : fabric_.path(state.path_first)) rtt += round_trip(l);
+  const core::Bitrate line = fabric_.links[fabric_.host_uplink[state.tuple.src_host]].rate;
+  return line.bytes_per_ps() * static_cast<double>(rtt);
+}
+
+void PacketModel::nic_push(std::uint32_t host, std::uint32_t flow) {
+  Nic& nic = nics_[host];
   flows_[flow].next_active = kNone;
   if (nic.tail == kNone) {
     nic.head = flow;
@@ -77,130 +124,154 @@ void PacketModel::nic_push(Nic& nic, std::uint32_t flow) {
   nic.tail = flow;
 }
 
-std::uint32_t PacketModel::make_packet(std::uint32_t host) {
-  // Round robin: take the ring's head, cut one packet, put it back at the tail if it has more.
+void PacketModel::wake_nic(std::uint32_t host, core::Time now) {
+  const topo::LinkId link = fabric_.host_uplink[host];
+  Port& port = ports_[link];
+  if (port.wake_pending) return;
+  if (port.busy_until <= now) {
+    serve_host_port(link, now);
+  } else {
+    queue_.schedule(port.busy_until, *this, 2 * link + kWake);
+    port.wake_pending = true;
+  }
+}
+
+void PacketModel::serve_host_port(topo::LinkId link, core::Time now) {
+  // The serializer is free: ACKs go first, then the NIC's next flow in round robin.
+  Port& port = ports_[link];
+  const Nic& nic = nics_[port.nic_host];
+  std::uint32_t p = kNone;
+  if (!port.acks.empty()) {
+    p = port.acks.pop(pool_);
+  } else if (nic.head != kNone) {
+    p = make_packet(port.nic_host, now);
+  } else {
+    return;
+  }
+  commit(link, p, now, now);
+  if (!port.acks.empty() || nic.head != kNone) {
+    queue_.schedule(port.busy_until, *this, 2 * link + kWake);
+    port.wake_pending = true;
+  }
+}
+
+std::uint32_t PacketModel::make_packet(std::uint32_t host, core::Time now) {
+  // Round robin: take the ring's head, cut one packet, put it back at the tail if it may
+  // send more.
   Nic& nic = nics_[host];
   const std::uint32_t f = nic.head;
   nic.head = flows_[f].next_active;
   if (nic.head == kNone) nic.tail = kNone;
   FlowState& flow = flows_[f];
   FlowStats& stats = stats_[f];
-  const std::int64_t payload = std::min(payload_, stats.bytes - stats.sent_bytes);
-  stats.sent_bytes += payload;
+  std::uint32_t seq = 0;
+  bool retransmit = false;
+  std::int64_t payload = 0;
+  if (windowed_) {
+    WindowSender& sender = senders_[f];
+    seq = sender.take(now, window_, retransmit);
+    payload = sender.payload(seq);
+    arm_timer(f);
+    sender.in_ring = sender.can_send();
+    if (sender.in_ring) nic_push(host, f);
+  } else {
+    seq = flow.next_seq++;
+    payload = std::min(payload_, stats.bytes - std::int64_t{seq} * payload_);
+    if (flow.next_seq < stats.packets) nic_push(host, f);
+  }
+  ++stats.sent_packets;
+  if (retransmit) {
+    ++stats.retransmits;
+  } else {
+    stats.sent_bytes += payload;
+  }
   const std::uint32_t p = pool_.acquire();
   Packet& packet = pool_[p];
   packet.flow = f;
-  packet.path =
-      flow.path_count == 1
-          ? flow.path_first
-          : flow.path_first + static_cast<std::uint32_t>(spray_rng_.below(flow.path_count));
-  packet.seq = flow.next_seq++;
+  packet.path = flow.path_first;
+  packet.seq = seq;
   packet.wire_bytes = static_cast<std::uint32_t>(payload + header_);
   packet.hop = 0;
-  if (flow.next_seq < stats.packets) nic_push(nic, f);
+  packet.flags = windowed_ ? kEcnCapable : 0;
   return p;
 }
 
-topo::LinkId PacketModel::link_of(const Packet& packet) const {
-  // Route = host uplink, the chosen path's links, host downlink.
-  const FlowState& flow = flows_[packet.flow];
-  if (packet.hop == 0) return fabric_.host_uplink[flow.src];
-  const std::span<const topo::LinkId> path = fabric_.path(packet.path);
-  if (std::size_t{packet.hop} <= path.size()) return path[packet.hop - 1];
-  return fabric_.host_downlink[flow.dst];
-}
-
-bool PacketModel::last_hop(const Packet& packet) const {
-  return std::size_t{packet.hop} == fabric_.path(packet.path).size() + 1;
-}
-
-void PacketModel::enqueue(topo::LinkId link, std::uint32_t packet, core::Time now) {
-  Port& port = ports_[link];
-  if (port.in_service == kNone) {
-    transmit(link, packet, now);
-    return;
-  }
-  port.queue.push(pool_, packet);
-  port.queue_bytes += pool_[packet].wire_bytes;
-  LinkStats& stats = link_stats_[link];
-  stats.max_queue_bytes = std::max(stats.max_queue_bytes, port.queue_bytes);
-}
-
-void PacketModel::transmit(topo::LinkId link, std::uint32_t packet, core::Time now) {
-  const core::Bytes size{pool_[packet].wire_bytes};
-  const core::Time duration = core::serialization_time(size, fabric_.links[link].rate);
-  ports_[link].in_service = packet;
-  LinkStats& stats = link_stats_[link];
-  stats.tx_bytes += size.count();
-  stats.busy_ps += duration.ps();
-  ++stats.packets;
-  queue_.schedule(now + duration, *this, 2 * link + kTransmitted);
-}
-
-void PacketModel::start_next(topo::LinkId link, core::Time now) {
-  Port& port = ports_[link];
-  if (!port.queue.empty()) {
-    const std::uint32_t p = port.queue.pop(pool_);
-    port.queue_bytes -= pool_[p].wire_bytes;
-    transmit(link, p, now);
-  } else if (port.nic_host != kNone && nics_[port.nic_host].head != kNone) {
-    transmit(link, make_packet(port.nic_host), now);
-  }
-}
-
-void PacketModel::on_event(std::uint32_t tag, core::Time now) {
-  const topo::LinkId link = tag / 2;
-  if (tag % 2 == kTransmitted) {
-    on_transmitted(link, now);
-  } else {
-    on_arrival(link, now);
-  }
-}
-
-void PacketModel::on_transmitted(topo::LinkId link, core::Time now) {
-  // The last bit is on the wire: the packet joins the link's in-flight ring. Only the ring's
-  // head has an arrival event; later packets are scheduled as they become the head.
-  Port& port = ports_[link];
-  const std::uint32_t p = port.in_service;
-  port.in_service = kNone;
-  pool_[p].due = now + port.delay;
-  const bool was_empty = port.in_flight.empty();
-  port.in_flight.push(pool_, p);
-  if (was_empty) queue_.schedule(pool_[p].due, *this, 2 * link + kArrived);
-  start_next(link, now);
-}
-
-void PacketModel::on_arrival(topo::LinkId link, core::Time now) {
-  Port& port = ports_[link];
-  const std::uint32_t p = port.in_flight.pop(pool_);
-  assert(pool_[p].due == now);
-  link_stats_[link].rx_bytes += pool_[p].wire_bytes;
-  if (!port.in_flight.empty())
-    queue_.schedule(pool_[port.in_flight.head].due, *this, 2 * link + kArrived);
+void PacketModel::deliver_data(std::uint32_t p, core::Time now) {
   Packet& packet = pool_[p];
-  if (last_hop(packet)) {
-    deliver(p, now);
-    return;
-  }
-  ++packet.hop;
-  enqueue(link_of(packet), p, now);
-}
-
-void PacketModel::deliver(std::uint32_t p, core::Time now) {
-  const Packet& packet = pool_[p];
   const std::uint32_t f = packet.flow;
   FlowState& flow = flows_[f];
   FlowStats& stats = stats_[f];
-  stats.delivered_bytes += packet.wire_bytes - header_;
-  ++stats.delivered_packets;
-  // Out of order: a higher-numbered packet of the flow has already arrived.
-  if (packet.seq + 1 < flow.max_seq_seen) ++stats.out_of_order;
-  flow.max_seq_seen = std::max(flow.max_seq_seen, packet.seq + 1);
-  pool_.release(p);
-  if (stats.delivered_packets == stats.packets) {
+  bool fresh = stats.delivered_packets < stats.packets;
+  if (fresh && windowed_) {
+    std::uint64_t& word = received_[f][packet.seq / 64];
+    const std::uint64_t bit = std::uint64_t{1} << (packet.seq % 64);
+    fresh = (word & bit) == 0;
+    word |= bit;
+  }
+  if (fresh) {
+    stats.delivered_bytes += packet.wire_bytes - header_;
+    ++stats.delivered_packets;
+    // Out of order: a higher-numbered packet of the flow arrived before this one.
+    if (packet.seq + 1 < flow.max_seq_seen) {
+      ++stats.out_of_order;
+      stats.max_reorder = std::max(stats.max_reorder, flow.max_seq_seen - 1 - packet.seq);
+    }
+    flow.max_seq_seen = std::max(flow.max_seq_seen, packet.seq + 1);
+  }
+  if (windowed_) {
+    // The packet turns into its own ACK: header only, back along the reverse route.
+    const std::uint32_t dst = flow.tuple.dst_host;
+    packet.flags = kAck | ((packet.flags & kCongestion) != 0 ? kEcnEcho : 0);
+    packet.wire_bytes = static_cast<std::uint32_t>(header_);
+    packet.hop = 0;
+    packet.path = flow.ack_path_first;
+    ports_[fabric_.host_uplink[dst]].acks.push(pool_, p);
+    wake_nic(dst, now);
+  } else {
+    pool_.release(p);
+  }
+  if (fresh && stats.delivered_packets == stats.packets) {
     stats.end = now;
     --active_flows_;
+    if (windowed_) received_[f] = {};
     listener_.on_flow_delivered(f, now);
+  }
+}
+
+void PacketModel::deliver_ack(std::uint32_t p, core::Time now) {
+  const Packet& packet = pool_[p];
+  const std::uint32_t f = packet.flow;
+  const bool echo = (packet.flags & kEcnEcho) != 0;
+  const std::uint32_t seq = packet.seq;
+  pool_.release(p);
+  WindowSender& sender = senders_[f];
+  sender.on_ack(seq, echo, now, window_);
+  if (!sender.in_ring && sender.can_send()) {
+    sender.in_ring = true;
+    nic_push(flows_[f].tuple.src_host, f);
+    wake_nic(flows_[f].tuple.src_host, now);
+  }
+}
+
+void PacketModel::arm_timer(std::uint32_t flow) {
+  WindowSender& sender = senders_[flow];
+  if (sender.timer_pending || sender.deadline() == core::Time::max()) return;
+  queue_.schedule(sender.deadline(), timers_, flow);
+  sender.timer_pending = true;
+}
+
+void PacketModel::on_timer(std::uint32_t flow, core::Time now) {
+  // The timer is lazy: acknowledgements push the deadline back without touching the queue,
+  // and an early wake-up just re-arms it.
+  WindowSender& sender = senders_[flow];
+  sender.timer_pending = false;
+  if (sender.done()) return;
+  if (sender.deadline() <= now) sender.on_timeout(now, window_);
+  arm_timer(flow);
+  if (!sender.in_ring && sender.can_send()) {
+    sender.in_ring = true;
+    nic_push(flows_[flow].tuple.src_host, flow);
+    wake_nic(flows_[flow].tuple.src_host, now);
   }
 }
 

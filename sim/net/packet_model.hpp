@@ -6,18 +6,18 @@
 #include "core/event_queue.hpp"
 #include "core/rng.hpp"
 #include "net/packet.hpp"
+#include "net/params.hpp"
+#include "net/window_sender.hpp"
 #include "routing/policy.hpp"
 #include "topo/fabric.hpp"
 
 namespace fabricsim::net {
 
-/// Packet sizes and switch timing. A packet on the wire is at most `mtu` bytes, of which
-/// `header` are headers, so it carries up to mtu - header bytes of payload.
+/// Everything the packet model is configured with.
 struct PacketParams {
-  core::Bytes mtu{4096};
-  core::Bytes header{64};
-  core::Time switch_latency{};  // added at every switch a packet crosses (store-and-forward)
-  std::uint64_t seed = 0;       // seeds the per-packet spraying stream
+  TransportParams transport;
+  SwitchParams switches;
+  std::uint64_t seed = 0;  // seeds the per-packet routing and ECN marking streams
 };
 
 /// Told when the last packet of a flow has been delivered to its destination host.
@@ -57,86 +57,131 @@ struct LinkStats {
   std::uint64_t ecn_marks = 0;      // packets marked Congestion Experienced at this port
 };
 
-/// Packet-level model with the `ideal` transport: no congestion control, unlimited
-/// buffers, no ACKs. Each host's NIC serves its flows round-robin, one packet at a time at
-/// line rate; every directed link has an output port (FIFO + serializer) and a ring of
-/// in-flight packets. Switches are store-and-forward with `switch_latency` per hop.
-/// Event discipline: at most one pending event per port (end of the current
-/// transmission) and one per link (arrival of the head in-flight packet), so the event heap
-/// holds at most 2 x links entries whatever the number of packets.
-class PacketModel : public core::Handler {
+/// Packet-level model. Each host's NIC serves its flows round-robin, one packet at a time at
+/// line rate; every directed link has an output port (FIFO + serializer) and carries its
+/// packets to the far end after its latency; switches are store-and-forward with
+/// `switches.latency` per hop, drop-tail buffers (per port and/or a shared buffer with a
+/// dynamic threshold) and ECN marking. Transport `ideal`: no congestion control, no ACKs,
+/// unlimited buffers. Transport `dctcp`: WindowSender per flow, every data packet
+/// acknowledged by a header-only ACK on the reverse path.
+///
+/// Event discipline: a switch port needs no event of its own: a FIFO port that never
+/// preempts knows at enqueue when each packet will start and finish, so the packet goes
+/// straight into the link's ring with its arrival time, and the queue's backlog is brought
+/// up to date lazily. A link has one pending event (its ring head's arrival); a host uplink
+/// has at most one more (the serializer freeing up while the NIC has more to send); a
+/// dctcp flow has at most one retransmission timer. No allocation per packet or event in
+/// steady state.
+class PacketModel : public core::Handler, private routing::PathOccupancy {
  public:
   /// `fabric`, `policy` and `listener` must outlive the model.
   PacketModel(core::EventQueue& queue, const topo::Fabric& fabric, const routing::Policy& policy,
               const PacketParams& params, PacketListener& listener);
 
   /// Starts a flow of `bytes` payload from `src_host` to `dst_host` at queue.now(); returns
-  /// its id (ids count up from 0). The policy's choice for `tuple` decides the routing: one
-  /// path is kept for the whole flow; an even spread over all candidates (`spray`) draws a
-  /// path per packet. A flow of 0 bytes sends one header-only packet.
+  /// its id (ids count up from 0). A policy that routes per packet chooses each packet's path
+  /// as it leaves the source's edge switch; any other gives the flow one path (choose()).
+  /// A flow of 0 bytes sends one header-only packet.
   std::uint32_t start_flow(std::uint32_t src_host, std::uint32_t dst_host, core::Bytes bytes,
                            const routing::FlowTuple& tuple);
 
   const FlowStats& flow(std::uint32_t id) const { return stats_[id]; }
-  std::span<const LinkStats> links() const { return link_stats_; }
+  /// Per directed link. Brings every port's backlog and counters up to queue.now() first,
+  /// so queue_bytes and tx_bytes are current (tx counts packets whose serialization began).
+  std::span<const LinkStats> links();
   std::size_t active_flows() const { return active_flows_; }
   /// High-water mark of packets alive at once (the pool never shrinks).
   std::size_t pool_capacity() const { return pool_.capacity(); }
   /// Payload carried by a full packet.
   std::int64_t payload_per_packet() const { return payload_; }
+  /// The dctcp state of a flow (only with transport dctcp).
+  const WindowSender& sender(std::uint32_t id) const { return senders_[id]; }
 
   void on_event(std::uint32_t tag, core::Time now) override;
 
  private:
-  /// Routing and send state of one flow (the NIC's queue pair).
+  static constexpr std::uint32_t kWake = 0;  // event tag = 2 * link + kind
+  static constexpr std::uint32_t kArrived = 1;
+
+  /// Routing and send state of one flow.
   struct FlowState {
-    std::uint32_t src;
-    std::uint32_t dst;
-    std::uint32_t path_first;           // candidate paths [path_first, path_first + path_count)
-    std::uint32_t path_count;           // 1: fixed path; more: sprayed per packet
+    routing::FlowTuple tuple;
+    std::uint32_t path_first;  // data: one path, or the candidates routed per packet
+    std::uint32_t path_count;
+    std::uint32_t ack_path_first;  // the same for its ACKs, from dst to src
+    std::uint32_t ack_path_count;
     std::uint32_t next_active = kNone;  // next flow in its NIC's round-robin ring
-    std::uint32_t next_seq = 0;         // packets made so far
-    std::uint32_t max_seq_seen = 0;     // highest delivered seq + 1
+    std::uint32_t next_seq = 0;         // ideal transport: packets cut so far
+    std::uint32_t max_seq_seen = 0;     // highest delivered packet number + 1
   };
-  /// Output port of one directed link, plus the ring of packets propagating on it.
+  /// Output port of one directed link, plus the ring of its packets not yet arrived.
   struct Port {
-    PacketFifo queue;      // waiting to be serialized
-    PacketFifo in_flight;  // serialized, propagating; arrivals in FIFO order
-    std::uint32_t in_service = kNone;
-    std::int64_t queue_bytes = 0;
-    core::Time delay;                // propagation + switch latency at the far end
-    std::uint32_t nic_host = kNone;  // host whose NIC feeds this port (host uplinks)
+    PacketFifo acks;     // host uplinks: ACKs waiting for the serializer (sent before data)
+    PacketFifo ring;     // every packet committed to the link, in order of arrival
+    std::uint32_t unstarted = kNone;  // first packet of the ring still waiting to start
+    std::int64_t backlog = 0;         // bytes of the unstarted packets
+    core::Time busy_until{};          // the serializer is free from then
+    core::Time delay;                 // propagation + switch latency at the far end
+    std::uint32_t nic_host = kNone;   // host whose NIC feeds this port (host uplinks)
+    std::uint32_t node;               // switch owning the port (shared buffer)
+    bool wake_pending = false;        // host uplinks: an event waits for busy_until
   };
-  /// Round-robin ring of a host's flows that still have packets to send.
+  /// Round-robin ring of a host's flows that may send now.
   struct Nic {
     std::uint32_t head = kNone;
     std::uint32_t tail = kNone;
   };
 
-  void nic_push(Nic& nic, std::uint32_t flow);
-  std::uint32_t make_packet(std::uint32_t host);
+  std::int64_t queued_bytes(topo::PathId path) const override;
+  void nic_push(std::uint32_t host, std::uint32_t flow);
+  void wake_nic(std::uint32_t host, core::Time now);
+  std::uint32_t make_packet(std::uint32_t host, core::Time now);
   topo::LinkId link_of(const Packet& packet) const;
   bool last_hop(const Packet& packet) const;
+  void route_at_edge(Packet& packet, core::Time now);
+  void settle(Port& port, topo::LinkId link, core::Time now);
+  bool admit(topo::LinkId link, std::int64_t bytes, core::Time now);
+  bool congested(const Port& port);
+  void commit(topo::LinkId link, std::uint32_t packet, core::Time start, core::Time now);
   void enqueue(topo::LinkId link, std::uint32_t packet, core::Time now);
-  void transmit(topo::LinkId link, std::uint32_t packet, core::Time now);
-  void start_next(topo::LinkId link, core::Time now);
-  void on_transmitted(topo::LinkId link, core::Time now);
+  void serve_host_port(topo::LinkId link, core::Time now);
   void on_arrival(topo::LinkId link, core::Time now);
-  void deliver(std::uint32_t packet, core::Time now);
+  void deliver_data(std::uint32_t packet, core::Time now);
+  void deliver_ack(std::uint32_t packet, core::Time now);
+  void arm_timer(std::uint32_t flow);
+  void on_timer(std::uint32_t flow, core::Time now);
+  double initial_window(std::uint32_t flow) const;
+
+  /// Retransmission timers: tag = flow id.
+  struct Timers : core::Handler {
+    PacketModel* model;
+    void on_event(std::uint32_t tag, core::Time now) override { model->on_timer(tag, now); }
+  };
 
   core::EventQueue& queue_;
   const topo::Fabric& fabric_;
   const routing::Policy& policy_;
   PacketListener& listener_;
+  TransportParams transport_;
+  SwitchParams switches_;
+  WindowParams window_;
+  bool windowed_;  // dctcp: ACKs, buffers, marking
   std::int64_t header_;
   std::int64_t payload_;
-  core::Rng spray_rng_;
+  core::Rng route_rng_;
+  core::Rng ecn_rng_;
+  Timers timers_;
   PacketPool pool_;
   std::vector<Port> ports_;  // one per directed link
   std::vector<LinkStats> link_stats_;
+  std::vector<std::vector<topo::LinkId>> switch_ports_;  // by node: its output links
   std::vector<Nic> nics_;  // one per host
   std::vector<FlowState> flows_;
   std::vector<FlowStats> stats_;
+  std::vector<WindowSender> senders_;                   // dctcp: per flow
+  std::vector<std::vector<std::uint64_t>> received_;    // dctcp: per flow, bit per packet
+  std::vector<routing::PacketRouteState> data_routes_;  // per-packet policies: per flow
+  std::vector<routing::PacketRouteState> ack_routes_;
   std::vector<routing::PathShare> shares_;  // scratch for the policy's choice
   std::size_t active_flows_ = 0;
 };

@@ -40,6 +40,14 @@ void Spray::choose(const FlowTuple&, topo::PathRange candidates,
   }
 }
 
+topo::PathId Spray::choose_packet(const PacketContext& context, PacketRouteState& state) const {
+  state.path = context.candidates.first +
+               static_cast<topo::PathId>(context.rng.below(context.candidates.count));
+  ++state.packets;
+  state.last = context.now;
+  return state.path;
+}
+
 std::uint32_t Split::subflows(const SplitContext& context) const {
   return subflows_ != 0 ? subflows_ : balancing_subflows(context.flows_from_leaf, context.uplinks);
 }

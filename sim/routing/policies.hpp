@@ -14,10 +14,13 @@ class Ecmp : public Policy {
   std::uint64_t salt_;
 };
 
-/// Ideal per-packet spraying in the fluid limit: the flow spreads evenly over all paths.
+/// Per-packet spraying: each packet takes a uniformly drawn path; in the fluid limit the flow
+/// spreads evenly over all paths.
 class Spray : public Policy {
  public:
   bool spreads_evenly() const override { return true; }
+  bool per_packet() const override { return true; }
+  topo::PathId choose_packet(const PacketContext& context, PacketRouteState& state) const override;
   void choose(const FlowTuple& flow, topo::PathRange candidates,
               std::vector<PathShare>& out) const override;
 };

@@ -20,6 +20,9 @@ struct FlowTuple {
   std::uint32_t dst_port;
 };
 
+/// The tuple of the reverse direction (what the flow's ACKs carry).
+inline FlowTuple reversed(const FlowTuple& t) { return {t.dst_host, t.src_host, t.dst_port, t.src_port}; }
+
 /// The fraction of a flow's rate carried on one path.
 struct PathShare {
   topo::PathId path;

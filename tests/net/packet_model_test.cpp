@@ -26,9 +26,8 @@ class Bench : public PacketListener {
       : fabric(topo::build_leaf_spine({.leaves = 2, .spines = 4, .hosts_per_leaf = 4})),
         policy_(routing::make_policy({.name = policy})),
         model(queue, fabric, *policy_,
-              {.mtu = Bytes(4096),
-               .header = Bytes(64),
-               .switch_latency = Time::ps(kSwitch),
+              {.transport = {.mtu = Bytes(4096), .header = Bytes(64)},
+               .switches = {.latency = Time::ps(kSwitch)},
                .seed = 7},
               *this) {}
 
@@ -48,7 +47,7 @@ class Bench : public PacketListener {
 
   /// Conservation: every flow delivered all it sent and all it asked for; every link
   /// delivered at its far end all it put on the wire.
-  void expect_conserved() const {
+  void expect_conserved() {
     for (std::uint32_t f = 0; f < started_; ++f) {
       const FlowStats& s = model.flow(f);
       EXPECT_EQ(s.sent_bytes, s.bytes) << "flow " << f;

@@ -1,0 +1,179 @@
+// The packet model's ports, links and switches: where packets wait, get marked or dropped,
+// and travel. Flows, NICs and transports are in packet_model.cpp.
+#include <algorithm>
+
+#include "net/packet_model.hpp"
+
+namespace fabricsim::net {
+namespace {
+
+/// Counts a packet whose serialization began.
+void count_start(LinkStats& stats, std::uint32_t wire_bytes, core::Time duration) {
+  stats.tx_bytes += wire_bytes;
+  stats.busy_ps += duration.ps();
+  ++stats.packets;
+}
+
+}  // namespace
+
+void PacketModel::on_event(std::uint32_t tag, core::Time now) {
+  const topo::LinkId link = tag / 2;
+  if (tag % 2 == kArrived) {
+    on_arrival(link, now);
+  } else {
+    ports_[link].wake_pending = false;
+    serve_host_port(link, now);
+  }
+}
+
+std::span<const LinkStats> PacketModel::links() {
+  for (topo::LinkId l = 0; l < ports_.size(); ++l) settle(ports_[l], l, queue_.now());
+  return link_stats_;
+}
+
+void PacketModel::settle(Port& port, topo::LinkId link, core::Time now) {
+  // Packets whose start time has come leave the backlog and count as transmitted.
+  LinkStats& stats = link_stats_[link];
+  while (port.unstarted != kNone && pool_[port.unstarted].start <= now) {
+    const Packet& packet = pool_[port.unstarted];
+    port.backlog -= packet.wire_bytes;
+    count_start(stats, packet.wire_bytes, packet.due - port.delay - packet.start);
+    port.unstarted = packet.next;
+  }
+  stats.queue_bytes = port.backlog;
+}
+
+std::int64_t PacketModel::queued_bytes(topo::PathId path) const {
+  const std::span<const topo::LinkId> links = fabric_.path(path);
+  if (links.empty()) return 0;
+  const Port& port = ports_[links[0]];
+  std::int64_t backlog = port.backlog;
+  for (std::uint32_t p = port.unstarted; p != kNone && pool_[p].start <= queue_.now();
+       p = pool_[p].next) {
+    backlog -= pool_[p].wire_bytes;
+  }
+  return backlog;
+}
+
+bool PacketModel::admit(topo::LinkId link, std::int64_t bytes, core::Time now) {
+  const Port& port = ports_[link];
+  if (switches_.buffer_per_port && port.backlog + bytes > switches_.buffer_per_port->count()) {
+    return false;
+  }
+  if (!switches_.shared_buffer) return true;
+  // Dynamic threshold: a port may hold at most alpha x the switch's free buffer.
+  std::int64_t used = 0;
+  for (const topo::LinkId l : switch_ports_[port.node]) {
+    settle(ports_[l], l, now);
+    used += ports_[l].backlog;
+  }
+  const double free = static_cast<double>(switches_.shared_buffer->size.count() - used);
+  return static_cast<double>(bytes) <= free &&
+         static_cast<double>(port.backlog + bytes) <= switches_.shared_buffer->alpha * free;
+}
+
+bool PacketModel::congested(const Port& port) {
+  // Instantaneous queue seen by the arriving packet, against kmin/kmax/pmax.
+  const EcnParams& ecn = *switches_.ecn;
+  if (port.backlog <= ecn.kmin.count()) return false;
+  if (port.backlog > ecn.kmax.count()) return true;
+  const double p = ecn.pmax * static_cast<double>(port.backlog - ecn.kmin.count()) /
+                   static_cast<double>(ecn.kmax.count() - ecn.kmin.count());
+  return ecn_rng_.uniform() < p;
+}
+
+void PacketModel::commit(topo::LinkId link, std::uint32_t p, core::Time start, core::Time now) {
+  // A FIFO port that never preempts: the packet's start, end and arrival are known now.
+  Port& port = ports_[link];
+  Packet& packet = pool_[p];
+  const core::Time duration =
+      core::serialization_time(core::Bytes(packet.wire_bytes), fabric_.links[link].rate);
+  packet.start = start;
+  port.busy_until = start + duration;
+  packet.due = port.busy_until + port.delay;
+  LinkStats& stats = link_stats_[link];
+  if (start > now) {
+    port.backlog += packet.wire_bytes;
+    if (port.unstarted == kNone) port.unstarted = p;
+    stats.queue_bytes = port.backlog;
+    stats.max_queue_bytes = std::max(stats.max_queue_bytes, port.backlog);
+  } else {
+    count_start(stats, packet.wire_bytes, duration);
+  }
+  const bool was_empty = port.ring.empty();
+  port.ring.push(pool_, p);
+  if (was_empty) queue_.schedule(packet.due, *this, 2 * link + kArrived);
+}
+
+void PacketModel::enqueue(topo::LinkId link, std::uint32_t p, core::Time now) {
+  Port& port = ports_[link];
+  settle(port, link, now);
+  Packet& packet = pool_[p];
+  if (windowed_) {
+    LinkStats& stats = link_stats_[link];
+    if (!admit(link, packet.wire_bytes, now)) {
+      ++stats.drops;
+      stats.dropped_bytes += packet.wire_bytes;
+      pool_.release(p);
+      return;
+    }
+    if ((packet.flags & kEcnCapable) != 0 && switches_.ecn && congested(port)) {
+      packet.flags |= kCongestion;
+      ++stats.ecn_marks;
+    }
+  }
+  commit(link, p, std::max(now, port.busy_until), now);
+}
+
+void PacketModel::on_arrival(topo::LinkId link, core::Time now) {
+  Port& port = ports_[link];
+  settle(port, link, now);
+  const std::uint32_t p = port.ring.pop(pool_);
+  link_stats_[link].rx_bytes += pool_[p].wire_bytes;
+  if (!port.ring.empty()) queue_.schedule(pool_[port.ring.head].due, *this, 2 * link + kArrived);
+  Packet& packet = pool_[p];
+  if (last_hop(packet)) {
+    if ((packet.flags & kAck) != 0) {
+      deliver_ack(p, now);
+    } else {
+      deliver_data(p, now);
+    }
+    return;
+  }
+  ++packet.hop;
+  if (packet.hop == 1) route_at_edge(packet, now);
+  enqueue(link_of(packet), p, now);
+}
+
+void PacketModel::route_at_edge(Packet& packet, core::Time now) {
+  // The packet reached its first switch: a per-packet policy picks its path now.
+  const FlowState& flow = flows_[packet.flow];
+  const bool ack = (packet.flags & kAck) != 0;
+  const std::uint32_t count = ack ? flow.ack_path_count : flow.path_count;
+  if (count == 1) return;
+  const routing::FlowTuple tuple = ack ? routing::reversed(flow.tuple) : flow.tuple;
+  const routing::PacketContext context{.flow = tuple,
+                                       .candidates = {ack ? flow.ack_path_first : flow.path_first, count},
+                                       .now = now,
+                                       .rng = route_rng_,
+                                       .occupancy = *this};
+  packet.path = policy_.choose_packet(context, (ack ? ack_routes_ : data_routes_)[packet.flow]);
+}
+
+topo::LinkId PacketModel::link_of(const Packet& packet) const {
+  // Route = source host uplink, the path's links, destination host downlink.
+  const FlowState& flow = flows_[packet.flow];
+  const bool ack = (packet.flags & kAck) != 0;
+  const std::uint32_t from = ack ? flow.tuple.dst_host : flow.tuple.src_host;
+  const std::uint32_t to = ack ? flow.tuple.src_host : flow.tuple.dst_host;
+  if (packet.hop == 0) return fabric_.host_uplink[from];
+  const std::span<const topo::LinkId> path = fabric_.path(packet.path);
+  if (std::size_t{packet.hop} <= path.size()) return path[packet.hop - 1];
+  return fabric_.host_downlink[to];
+}
+
+bool PacketModel::last_hop(const Packet& packet) const {
+  return std::size_t{packet.hop} == fabric_.path(packet.path).size() + 1;
+}
+
+}  // namespace fabricsim::net

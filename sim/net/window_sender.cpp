@@ -100,7 +100,7 @@ AckOutcome WindowSender::on_ack(std::uint32_t seq, bool ecn_echo, core::Time now
 
   acked_in_window_ += bytes;
   if (ecn_echo) marked_in_window_ += bytes;
-  if (una_ > window_end_) {
+  if (una_ >= window_end_) {
     const double fraction = acked_in_window_ > 0 ? static_cast<double>(marked_in_window_) /
                                                         static_cast<double>(acked_in_window_)
                                                   : 0.0;
@@ -133,7 +133,7 @@ AckOutcome WindowSender::on_ack(std::uint32_t seq, bool ecn_echo, core::Time now
 
 void WindowSender::detect_losses(const WindowParams& params) {
   bool lost_any = false;
-  while (loss_scan_ < next_new_ && loss_scan_ + params.reorder_threshold < high_acked_) {
+  while (loss_scan_ < next_new_ && loss_scan_ + params.reorder_threshold + 1 < high_acked_) {
     const std::uint32_t seq = loss_scan_++;
     if (test(seq, kAcked) || test(seq, kLost)) continue;
     set(seq, kLost, true);

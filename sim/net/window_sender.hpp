@@ -26,7 +26,7 @@ struct AckOutcome {
 /// DCTCP window. Every data packet is acknowledged on its own (the ACK names its number and
 /// echoes its ECN mark).
 ///
-/// - Loss: packet q is deemed lost once a packet numbered q + reorder_threshold or higher
+/// - Loss: packet q is deemed lost once a packet numbered above q + reorder_threshold
 ///   has been acknowledged while q has not (reordering shorter than the threshold never
 ///   triggers a retransmission). Lost packets are resent before new data, lowest first.
 /// - Timeout: when nothing is acknowledged for rto = max(min_rto, srtt + 4 rttvar), every
@@ -89,7 +89,7 @@ class WindowSender {
   std::uint32_t loss_scan_ = 0;  // packets below have been checked for loss
   std::uint32_t retx_next_ = 0;  // lost packets waiting to be resent are at or above
   std::uint32_t lost_waiting_ = 0;
-  std::uint32_t window_end_ = 0;  // alpha is updated when una passes this packet
+  std::uint32_t window_end_ = 0;  // alpha is updated once una reaches this packet
   std::uint32_t reduce_end_ = 0;  // no further reduction until una passes this packet
   std::uint32_t rtt_seq_ = kNone; // packet timed for the next RTT sample
   core::Time rtt_sent_;

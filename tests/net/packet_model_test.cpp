@@ -1,12 +1,4 @@
-#include "net/packet_model.hpp"
-
-#include <gtest/gtest.h>
-
-#include <algorithm>
-#include <map>
-#include <memory>
-
-#include "topo/leaf_spine.hpp"
+#include "support/net_bench.hpp"
 
 namespace fabricsim::net {
 namespace {
@@ -18,60 +10,16 @@ constexpr std::int64_t kSer = 81'920;      // 4096 B at 400 Gb/s, in ps
 constexpr std::int64_t kProp = 500'000;    // 500 ns per link
 constexpr std::int64_t kSwitch = 100'000;  // 100 ns per switch
 
-/// 2 leaves x 4 spines x 4 hosts per leaf, every link 400 Gb/s and 500 ns; MTU 4096 B with
-/// 64 B of headers (4032 B of payload); 100 ns per switch. Records delivery times.
-class Bench : public PacketListener {
+/// 2 leaves x 4 spines x 4 hosts per leaf (hosts 0..3 on leaf 0, 4..7 on leaf 1), every link
+/// 400 Gb/s and 500 ns; MTU 4096 B with 64 B of headers (4032 B of payload); 100 ns per
+/// switch; transport ideal.
+class Bench : public NetBench {
  public:
   explicit Bench(const std::string& policy)
-      : fabric(topo::build_leaf_spine({.leaves = 2, .spines = 4, .hosts_per_leaf = 4})),
-        policy_(routing::make_policy({.name = policy})),
-        model(queue, fabric, *policy_,
-              {.transport = {.mtu = Bytes(4096), .header = Bytes(64)},
-               .switches = {.latency = Time::ps(kSwitch)},
-               .seed = 7},
-              *this) {}
-
-  void on_flow_delivered(std::uint32_t flow, Time now) override { delivered[flow] = now.ps(); }
-
-  std::uint32_t start(std::uint32_t src, std::uint32_t dst, std::int64_t bytes) {
-    const auto port = static_cast<std::uint32_t>(delivered.size() + started_++);
-    return model.start_flow(src, dst, Bytes(bytes), {src, dst, port, 4791});
-  }
-
-  /// Runs to the end; returns the most events ever pending at once.
-  std::size_t run() {
-    std::size_t most = queue.pending();
-    while (queue.run_next()) most = std::max(most, queue.pending());
-    return most;
-  }
-
-  /// Conservation: every flow delivered all it sent and all it asked for; every link
-  /// delivered at its far end all it put on the wire.
-  void expect_conserved() {
-    for (std::uint32_t f = 0; f < started_; ++f) {
-      const FlowStats& s = model.flow(f);
-      EXPECT_EQ(s.sent_bytes, s.bytes) << "flow " << f;
-      EXPECT_EQ(s.delivered_bytes, s.bytes) << "flow " << f;
-      EXPECT_EQ(s.delivered_packets, s.packets) << "flow " << f;
-      EXPECT_EQ(s.end.ps(), delivered.at(f)) << "flow " << f;
-    }
-    for (std::size_t l = 0; l < model.links().size(); ++l) {
-      EXPECT_EQ(model.links()[l].tx_bytes, model.links()[l].rx_bytes) << "link " << l;
-    }
-    EXPECT_EQ(model.active_flows(), 0u);
-  }
-
-  /// Host 0..3 hang off leaf 0, hosts 4..7 off leaf 1.
-  topo::Fabric fabric;
-  core::EventQueue queue;
-
- private:
-  std::unique_ptr<routing::Policy> policy_;
-  std::uint32_t started_ = 0;
-
- public:
-  PacketModel model;
-  std::map<std::uint32_t, std::int64_t> delivered;
+      : NetBench({.leaves = 2, .spines = 4, .hosts_per_leaf = 4}, policy,
+                 {.transport = {.mtu = Bytes(4096), .header = Bytes(64)},
+                  .switches = {.latency = Time::ps(kSwitch)},
+                  .seed = 7}) {}
 };
 
 TEST(PacketModel, SingleFlowAcrossLeavesEndsAtStoreAndForwardTime) {

@@ -98,8 +98,8 @@ double PacketModel::initial_window(std::uint32_t flow) const {
   if (transport_.initial_window.count() > 0) {
     return static_cast<double>(transport_.initial_window.count());
   }
-  // One bandwidth-delay product: the source's line rate times the unloaded round trip of a
-  // full packet out and its ACK back along the flow's first path.
+  // One bandwidth-delay product: as many full packets as the source's line serializes in the
+  // unloaded round trip of a full packet out and its ACK back along the flow's first path.
   const FlowState& state = flows_[flow];
   const auto round_trip = [&](topo::LinkId l) {
     const core::Bitrate rate = fabric_.links[l].rate;
@@ -110,7 +110,8 @@ double PacketModel::initial_window(std::uint32_t flow) const {
                      round_trip(fabric_.host_downlink[state.tuple.dst_host]);
   for (const topo::LinkId l : fabric_.path(state.path_first)) rtt += round_trip(l);
   const core::Bitrate line = fabric_.links[fabric_.host_uplink[state.tuple.src_host]].rate;
-  return line.bytes_per_ps() * static_cast<double>(rtt);
+  const std::int64_t per_packet = core::serialization_time(transport_.mtu, line).ps();
+  return static_cast<double>((rtt + per_packet - 1) / per_packet * payload_);
 }
 
 void PacketModel::nic_push(std::uint32_t host, std::uint32_t flow) {

@@ -70,7 +70,8 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
         policy_(routing::make_policy({.name = scenario.routing.policy,
                                       .subflows = scenario.routing.subflows,
                                       .salt = core::mix64(scenario.seed ^
-                                                          core::hash_name("routing.salt"))})),
+                                                          core::hash_name("routing.salt")),
+                                      .flowlet_gap = scenario.routing.flowlet_gap})),
         steps_(workload_.steps.size()),
         link_tx_(fabric_.links.size(), 0.0),
         flows_from_edge_(fabric_.edge_count(), 0) {

@@ -6,6 +6,22 @@
 #include "core/rng.hpp"
 
 namespace fabricsim::routing {
+namespace {
+
+/// Records `path` as the flow's latest packet's and returns it.
+topo::PathId routed(PacketRouteState& state, topo::PathId path, core::Time now) {
+  state.path = path;
+  ++state.packets;
+  state.last = now;
+  return path;
+}
+
+topo::PathId draw(const PacketContext& context) {
+  return context.candidates.first +
+         static_cast<std::uint32_t>(context.rng.below(context.candidates.count));
+}
+
+}  // namespace
 
 std::uint32_t Policy::subflows(const SplitContext&) const { return 1; }
 
@@ -20,19 +36,21 @@ std::uint32_t balancing_subflows(std::uint32_t r, std::uint32_t s) {
   return s / std::gcd(r, s);
 }
 
-void Ecmp::choose(const FlowTuple& flow, topo::PathRange candidates,
-                  std::vector<PathShare>& out) const {
+std::uint32_t hash_index(std::uint64_t salt, const FlowTuple& flow, std::uint32_t count) {
   const std::uint64_t hosts = (std::uint64_t{flow.src_host} << 32) | flow.dst_host;
   const std::uint64_t ports = (std::uint64_t{flow.src_port} << 32) | flow.dst_port;
-  const std::uint64_t h = core::mix64(salt_ ^ core::mix64(hosts) ^ core::mix64(~ports));
+  const std::uint64_t h = core::mix64(salt ^ core::mix64(hosts) ^ core::mix64(~ports));
   // Multiply-shift maps the hash onto [0, count) without the bias of a modulo by small n.
-  const auto index = static_cast<std::uint32_t>(
-      (static_cast<core::uint128>(h) * candidates.count) >> 64);
-  out.assign(1, PathShare{candidates.first + index, 1.0});
+  return static_cast<std::uint32_t>((static_cast<core::uint128>(h) * count) >> 64);
 }
 
-void Spray::choose(const FlowTuple&, topo::PathRange candidates,
-                   std::vector<PathShare>& out) const {
+void Ecmp::choose(const FlowTuple& flow, topo::PathRange candidates,
+                  std::vector<PathShare>& out) const {
+  out.assign(1, PathShare{hashed(flow, candidates), 1.0});
+}
+
+void EvenSpread::choose(const FlowTuple&, topo::PathRange candidates,
+                        std::vector<PathShare>& out) const {
   out.clear();
   const double share = 1.0 / candidates.count;
   for (std::uint32_t i = 0; i < candidates.count; ++i) {
@@ -41,11 +59,37 @@ void Spray::choose(const FlowTuple&, topo::PathRange candidates,
 }
 
 topo::PathId Spray::choose_packet(const PacketContext& context, PacketRouteState& state) const {
-  state.path = context.candidates.first +
-               static_cast<topo::PathId>(context.rng.below(context.candidates.count));
-  ++state.packets;
-  state.last = context.now;
-  return state.path;
+  return routed(state, draw(context), context.now);
+}
+
+topo::PathId SprayRoundRobin::choose_packet(const PacketContext& context,
+                                            PacketRouteState& state) const {
+  const std::uint32_t n = context.candidates.count;
+  const std::uint32_t offset = hash_index(salt_, context.flow, n);
+  const auto index = static_cast<std::uint32_t>((std::uint64_t{offset} + state.packets) % n);
+  return routed(state, context.candidates.first + index, context.now);
+}
+
+topo::PathId Adaptive::choose_packet(const PacketContext& context, PacketRouteState& state) const {
+  const topo::PathRange c = context.candidates;
+  const topo::PathId first = draw(context);
+  if (c.count == 1) return routed(state, first, context.now);
+  // The second draw is uniform over the other n - 1 candidates.
+  topo::PathId second = c.first + static_cast<std::uint32_t>(context.rng.below(c.count - 1));
+  if (second >= first) ++second;
+  const bool take_second =
+      context.occupancy.queued_bytes(second) < context.occupancy.queued_bytes(first);
+  return routed(state, take_second ? second : first, context.now);
+}
+
+topo::PathId Flowlet::choose_packet(const PacketContext& context, PacketRouteState& state) const {
+  topo::PathId path = state.path;
+  if (state.packets == 0) {
+    path = hashed(context.flow, context.candidates);
+  } else if (context.now - state.last > gap_) {
+    path = draw(context);
+  }
+  return routed(state, path, context.now);
 }
 
 std::uint32_t Split::subflows(const SplitContext& context) const {

@@ -8,8 +8,24 @@ namespace {
 const PolicyInfo kPolicies[] = {
     {"ecmp", "per-flow hash of the 5-tuple (seeded salt) picks one equal-cost path",
      [](const PolicyParams& p) -> std::unique_ptr<Policy> { return std::make_unique<Ecmp>(p.salt); }},
-    {"spray", "ideal per-packet spraying: each flow spreads evenly over all equal-cost paths",
+    {"spray", "each packet takes a random equal-cost path (flow model: an even spread over all paths)",
      [](const PolicyParams&) -> std::unique_ptr<Policy> { return std::make_unique<Spray>(); }},
+    {"spray_rr",
+     "packets take the equal-cost paths in turn from an offset hashed on the 5-tuple "
+     "(flow model: even spread)",
+     [](const PolicyParams& p) -> std::unique_ptr<Policy> {
+       return std::make_unique<SprayRoundRobin>(p.salt);
+     }},
+    {"flowlet",
+     "a flow keeps its path (first: the ecmp hash) until idle > flowlet_gap, then draws one "
+     "(flow model: ecmp)",
+     [](const PolicyParams& p) -> std::unique_ptr<Policy> {
+       return std::make_unique<Flowlet>(p.salt, p.flowlet_gap);
+     }},
+    {"adaptive",
+     "each packet takes the less backlogged first hop of two random equal-cost paths "
+     "(flow model: even spread)",
+     [](const PolicyParams&) -> std::unique_ptr<Policy> { return std::make_unique<Adaptive>(); }},
     {"split",
      "each flow becomes `subflows` equal subflows, each hashed like ecmp; "
      "subflows: auto = s/gcd(r,s) (s uplinks, r flows leaving the leaf in the step)",

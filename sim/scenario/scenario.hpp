@@ -15,6 +15,7 @@ namespace fabricsim::scenario {
 struct RoutingSpec {
   std::string policy = "ecmp";
   std::uint32_t subflows = 0;  // split only; 0 = auto
+  core::Time flowlet_gap = routing::PolicyParams{}.flowlet_gap;  // flowlet only; > 0
 };
 
 /// Fluid-model knobs. A flow whose predicted end lies within batch_tolerance x its age of the

@@ -73,6 +73,7 @@ std::string to_yaml(const Scenario& s) {
   } else {
     out << s.routing.subflows;
   }
+  out << YAML::Key << "flowlet_gap" << YAML::Value << core::format_time(s.routing.flowlet_gap);
   out << YAML::EndMap;
 
   out << YAML::Key << "flow" << YAML::Value << YAML::BeginMap;

@@ -22,7 +22,7 @@ constexpr double kMaxBatchTolerance = 0.1;
 const Keys kTopologyKeys{"file",           "kind",           "leaves",    "spines",
                          "hosts_per_leaf", "links_per_pair", "host_link", "fabric_link"};
 const Keys kLinkKeys{"rate", "latency"};
-const Keys kRoutingKeys{"policy", "subflows"};
+const Keys kRoutingKeys{"policy", "subflows", "flowlet_gap"};
 const Keys kOutputKeys{"file", "sample_interval"};
 
 topo::LinkSpec read_link(const Tree& t, const std::string& path) {
@@ -98,6 +98,9 @@ RoutingSpec read_routing(const Tree& t) {
       spec.subflows =
           static_cast<std::uint32_t>(read_count(*v, "routing.subflows", 1, kMaxSubflows));
     }
+  }
+  if (const Tree* v = t.find("flowlet_gap")) {
+    spec.flowlet_gap = read_time(*v, "routing.flowlet_gap", false);
   }
   return spec;
 }

@@ -167,6 +167,23 @@ TEST(Simulation, MoreHashedSubflowsLowerTheMeanMaximumUplinkLoad) {
   EXPECT_LE(spray, split);
 }
 
+TEST(Simulation, PerPacketPoliciesTakeTheirFluidLimit) {
+  // On a 2:1 oversubscribed 4x2x4 leaf-spine, spray_rr and adaptive are even spreads like
+  // spray, and flowlet is one hashed path like ecmp: the same completion times to the ps.
+  auto ends = [](const std::string& policy) {
+    Simulation sim(leaf_spine(4, 2, 4, policy));
+    std::vector<std::int64_t> end;
+    for (const metrics::FlowRecord& f : sim.run().flows) end.push_back(f.end_ps - f.start_ps);
+    return end;
+  };
+  const std::vector<std::int64_t> spray = ends("spray");
+  EXPECT_EQ(ends("spray_rr"), spray);
+  EXPECT_EQ(ends("adaptive"), spray);
+  const std::vector<std::int64_t> ecmp = ends("ecmp");
+  EXPECT_EQ(ends("flowlet"), ecmp);
+  EXPECT_NE(ecmp, spray) << "the fabric must tell the two limits apart";
+}
+
 TEST(Simulation, SameSeedSameFlowsOtherSeedOtherPlacement) {
   auto run = [](std::uint64_t seed) {
     scenario::Scenario s = leaf_spine(4, 4, 4, "ecmp");

@@ -8,10 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "core/rng.hpp"
+#include "routing/policies.hpp"
 #include "topo/leaf_spine.hpp"
 
 namespace fabricsim::routing {
 namespace {
+
+using core::Time;
 
 std::unique_ptr<Policy> make(const std::string& name, std::uint32_t subflows = 0,
                              std::uint64_t salt = 0) {
@@ -21,6 +25,37 @@ std::unique_ptr<Policy> make(const std::string& name, std::uint32_t subflows = 0
   params.salt = salt;
   return make_policy(params);
 }
+
+/// First-hop backlog per candidate, set by the test; remembers which paths were asked about.
+class FakeOccupancy final : public PathOccupancy {
+ public:
+  FakeOccupancy(topo::PathRange candidates, std::int64_t bytes)
+      : first_(candidates.first), bytes_(candidates.count, bytes) {}
+  void set(topo::PathId path, std::int64_t bytes) { bytes_.at(path - first_) = bytes; }
+  std::int64_t queued_bytes(topo::PathId path) const override {
+    asked.push_back(path);
+    return bytes_.at(path - first_);
+  }
+  mutable std::vector<topo::PathId> asked;
+
+ private:
+  topo::PathId first_;
+  std::vector<std::int64_t> bytes_;
+};
+
+/// Routes packets of one flow through a per-packet policy with a fixed-seed stream.
+struct PacketRouter {
+  const Policy& policy;
+  FlowTuple flow;
+  topo::PathRange candidates;
+  FakeOccupancy occupancy{candidates, 0};
+  core::Rng rng{7, "routing.packets"};
+  PacketRouteState state;
+
+  topo::PathId route(Time now) {
+    return policy.choose_packet({flow, candidates, now, rng, occupancy}, state);
+  }
+};
 
 topo::PathId ecmp_pick(const Policy& policy, const FlowTuple& flow, topo::PathRange candidates) {
   std::vector<PathShare> out;
@@ -163,6 +198,191 @@ TEST(Spray, PutsOneOverSOnEachUplinkOfALeafSpine) {
   for (const auto& [link, load] : uplink_load) EXPECT_DOUBLE_EQ(load, 0.25) << "link " << link;
 }
 
+TEST(PerPacket, OnlySprayFlowletAndAdaptiveRouteEachPacket) {
+  for (const PolicyInfo& info : policies()) {
+    const bool per_packet = info.name != "ecmp" && info.name != "split";
+    EXPECT_EQ(make(std::string(info.name))->per_packet(), per_packet) << info.name;
+  }
+  const auto ecmp = make("ecmp");
+  PacketRouter router{*ecmp, {1, 2, 3, 4}, {0, 4}};
+  EXPECT_THROW(router.route(Time::us(1)), std::logic_error);
+}
+
+TEST(PerPacket, EveryPolicyRecordsThePathCountAndTime) {
+  for (const char* name : {"spray", "spray_rr", "flowlet", "adaptive"}) {
+    SCOPED_TRACE(name);
+    const auto policy = make(name);
+    PacketRouter router{*policy, {1, 2, 3, 4}, {20, 6}};
+    for (std::uint32_t k = 1; k <= 50; ++k) {
+      const Time now = Time::us(100 * k);  // beyond flowlet_gap: flowlet re-draws too
+      const topo::PathId path = router.route(now);
+      EXPECT_GE(path, 20u);
+      EXPECT_LT(path, 26u);
+      EXPECT_EQ(router.state.path, path);
+      EXPECT_EQ(router.state.packets, k);
+      EXPECT_EQ(router.state.last, now);
+    }
+  }
+}
+
+TEST(FlowModel, EveryPolicysSharesSumToOneOverCandidates) {
+  const topo::PathRange candidates{10, 7};
+  for (const PolicyInfo& info : policies()) {
+    SCOPED_TRACE(info.name);
+    const auto policy = make(std::string(info.name), 0, 5);
+    std::vector<PathShare> out;
+    policy->choose({1, 2, 3, 4}, candidates, out);
+    double total = 0;
+    for (const PathShare& share : out) {
+      EXPECT_GE(share.path, 10u);
+      EXPECT_LT(share.path, 17u);
+      total += share.fraction;
+    }
+    EXPECT_NEAR(total, 1.0, 1e-12);
+    // Evenly spread policies give every candidate a share; the others one hashed path.
+    EXPECT_EQ(out.size(), policy->spreads_evenly() ? 7u : 1u);
+  }
+}
+
+TEST(FlowModel, SprayRrAndAdaptiveSpreadEvenlyFlowletIsTheEcmpPath) {
+  EXPECT_TRUE(make("spray_rr")->spreads_evenly());
+  EXPECT_TRUE(make("adaptive")->spreads_evenly());
+  EXPECT_FALSE(make("flowlet")->spreads_evenly());
+  const auto ecmp = make("ecmp", 0, 11);
+  const auto flowlet = make("flowlet", 0, 11);
+  for (std::uint32_t port = 0; port < 100; ++port) {
+    const FlowTuple flow{2, 5, port, 4791};
+    EXPECT_EQ(ecmp_pick(*flowlet, flow, {0, 8}), ecmp_pick(*ecmp, flow, {0, 8}));
+  }
+}
+
+TEST(SprayRr, VisitsEveryCandidateOncePerRound) {
+  const auto rr = make("spray_rr", 0, 3);
+  PacketRouter router{*rr, {4, 9, 1000, 4791}, {30, 5}};
+  for (int round = 0; round < 4; ++round) {
+    std::set<topo::PathId> seen;
+    for (int k = 0; k < 5; ++k) seen.insert(router.route(Time::ns(k)));
+    EXPECT_EQ(seen, (std::set<topo::PathId>{30, 31, 32, 33, 34})) << "round " << round;
+  }
+}
+
+TEST(SprayRr, FlowsStartAtEveryOffset) {
+  // 800 tuples over 8 candidates: 100 expected per offset; all eight must occur, and no
+  // offset may take more than twice its share.
+  const auto rr = make("spray_rr", 0, 3);
+  std::map<topo::PathId, int> starts;
+  for (std::uint32_t port = 0; port < 800; ++port) {
+    PacketRouter router{*rr, {port % 16, 16 + port % 3, port, 4791}, {0, 8}};
+    ++starts[router.route(Time::us(1))];
+  }
+  ASSERT_EQ(starts.size(), 8u);
+  for (const auto& [path, count] : starts) EXPECT_LT(count, 200) << "offset " << path;
+}
+
+TEST(Spray, DrawsEachPacketUniformly) {
+  // 16,000 packets over 16 candidates: 1000 expected per path, sd ~31; +-20% is 6 sigma.
+  const auto spray = make("spray");
+  PacketRouter router{*spray, {1, 2, 3, 4}, {100, 16}};
+  std::map<topo::PathId, int> hits;
+  for (int k = 0; k < 16'000; ++k) ++hits[router.route(Time::ns(k))];
+  ASSERT_EQ(hits.size(), 16u);
+  for (const auto& [path, count] : hits) {
+    EXPECT_GT(count, 800) << "path " << path;
+    EXPECT_LT(count, 1200) << "path " << path;
+  }
+}
+
+TEST(Flowlet, FirstPacketTakesTheEcmpPath) {
+  const auto ecmp = make("ecmp", 0, 21);
+  const auto flowlet = make("flowlet", 0, 21);
+  for (std::uint32_t port = 0; port < 200; ++port) {
+    const FlowTuple flow{port % 5, 7, port, 4791};
+    PacketRouter router{*flowlet, flow, {40, 16}};
+    EXPECT_EQ(router.route(Time::us(3)), ecmp_pick(*ecmp, flow, {40, 16})) << "port " << port;
+  }
+}
+
+TEST(Flowlet, KeepsThePathWhileGapsStayWithinFlowletGap) {
+  // Default gap 50 us: packets 1 ps to exactly 50 us apart never leave the first path.
+  const auto flowlet = make("flowlet");
+  PacketRouter router{*flowlet, {1, 2, 3, 4}, {0, 16}};
+  Time now = Time::us(1);
+  const topo::PathId first = router.route(now);
+  for (std::int64_t k = 0; k < 1000; ++k) {
+    now += Time::ps(1 + k * (50'000'000 - 1) / 999);  // 1 ps up to exactly 50 us
+    EXPECT_EQ(router.route(now), first) << "packet " << k;
+  }
+}
+
+TEST(Flowlet, RedrawsAfterALongerGap) {
+  // A gap 1 ps longer than flowlet_gap draws a random path: over 400 such gaps with 16
+  // candidates the path changes 375 times on average (sd ~5); require more than 300.
+  PolicyParams params;
+  params.name = "flowlet";
+  params.flowlet_gap = Time::us(10);
+  const auto flowlet = make_policy(params);
+  PacketRouter router{*flowlet, {1, 2, 3, 4}, {0, 16}};
+  Time now = Time::us(1);
+  topo::PathId previous = router.route(now);
+  int changes = 0;
+  for (int k = 0; k < 400; ++k) {
+    now += Time::us(10) + Time::ps(1);
+    const topo::PathId path = router.route(now);
+    changes += path != previous;
+    previous = path;
+    now += Time::us(10);  // exactly the gap: the new flowlet keeps its path
+    EXPECT_EQ(router.route(now), path);
+  }
+  EXPECT_GT(changes, 300);
+}
+
+TEST(Adaptive, NeverTakesTheMoreLoadedOfItsTwoDraws) {
+  // Every candidate has its own backlog; the two paths the policy asks about are its draws.
+  const auto adaptive = make("adaptive");
+  PacketRouter router{*adaptive, {1, 2, 3, 4}, {50, 8}};
+  for (topo::PathId p = 50; p < 58; ++p) router.occupancy.set(p, (p * 7919) % 8 * 1000);
+  std::set<topo::PathId> chosen;
+  for (int k = 0; k < 2000; ++k) {
+    router.occupancy.asked.clear();
+    const topo::PathId path = router.route(Time::ns(k));
+    const std::set<topo::PathId> drawn(router.occupancy.asked.begin(), router.occupancy.asked.end());
+    ASSERT_EQ(drawn.size(), 2u) << "two distinct candidates";
+    ASSERT_TRUE(drawn.count(path));
+    for (const topo::PathId other : drawn) {
+      EXPECT_LE(router.occupancy.queued_bytes(path), router.occupancy.queued_bytes(other));
+    }
+    chosen.insert(path);
+  }
+  EXPECT_EQ(chosen.size(), 7u) << "all but the most loaded candidate";
+}
+
+TEST(Adaptive, TieGoesToTheFirstDraw) {
+  const auto adaptive = make("adaptive");
+  PacketRouter router{*adaptive, {1, 2, 3, 4}, {50, 8}};
+  for (int k = 0; k < 200; ++k) {
+    core::Rng copy = router.rng;
+    const topo::PathId first_draw = 50 + static_cast<topo::PathId>(copy.below(8));
+    EXPECT_EQ(router.route(Time::ns(k)), first_draw);
+  }
+}
+
+TEST(Adaptive, FindsTheOneIdleCandidate) {
+  // One idle path among 8 loaded ones is in a random pair with probability 2/8, twice the
+  // 1/8 of a blind draw: 2000 of 8000 packets expected (sd ~39); require more than 1600.
+  const auto adaptive = make("adaptive");
+  PacketRouter router{*adaptive, {1, 2, 3, 4}, {0, 8}};
+  for (topo::PathId p = 0; p < 8; ++p) router.occupancy.set(p, p == 3 ? 0 : 64 * 1024);
+  int idle = 0;
+  for (int k = 0; k < 8000; ++k) idle += router.route(Time::ns(k)) == 3;
+  EXPECT_GT(idle, 1600);
+}
+
+TEST(Adaptive, SingleCandidateIsTaken) {
+  const auto adaptive = make("adaptive");
+  PacketRouter router{*adaptive, {1, 2, 3, 4}, {9, 1}};
+  EXPECT_EQ(router.route(Time::ns(1)), 9u);
+}
+
 TEST(Registry, UnknownNameListsKnownPolicies) {
   try {
     make("ecmpp");
@@ -183,7 +403,7 @@ TEST(Registry, EveryListedPolicyCanBeMadeAndHasHelp) {
     EXPECT_NE(make(std::string(info.name)), nullptr) << info.name;
     names.insert(std::string(info.name));
   }
-  for (const char* required : {"ecmp", "spray", "split"}) EXPECT_TRUE(names.count(required));
+  for (const char* required : {"ecmp", "spray", "spray_rr", "flowlet", "adaptive", "split"}) EXPECT_TRUE(names.count(required));
 }
 
 }  // namespace

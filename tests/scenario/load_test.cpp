@@ -46,6 +46,7 @@ TEST(ScenarioLoad, FullScenarioFillsEveryField) {
   EXPECT_EQ(s.topology.fabric_link.latency, 1500_ns);               // 1.5us
   EXPECT_EQ(s.routing.policy, "split");
   EXPECT_EQ(s.routing.subflows, 3u);
+  EXPECT_EQ(s.routing.flowlet_gap, 20_us);
   ASSERT_EQ(s.workloads.size(), 3u);
 
   const auto& perm = std::get<traffic::PermutationSpec>(s.workloads[0]);
@@ -86,6 +87,7 @@ TEST(ScenarioLoad, MissingKeysTakeTheStructDefaults) {
   EXPECT_EQ(s.topology.fabric_link.latency, 500_ns);
   EXPECT_EQ(s.routing.policy, "ecmp");
   EXPECT_EQ(s.routing.subflows, 0u);  // auto
+  EXPECT_EQ(s.routing.flowlet_gap, 50_us);
   ASSERT_EQ(s.workloads.size(), 1u);
   const auto& perm = std::get<traffic::PermutationSpec>(s.workloads[0]);
   EXPECT_EQ(perm.bytes, traffic::PermutationSpec{}.bytes);

@@ -96,7 +96,7 @@ TEST(ScenarioOverrides, BadValueIsReportedAgainstTheArgument) {
   const std::string msg = error_of(kTiny, {"routing.policy=spary"});
   EXPECT_EQ(msg,
             "--set routing.policy=spary: routing.policy: unknown policy 'spary' "
-            "(valid: ecmp, spray, split); did you mean 'spray'?");
+            "(valid: ecmp, spray, spray_rr, flowlet, adaptive, split); did you mean 'spray'?");
 }
 
 TEST(ScenarioOverrides, UnknownKeyFromOverrideIsReportedAgainstTheArgument) {
@@ -128,6 +128,13 @@ TEST(ScenarioOverrides, PathThroughAScalarOrPastAListIsAnError) {
             std::string::npos);
   EXPECT_NE(error_of(kTiny, {"workload.first.bytes=1MiB"}).find("'first' is not an index"),
             std::string::npos);
+}
+
+TEST(ScenarioOverrides, FlowletGapIsAPositiveTime) {
+  EXPECT_EQ(load(kTiny, {"routing.flowlet_gap=2us"}).routing.flowlet_gap, 2_us);
+  EXPECT_EQ(error_of(kTiny, {"routing.flowlet_gap=0us"}),
+            "--set routing.flowlet_gap=0us: routing.flowlet_gap: must be greater than zero, "
+            "got '0us'");
 }
 
 TEST(ScenarioOverrides, SubflowsTakesAutoOrACount) {

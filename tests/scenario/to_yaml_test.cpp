@@ -30,6 +30,7 @@ void expect_same(const Scenario& a, const Scenario& b) {
   expect_same_link(a.topology.fabric_link, b.topology.fabric_link);
   EXPECT_EQ(a.routing.policy, b.routing.policy);
   EXPECT_EQ(a.routing.subflows, b.routing.subflows);
+  EXPECT_EQ(a.routing.flowlet_gap, b.routing.flowlet_gap);
   ASSERT_EQ(a.workloads.size(), b.workloads.size());
   for (std::size_t i = 0; i < a.workloads.size(); ++i) {
     EXPECT_TRUE(a.workloads[i] == b.workloads[i]) << "workload " << i;

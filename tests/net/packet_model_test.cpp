@@ -169,6 +169,52 @@ TEST(PacketModel, SprayingSpreadsPacketsEvenlyOverTheUplinks) {
   b.expect_conserved();
 }
 
+/// Packets each of leaf 0's uplinks carried toward leaf 1 for a flow host0 -> host4.
+std::vector<std::uint64_t> uplink_packets(Bench& b) {
+  const topo::PathRange paths = b.fabric.paths_between_hosts(0, 4);
+  std::vector<std::uint64_t> out;
+  for (std::uint32_t i = 0; i < paths.count; ++i)
+    out.push_back(b.model.links()[b.fabric.path(paths.first + i)[0]].packets);
+  return out;
+}
+
+TEST(PacketModel, RoundRobinSprayingSplitsPacketsExactly) {
+  Bench b("spray_rr");
+  b.start(0, 4, 4000 * 4032);
+  b.run();
+  EXPECT_EQ(uplink_packets(b), std::vector<std::uint64_t>(4, 1000));
+  b.expect_conserved();
+}
+
+TEST(PacketModel, FlowletWithoutIdleGapsStaysOnOnePath) {
+  // The NIC sends back to back, never idle for flowlet_gap: one flowlet, one path, in order.
+  Bench b("flowlet");
+  b.start(0, 4, 1000 * 4032);
+  b.run();
+  const std::vector<std::uint64_t> packets = uplink_packets(b);
+  EXPECT_EQ(*std::max_element(packets.begin(), packets.end()), 1000u);
+  EXPECT_EQ(b.model.flow(0).out_of_order, 0u);
+  b.expect_conserved();
+}
+
+TEST(PacketModel, AdaptiveRoutingAvoidsTheLoadedUplink) {
+  // Host 1 -> host 5 is hashed (ecmp would be) onto one uplink; with adaptive routing host 0's
+  // packets compare two uplinks' queues. With both flows adaptive, no uplink is ever loaded
+  // beyond what one flow at line rate needs: every uplink carries packets and no queue grows
+  // past a few packets.
+  Bench b("adaptive");
+  b.start(0, 4, 2000 * 4032);
+  b.start(1, 5, 2000 * 4032);
+  b.run();
+  const std::vector<std::uint64_t> packets = uplink_packets(b);
+  for (std::size_t i = 0; i < packets.size(); ++i) EXPECT_GT(packets[i], 0u) << "uplink " << i;
+  const topo::PathRange paths = b.fabric.paths_between_hosts(0, 4);
+  for (std::uint32_t i = 0; i < paths.count; ++i) {
+    EXPECT_LE(b.model.links()[b.fabric.path(paths.first + i)[0]].max_queue_bytes, 2 * 4096);
+  }
+  b.expect_conserved();
+}
+
 TEST(PacketModel, EcmpKeepsOneFlowOnThePolicysPath) {
   // ECMP: every packet of a flow crosses the one uplink the policy's hash picked.
   Bench b("ecmp");

@@ -4,10 +4,12 @@
     >>> r = load("results/run.h5")
     >>> r.flows.fct_us.describe()
     >>> sweep = load_sweep("results/sweep-*.h5")
+    >>> series = link_series("results/packet-run.h5")
 
 The file layout is documented in docs/results.md.
 """
 from .loader import SCHEMA_VERSION, Result, load, parse_overrides
+from .series import link_series
 from .steps import iteration_times, step_kinds
 from .sweep import load_flows_sweep, load_sweep
 
@@ -15,6 +17,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "Result",
     "iteration_times",
+    "link_series",
     "load",
     "load_flows_sweep",
     "load_sweep",

@@ -22,9 +22,10 @@ _COLUMNS = {
     "topology/nodes": ["id", "kind", "name"],
     "topology/links": ["id", "src", "dst", "rate_bps", "latency_ps"],
     "flows": ["id", "src", "dst", "bytes", "start_ps", "end_ps", "step_id", "subflow_of",
-              "path_id"],
+              "path_id", "packets", "retransmits", "reordered_packets", "max_reorder"],
     "steps": ["id", "workload", "kind", "layer", "iteration", "start_ps", "end_ps"],
-    "links/summary": ["link_id", "tx_bytes", "busy_fraction"],
+    "links/summary": ["link_id", "tx_bytes", "busy_fraction", "max_queue_bytes", "drops",
+                      "dropped_bytes", "ecn_marks"],
 }
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -37,7 +38,7 @@ class Result:
 
     attrs: Dict[str, object]  # root attributes, strings decoded (docs/results.md)
     nodes: pd.DataFrame  # id, kind (host/leaf/spine), name
-    links: pd.DataFrame  # topology links + tx_bytes, busy_fraction (left-merged on id)
+    links: pd.DataFrame  # topology links + /links/summary columns (left-merged on id)
     flows: pd.DataFrame  # /flows + finished, fct_ps, fct_us (NaN when unfinished)
     steps: pd.DataFrame  # /steps + duration_ps, duration_us (NaN when unfinished)
     overrides: Dict[str, str]  # the run's --set overrides, "key.path" -> value text

@@ -8,6 +8,7 @@
 
 #include "core/event_queue.hpp"
 #include "core/rng.hpp"
+#include "engine/link_sampler.hpp"
 #include "flow/flow_model.hpp"
 #include "io/moe_trace.hpp"
 #include "net/packet_model.hpp"
@@ -80,6 +81,11 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
                                      .switches = scenario.switches,
                                      .seed = scenario.seed};
       packets_ = std::make_unique<net::PacketModel>(queue_, fabric_, *policy_, params, *this);
+      if (scenario.output.sample_interval.ps() > 0) {
+        sampler_ = std::make_unique<LinkSampler>(
+            queue_, [this] { return packets_->links(); }, scenario.output.sample_interval,
+            [this] { return steps_left_ > 0; });
+      }
     } else {
       fluid_ = std::make_unique<flow::FlowModel>(queue_, link_capacities(fabric_), *this,
                                                  scenario.flow.batch_tolerance);
@@ -97,6 +103,7 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
       for (const std::uint32_t d : step.deps) steps_[d].dependents.push_back(s);
       app_flows_total_ += step.demands.size();
     }
+    steps_left_ = steps_.size();
   }
 
   const topo::Fabric& fabric() const { return fabric_; }
@@ -115,6 +122,7 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
 
   metrics::Results run(const std::function<void(const Progress&)>& on_progress) {
     const auto wall_start = std::chrono::steady_clock::now();
+    if (sampler_) sampler_->start();  // first, so the sample at 0 sees the idle fabric
     for (std::uint32_t s = 0; s < steps_.size(); ++s) {
       if (steps_[s].deps_left == 0) {
         queue_.schedule(workload_.steps[s].delay, *this, 2 * s + kRelease);
@@ -252,6 +260,7 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
   }
 
   void complete(std::uint32_t s, core::Time now) {
+    --steps_left_;
     for (const std::uint32_t next : steps_[s].dependents) {
       if (--steps_[next].deps_left == 0) {
         queue_.schedule(now + workload_.steps[next].delay, *this, 2 * next + kRelease);
@@ -276,8 +285,15 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
       if (packets_) {
         // Wire bytes (headers included) and the time the serializer was busy.
         const net::LinkStats& stats = packet_links[l];
-        out.links.push_back({l, stats.tx_bytes,
-                             end_ps > 0 ? static_cast<double>(stats.busy_ps) / static_cast<double>(end_ps) : 0.0});
+        out.links.push_back({.link_id = l,
+                             .tx_bytes = stats.tx_bytes,
+                             .busy_fraction = end_ps > 0 ? static_cast<double>(stats.busy_ps) /
+                                                               static_cast<double>(end_ps)
+                                                         : 0.0,
+                             .max_queue_bytes = stats.max_queue_bytes,
+                             .drops = stats.drops,
+                             .dropped_bytes = stats.dropped_bytes,
+                             .ecn_marks = stats.ecn_marks});
         continue;
       }
       const double capacity_bytes = fabric_.links[l].rate.bytes_per_ps() * static_cast<double>(end_ps);
@@ -288,6 +304,20 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
           {load.workload, load.layer, load.iteration, load.tokens, load.gpu_tokens, load.dropped});
     }
     out.flows = std::move(flows_);
+    if (packets_) {
+      for (metrics::FlowRecord& record : out.flows) {
+        const net::FlowStats& stats = packets_->flow(record.id);
+        record.packets = stats.sent_packets;
+        record.retransmits = stats.retransmits;
+        record.reordered_packets = stats.out_of_order;
+        record.max_reorder = stats.max_reorder;
+      }
+    }
+    std::string warnings;
+    if (sampler_) {
+      out.link_series = sampler_->take(end_ps);
+      if (!sampler_->warning().empty()) warnings += sampler_->warning() + "\n";
+    }
     std::string overrides;
     for (const std::string& o : scenario_.overrides) overrides += o + "\n";
     out.info = {.name = scenario_.name,
@@ -297,8 +327,9 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
                 .model = scenario_.model,
                 .status = complete ? "complete" : "incomplete",
                 .sim_end_ps = end_ps,
-                .events = queue_.dispatched(),
-                .wall_seconds = wall_seconds};
+                .events = queue_.dispatched() - (sampler_ ? sampler_->events() : 0),
+                .wall_seconds = wall_seconds,
+                .warnings = warnings};
     return out;
   }
 
@@ -310,6 +341,7 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
   core::EventQueue queue_;
   std::unique_ptr<flow::FlowModel> fluid_;     // model: flow
   std::unique_ptr<net::PacketModel> packets_;  // model: packet
+  std::unique_ptr<LinkSampler> sampler_;       // model: packet, sample_interval > 0
   std::vector<StepState> steps_;
   std::vector<metrics::FlowRecord> flows_;
   std::vector<std::int64_t> flow_latency_ps_;
@@ -323,6 +355,7 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
   std::vector<flow::LinkUse> constraint_uses_;
   std::uint64_t app_flows_total_ = 0;
   std::uint64_t app_flows_done_ = 0;
+  std::size_t steps_left_ = 0;  // steps not yet complete
 };
 
 Simulation::Simulation(const scenario::Scenario& scenario)

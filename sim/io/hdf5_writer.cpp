@@ -181,6 +181,7 @@ void write_root_attributes(hid_t file, const metrics::RunInfo& info) {
   write_attribute(file, "sim_end_ps", info.sim_end_ps);
   write_attribute(file, "events", info.events);
   write_attribute(file, "wall_seconds", info.wall_seconds);
+  write_attribute(file, "warnings", info.warnings);
 }
 
 void write_topology(hid_t file, const topo::Fabric& fabric) {
@@ -224,6 +225,11 @@ void write_flows(hid_t file, const std::vector<metrics::FlowRecord>& flows) {
   write_column(g.get(), "step_id", column(flows, &FlowRecord::step_id), "id");
   write_column(g.get(), "subflow_of", column(flows, &FlowRecord::subflow_of), "id");
   write_column(g.get(), "path_id", column(flows, &FlowRecord::path_id), "id");
+  write_column(g.get(), "packets", column(flows, &FlowRecord::packets), "packets");
+  write_column(g.get(), "retransmits", column(flows, &FlowRecord::retransmits), "packets");
+  write_column(g.get(), "reordered_packets", column(flows, &FlowRecord::reordered_packets),
+               "packets");
+  write_column(g.get(), "max_reorder", column(flows, &FlowRecord::max_reorder), "packets");
 }
 
 void write_steps(hid_t file, const std::vector<metrics::StepRecord>& steps) {
@@ -238,7 +244,10 @@ void write_steps(hid_t file, const std::vector<metrics::StepRecord>& steps) {
   write_column(g.get(), "end_ps", column(steps, &StepRecord::end_ps), "ps");
 }
 
-void write_link_summary(hid_t file, const std::vector<metrics::LinkRecord>& links) {
+// /links/summary, and /links/series when something was sampled: time_ps [T] and the
+// [T x L] matrices, L = the fabric's links.
+void write_links(hid_t file, std::size_t link_count, const std::vector<metrics::LinkRecord>& links,
+                 const metrics::LinkSeries& series) {
   using metrics::LinkRecord;
   const Handle g = create_group(file, "links");
   const Handle summary = create_group(g.get(), "summary");
@@ -246,6 +255,29 @@ void write_link_summary(hid_t file, const std::vector<metrics::LinkRecord>& link
   write_column(summary.get(), "tx_bytes", column(links, &LinkRecord::tx_bytes), "bytes");
   write_column(summary.get(), "busy_fraction", column(links, &LinkRecord::busy_fraction),
                "fraction");
+  write_column(summary.get(), "max_queue_bytes", column(links, &LinkRecord::max_queue_bytes),
+               "bytes");
+  write_column(summary.get(), "drops", column(links, &LinkRecord::drops), "packets");
+  write_column(summary.get(), "dropped_bytes", column(links, &LinkRecord::dropped_bytes), "bytes");
+  write_column(summary.get(), "ecn_marks", column(links, &LinkRecord::ecn_marks), "packets");
+
+  if (series.time_ps.empty()) return;
+  const std::size_t samples = series.time_ps.size();
+  if (series.queue_bytes.size() != samples * link_count ||
+      series.tx_bytes.size() != samples * link_count) {
+    throw WriteFailure("link series holds " + std::to_string(series.queue_bytes.size()) + " and " +
+                       std::to_string(series.tx_bytes.size()) + " cells, expected " +
+                       std::to_string(samples) + " samples x " + std::to_string(link_count) +
+                       " links");
+  }
+  const Handle g_series = create_group(g.get(), "series");
+  write_column(g_series.get(), "time_ps", series.time_ps, "ps");
+  const auto matrix = [&](const char* name, const std::vector<std::int64_t>& data) {
+    write_dataset(g_series.get(), name, TypeOf<std::int64_t>::mem(), TypeOf<std::int64_t>::file(),
+                  {samples, link_count}, data.data(), "bytes");
+  };
+  matrix("queue_bytes", series.queue_bytes);
+  matrix("tx_bytes", series.tx_bytes);
 }
 
 // /moe/w<k>/: per workload, dense cubes over [iterations x layers]: expert_tokens [.. x experts],
@@ -310,7 +342,7 @@ void write_file(const std::string& file_path, const topo::Fabric& fabric,
   write_topology(file.get(), fabric);
   write_flows(file.get(), results.flows);
   write_steps(file.get(), results.steps);
-  write_link_summary(file.get(), results.links);
+  write_links(file.get(), fabric.links.size(), results.links, results.link_series);
   write_moe(file.get(), results.expert_tokens);
   check(file.close(), "H5Fclose");
 }

@@ -59,6 +59,22 @@ std::string summarize_steps(const std::vector<StepRecord>& steps) {
   return out;
 }
 
+/// Packet model: what the transport and the switches did, summed over flows and links.
+std::string packet_counters(const Results& results) {
+  std::uint64_t retransmits = 0, reordered = 0, drops = 0, marks = 0;
+  for (const FlowRecord& f : results.flows) {
+    retransmits += f.retransmits;
+    reordered += f.reordered_packets;
+  }
+  for (const LinkRecord& l : results.links) {
+    drops += l.drops;
+    marks += l.ecn_marks;
+  }
+  return "  packets: " + std::to_string(retransmits) + " retransmitted, " +
+         std::to_string(reordered) + " reordered, " + std::to_string(drops) + " dropped, " +
+         std::to_string(marks) + " ECN-marked\n";
+}
+
 }  // namespace
 
 std::int64_t fct_percentile_ps(const Results& results, double p) {
@@ -102,12 +118,19 @@ std::string format_summary(const Results& results,
     out += link_name ? link_name(busiest->link_id) : "link " + std::to_string(busiest->link_id);
     out += ")\n";
   }
+  if (info.model == "packet") out += packet_counters(results);
   char buf[128];
   std::snprintf(buf, sizeof buf, "  events: %llu (%.3g events/s), wall time: %.3f s\n",
                 static_cast<unsigned long long>(info.events),
                 info.wall_seconds > 0 ? static_cast<double>(info.events) / info.wall_seconds : 0.0,
                 info.wall_seconds);
   out += buf;
+  std::size_t from = 0;
+  while (from < info.warnings.size()) {
+    const std::size_t end = std::min(info.warnings.find('\n', from), info.warnings.size());
+    if (end > from) out += "  warning: " + info.warnings.substr(from, end - from) + "\n";
+    from = end + 1;
+  }
   return out;
 }
 

@@ -12,7 +12,8 @@ namespace fabricsim::metrics {
 std::int64_t fct_percentile_ps(const Results& results, double p);
 
 /// The one-paragraph end-of-run summary: flows, step completion times, p50/p99 FCT,
-/// max link utilisation, events/s, wall time. `link_name` names a link id ("leaf0->spine3");
+/// max link utilisation, the packet model's retransmits, reordering, drops and ECN marks,
+/// events/s, wall time, and the run's warnings. `link_name` names a link id ("leaf0->spine3");
 /// without it links are named by id.
 std::string format_summary(const Results& results,
                            const std::function<std::string(std::uint32_t)>& link_name = {});

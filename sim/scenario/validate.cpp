@@ -148,7 +148,7 @@ OutputSpec read_output(const Tree& t) {
     }
   }
   if (const Tree* v = t.find("sample_interval")) {
-    spec.sample_interval = read_time(*v, "output.sample_interval", false);
+    spec.sample_interval = read_time(*v, "output.sample_interval", true);
   }
   return spec;
 }

@@ -50,13 +50,22 @@ metrics::Results small_results() {
   r.info.sim_end_ps = 123'456'789;
   r.info.events = 42;
   r.info.wall_seconds = 0.25;
+  r.info.warnings = "first warning\nsecond warning\n";
   // Flow 2 is unfinished (end -1) and spread over several paths (path -1).
-  r.flows = {{0, 0, 1, 1 << 20, 0, 90'000'000, 0, 0, 3},
-             {1, 1, 0, 4096, 1'000, 2'000'000, 0, 1, 4},
-             {2, 0, 1, 512, 5'000, -1, 1, 2, -1}};
+  r.flows = {{0, 0, 1, 1 << 20, 0, 90'000'000, 0, 0, 3, 270, 10, 7, 3},
+             {1, 1, 0, 4096, 1'000, 2'000'000, 0, 1, 4, 2, 1, 0, 0},
+             {2, 0, 1, 512, 5'000, -1, 1, 2, -1, 0, 0, 0, 0}};
   r.steps = {{0, 0, "permutation", -1, 0, 0, 90'000'000},
              {1, 1, "dispatch", 3, 2, 5'000, 123'456'789}};
-  r.links = {{0, 1 << 20, 0.5}, {4, 4096, 0.125}};
+  r.links = {{0, 1 << 20, 0.5, 65'536, 3, 12'288, 17}, {4, 4096, 0.125, 0, 0, 0, 0}};
+  // Three samples of the 6 links of tiny_fabric, row t = sample t.
+  r.link_series.time_ps = {0, 10'000'000, 20'000'000};
+  r.link_series.queue_bytes = {0, 0, 0, 0, 0, 0,  //
+                               4096, 0, 0, 0, 8192, 0,  //
+                               0, 0, 0, 0, 4160, 0};
+  r.link_series.tx_bytes = {0, 0, 0, 0, 0, 0,  //
+                            100, 0, 0, 0, 50, 0,  //
+                            200, 0, 0, 0, 120, 0};
   // Workload 1: 2 iterations x 2 layers x 3 experts on 2 GPUs, cell (1,0) never recorded.
   r.expert_tokens = {{1, 0, 0, {10, 20, 30}, {30, 20}, 10},
                      {1, 1, 0, {1, 2, 3}, {3, 3}, 0},
@@ -100,6 +109,7 @@ TEST_F(Hdf5Writer, WritesRootAttributes) {
   EXPECT_EQ(read_attribute<std::int64_t>(file.get(), "/", "sim_end_ps"), 123'456'789);
   EXPECT_EQ(read_attribute<std::uint64_t>(file.get(), "/", "events"), 42u);
   EXPECT_DOUBLE_EQ(read_attribute<double>(file.get(), "/", "wall_seconds"), 0.25);
+  EXPECT_EQ(read_string_attribute(file.get(), "/", "warnings"), "first warning\nsecond warning\n");
   EXPECT_TRUE(is_string_attribute(file.get(), "/", "name"));
 }
 
@@ -148,6 +158,17 @@ TEST_F(Hdf5Writer, WritesFlowStepAndLinkTables) {
             (std::vector<std::uint32_t>{0, 1, 2}));
   EXPECT_EQ(read_numbers<std::int32_t>(f.get(), "/flows/path_id"),
             (std::vector<std::int32_t>{3, 4, -1}));
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/flows/packets"),
+            (std::vector<std::uint32_t>{270, 2, 0}));
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/flows/retransmits"),
+            (std::vector<std::uint32_t>{10, 1, 0}));
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/flows/reordered_packets"),
+            (std::vector<std::uint32_t>{7, 0, 0}));
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/flows/max_reorder"),
+            (std::vector<std::uint32_t>{3, 0, 0}));
+  for (const char* c : {"packets", "retransmits", "reordered_packets", "max_reorder"}) {
+    EXPECT_EQ(read_string_attribute(f.get(), std::string("/flows/") + c, "units"), "packets") << c;
+  }
 
   EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/steps/workload"),
             (std::vector<std::uint32_t>{0, 1}));
@@ -166,6 +187,62 @@ TEST_F(Hdf5Writer, WritesFlowStepAndLinkTables) {
             (std::vector<std::int64_t>{1 << 20, 4096}));
   EXPECT_EQ(read_numbers<double>(f.get(), "/links/summary/busy_fraction"),
             (std::vector<double>{0.5, 0.125}));
+  EXPECT_EQ(read_numbers<std::int64_t>(f.get(), "/links/summary/max_queue_bytes"),
+            (std::vector<std::int64_t>{65'536, 0}));
+  EXPECT_EQ(read_numbers<std::uint64_t>(f.get(), "/links/summary/drops"),
+            (std::vector<std::uint64_t>{3, 0}));
+  EXPECT_EQ(read_numbers<std::int64_t>(f.get(), "/links/summary/dropped_bytes"),
+            (std::vector<std::int64_t>{12'288, 0}));
+  EXPECT_EQ(read_numbers<std::uint64_t>(f.get(), "/links/summary/ecn_marks"),
+            (std::vector<std::uint64_t>{17, 0}));
+  EXPECT_EQ(read_string_attribute(f.get(), "/links/summary/max_queue_bytes", "units"), "bytes");
+  EXPECT_EQ(read_string_attribute(f.get(), "/links/summary/drops", "units"), "packets");
+  EXPECT_EQ(read_string_attribute(f.get(), "/links/summary/dropped_bytes", "units"), "bytes");
+  EXPECT_EQ(read_string_attribute(f.get(), "/links/summary/ecn_marks", "units"), "packets");
+}
+
+TEST_F(Hdf5Writer, WritesLinkSeriesAsTimeByLinkMatrices) {
+  const std::string out = path("run.h5");
+  write_results(out, tiny_fabric(), small_results());
+  const Id f = open_file(out);
+  EXPECT_EQ(shape(f.get(), "/links/series/time_ps"), (std::vector<hsize_t>{3}));
+  EXPECT_EQ(read_numbers<std::int64_t>(f.get(), "/links/series/time_ps"),
+            (std::vector<std::int64_t>{0, 10'000'000, 20'000'000}));
+  // [samples x links], row-major: element (t, l) is link l at time_ps[t].
+  EXPECT_EQ(shape(f.get(), "/links/series/queue_bytes"), (std::vector<hsize_t>{3, 6}));
+  EXPECT_EQ(shape(f.get(), "/links/series/tx_bytes"), (std::vector<hsize_t>{3, 6}));
+  const auto queue = read_numbers<std::int64_t>(f.get(), "/links/series/queue_bytes");
+  const auto tx = read_numbers<std::int64_t>(f.get(), "/links/series/tx_bytes");
+  EXPECT_EQ(queue, small_results().link_series.queue_bytes);
+  EXPECT_EQ(queue[1 * 6 + 4], 8192);
+  EXPECT_EQ(tx[2 * 6 + 0], 200);
+  EXPECT_EQ(read_string_attribute(f.get(), "/links/series/time_ps", "units"), "ps");
+  EXPECT_EQ(read_string_attribute(f.get(), "/links/series/queue_bytes", "units"), "bytes");
+  EXPECT_EQ(read_string_attribute(f.get(), "/links/series/tx_bytes", "units"), "bytes");
+}
+
+TEST_F(Hdf5Writer, WritesNoSeriesGroupWhenNothingWasSampled) {
+  const std::string out = path("run.h5");
+  auto results = small_results();
+  results.link_series = {};
+  write_results(out, tiny_fabric(), results);
+  const Id f = open_file(out);
+  EXPECT_TRUE(exists(f.get(), "/links/summary"));
+  EXPECT_FALSE(exists(f.get(), "/links/series"));
+}
+
+TEST_F(Hdf5Writer, RejectsASeriesWhoseMatricesDoNotMatchTheLinksWithoutLeavingAFile) {
+  const std::string out = path("bad.h5");
+  auto results = small_results();
+  results.link_series.tx_bytes.pop_back();
+  try {
+    write_results(out, tiny_fabric(), results);
+    FAIL() << "expected OutputError";
+  } catch (const OutputError& e) {
+    EXPECT_NE(std::string(e.what()).find("3 samples x 6 links"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(out));
+  EXPECT_FALSE(fs::exists(out + ".partial"));
 }
 
 TEST_F(Hdf5Writer, BuildsExpertTokenCubePerWorkload) {
@@ -215,10 +292,11 @@ TEST_F(Hdf5Writer, EveryDatasetHasAUnitsString) {
   write_results(out, tiny_fabric(), small_results());
   const Id f = open_file(out);
   const auto datasets = all_datasets(f.get());
-  // 3 node + 5 link + 9 flow + 7 step + 3 link-summary columns + 2 x 6 MoE datasets.
-  EXPECT_EQ(datasets.size(), 39u);
-  const std::set<std::string> known = {"ps",   "bytes",    "bps",    "id", "index",
-                                       "text", "fraction", "tokens", "1"};
+  // 3 node + 5 link + 13 flow + 7 step + 7 link-summary columns + 3 link-series datasets
+  // + 2 x 6 MoE datasets.
+  EXPECT_EQ(datasets.size(), 50u);
+  const std::set<std::string> known = {"ps",   "bytes",    "bps",    "id",     "index",
+                                       "text", "fraction", "tokens", "packets", "1"};
   for (const auto& d : datasets) {
     SCOPED_TRACE(d);
     ASSERT_TRUE(is_string_attribute(f.get(), d, "units"));
@@ -238,13 +316,16 @@ TEST_F(Hdf5Writer, EmptyTablesGetZeroLengthDatasets) {
   write_results(out, topo::Fabric{}, empty);
   const Id f = open_file(out);
   for (const char* d : {"/topology/nodes/kind", "/topology/links/rate_bps", "/flows/id",
-                        "/flows/path_id", "/steps/kind", "/links/summary/busy_fraction"}) {
+                        "/flows/path_id", "/flows/max_reorder", "/steps/kind",
+                        "/links/summary/busy_fraction", "/links/summary/ecn_marks"}) {
     SCOPED_TRACE(d);
     EXPECT_EQ(shape(f.get(), d), (std::vector<hsize_t>{0}));
     EXPECT_FALSE(read_string_attribute(f.get(), d, "units").empty());
   }
   EXPECT_FALSE(exists(f.get(), "/moe"));
+  EXPECT_FALSE(exists(f.get(), "/links/series"));
   EXPECT_EQ(read_string_attribute(f.get(), "/", "status"), "incomplete");
+  EXPECT_EQ(read_string_attribute(f.get(), "/", "warnings"), "");
 }
 
 TEST_F(Hdf5Writer, CreatesParentFoldersAndLeavesNoPartialFile) {

@@ -46,5 +46,28 @@ TEST(Summary, ManyStepsAreSummarizedByKindAndIteration) {
   EXPECT_NE(text.find("iterations: 0: 6.000 us 1: 6.000 us"), std::string::npos) << text;
 }
 
+TEST(Summary, PacketModelSumsRetransmitsReorderingDropsAndMarks) {
+  Results r = with_fcts({10, 20});
+  r.flows[0].retransmits = 3;
+  r.flows[1].retransmits = 4;
+  r.flows[1].reordered_packets = 5;
+  r.links = {{.link_id = 0, .tx_bytes = 1, .busy_fraction = 0.5, .drops = 6, .ecn_marks = 8},
+             {.link_id = 1, .tx_bytes = 1, .busy_fraction = 0.25, .drops = 1, .ecn_marks = 1}};
+  r.info.model = "packet";
+  const std::string line = "packets: 7 retransmitted, 5 reordered, 7 dropped, 9 ECN-marked\n";
+  EXPECT_NE(format_summary(r).find(line), std::string::npos) << format_summary(r);
+  r.info.model = "flow";
+  EXPECT_EQ(format_summary(r).find("packets:"), std::string::npos) << format_summary(r);
+}
+
+TEST(Summary, ListsEveryWarningOnItsOwnLine) {
+  Results r = with_fcts({10});
+  r.info.warnings = "series stopped\nsomething else\n";
+  const std::string text = format_summary(r);
+  EXPECT_NE(text.find("\n  warning: series stopped\n  warning: something else\n"), std::string::npos)
+      << text;
+  EXPECT_EQ(format_summary(with_fcts({10})).find("warning"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace fabricsim::metrics

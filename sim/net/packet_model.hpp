@@ -48,7 +48,7 @@ struct FlowStats {
 struct LinkStats {
   std::int64_t tx_bytes = 0;         // put on the wire by the link's output port
   std::int64_t rx_bytes = 0;         // arrived at the far end
-  std::int64_t queue_bytes = 0;      // backlog waiting behind the packet in service, now
+  std::int64_t queue_bytes = 0;      // backlog waiting to start, as of the last links() call
   std::int64_t max_queue_bytes = 0;  // largest backlog waiting behind the packet in service
   std::int64_t busy_ps = 0;          // time spent serializing
   std::uint64_t packets = 0;

@@ -27,20 +27,21 @@ void PacketModel::on_event(std::uint32_t tag, core::Time now) {
 }
 
 std::span<const LinkStats> PacketModel::links() {
-  for (topo::LinkId l = 0; l < ports_.size(); ++l) settle(ports_[l], l, queue_.now());
+  for (topo::LinkId l = 0; l < ports_.size(); ++l) {
+    settle(ports_[l], l, queue_.now());
+    link_stats_[l].queue_bytes = ports_[l].backlog;
+  }
   return link_stats_;
 }
 
 void PacketModel::settle(Port& port, topo::LinkId link, core::Time now) {
   // Packets whose start time has come leave the backlog and count as transmitted.
-  LinkStats& stats = link_stats_[link];
   while (port.unstarted != kNone && pool_[port.unstarted].start <= now) {
     const Packet& packet = pool_[port.unstarted];
     port.backlog -= packet.wire_bytes;
-    count_start(stats, packet.wire_bytes, packet.due - port.delay - packet.start);
+    count_start(link_stats_[link], packet.wire_bytes, packet.due - port.delay - packet.start);
     port.unstarted = packet.next;
   }
-  stats.queue_bytes = port.backlog;
 }
 
 std::int64_t PacketModel::queued_bytes(topo::PathId path) const {
@@ -95,7 +96,6 @@ void PacketModel::commit(topo::LinkId link, std::uint32_t p, core::Time start, c
   if (start > now) {
     port.backlog += packet.wire_bytes;
     if (port.unstarted == kNone) port.unstarted = p;
-    stats.queue_bytes = port.backlog;
     stats.max_queue_bytes = std::max(stats.max_queue_bytes, port.backlog);
   } else {
     count_start(stats, packet.wire_bytes, duration);

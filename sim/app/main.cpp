@@ -10,6 +10,7 @@
 #include "io/hdf5_writer.hpp"
 #include "io/moe_trace.hpp"
 #include "metrics/summary.hpp"
+#include "net/params.hpp"
 #include "routing/policy.hpp"
 #include "scenario/scenario.hpp"
 #include "topo/leaf_spine.hpp"
@@ -29,7 +30,7 @@ constexpr const char* kUsage =
     "  run SCENARIO.yaml [-o OUT.h5] [--set key.path=value ...] [--seed N] [--quiet]\n"
     "  validate SCENARIO.yaml [--set ...]   parse and check, print the resolved scenario\n"
     "  info SCENARIO.yaml [--set ...]       topology facts: nodes, links, paths, bisection\n"
-    "  list                                 routing policies and workload kinds\n"
+    "  list                                 routing policies, workloads, transports, models\n"
     "  --version\n";
 
 /// Thrown for command-line mistakes: exit 2 with the usage text.
@@ -114,8 +115,14 @@ int list() {
   for (const fsim::traffic::WorkloadKind& w : fsim::traffic::workload_kinds()) {
     std::printf("  %-12s %s\n", w.name, w.help);
   }
-  std::printf("models (model):\n  %-12s %s\n", "flow",
-              "fluid model: max-min fair rates, re-solved when flows start or finish");
+  std::printf("transports (transport.kind, packet model):\n");
+  for (const fsim::net::TransportInfo& t : fsim::net::transports()) {
+    std::printf("  %-12.*s %.*s\n", static_cast<int>(t.name.size()), t.name.data(),
+                static_cast<int>(t.help.size()), t.help.data());
+  }
+  std::printf("models (model):\n  %-12s %s\n  %-12s %s\n", "flow",
+              "fluid model: max-min fair rates, re-solved when flows start or finish", "packet",
+              "packet model: every packet through NICs, switch ports and links");
   return kOk;
 }
 

@@ -108,6 +108,19 @@ const std::string& read_choice(const Tree& t, const std::string& path, std::stri
   return text;
 }
 
+bool is_word(const Tree& t, const std::string& path, const std::string& word,
+             std::string_view otherwise) {
+  if (!t.is_scalar() || t.scalar.empty() ||
+      std::isalpha(static_cast<unsigned char>(t.scalar[0])) == 0) {
+    return false;
+  }
+  if (t.scalar == word) return true;
+  const std::string near = closest(t.scalar, {word});
+  fail(t.where(), path,
+       "expected " + word + " or " + std::string(otherwise) + ", got '" + t.scalar + "'" +
+           (near.empty() ? "" : "; did you mean '" + near + "'?"));
+}
+
 core::Time read_time(const Tree& t, const std::string& path, bool allow_zero) {
   const core::Time v = read_unit(t, path, "500ns", core::parse_time);
   if (!allow_zero && v.ps() == 0)

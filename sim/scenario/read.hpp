@@ -32,6 +32,11 @@ double read_number(const Tree& t, const std::string& path);
 /// One of `choices`, with a "did you mean" when it is not.
 const std::string& read_choice(const Tree& t, const std::string& path, std::string_view what,
                                const Keys& choices);
+/// Whether `t` is the scalar `word` (a setting such as auto, off, unlimited). Another word (a
+/// scalar starting with a letter) fails with "expected WORD or OTHERWISE" and a "did you mean";
+/// numbers and maps give false, for the caller to read as `otherwise`.
+bool is_word(const Tree& t, const std::string& path, const std::string& word,
+             std::string_view otherwise);
 core::Time read_time(const Tree& t, const std::string& path, bool allow_zero);
 core::Bytes read_bytes(const Tree& t, const std::string& path);
 core::Bitrate read_rate(const Tree& t, const std::string& path);

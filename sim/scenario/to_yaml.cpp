@@ -4,6 +4,7 @@
 #include <variant>
 
 #include "core/unit_parse.hpp"
+#include "scenario/net_params.hpp"
 #include "scenario/scenario.hpp"
 #include "scenario/workloads.hpp"
 
@@ -80,12 +81,8 @@ std::string to_yaml(const Scenario& s) {
   out << YAML::Key << "batch_tolerance" << YAML::Value << exact_number(s.flow.batch_tolerance);
   out << YAML::EndMap;
 
-  out << YAML::Key << "packet" << YAML::Value << YAML::BeginMap;
-  out << YAML::Key << "mtu" << YAML::Value << core::format_bytes(s.transport.mtu);
-  out << YAML::Key << "header" << YAML::Value << core::format_bytes(s.transport.header);
-  out << YAML::Key << "switch_latency" << YAML::Value << core::format_time(s.switches.latency);
-  out << YAML::Key << "transport" << YAML::Value << s.transport.kind;
-  out << YAML::EndMap;
+  emit_transport(out, s.transport);
+  emit_switch(out, s.switches);
 
   out << YAML::Key << "workload" << YAML::Value << YAML::BeginSeq;
   for (const traffic::WorkloadSpec& w : s.workloads) {

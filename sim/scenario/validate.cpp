@@ -1,22 +1,18 @@
 #include "scenario/validate.hpp"
 
-#include <algorithm>
-#include <cctype>
-#include <charconv>
-#include <cmath>
+#include <initializer_list>
 #include <limits>
 
 #include "core/unit_parse.hpp"
+#include "scenario/net_params.hpp"
 #include "scenario/read.hpp"
 #include "scenario/suggest.hpp"
 
 namespace fabricsim::scenario {
 namespace {
 
-
-const Keys kTopKeys{"name",    "seed", "model",    "topology", "routing",
-                    "flow",    "packet", "workload", "output"};
-const Keys kPacketKeys{"mtu", "header", "switch_latency", "transport"};
+const Keys kTopKeys{"name", "seed",      "model",  "topology", "routing",
+                    "flow", "transport", "switch", "workload", "output"};
 const Keys kFlowKeys{"batch_tolerance"};
 constexpr double kMaxBatchTolerance = 0.1;
 const Keys kTopologyKeys{"file",           "kind",           "leaves",    "spines",
@@ -87,14 +83,7 @@ RoutingSpec read_routing(const Tree& t) {
     spec.policy = read_choice(*v, "routing.policy", "policy", names);
   }
   if (const Tree* v = t.find("subflows")) {
-    // "auto" is the only word allowed; anything else must be a count.
-    const bool word = v->is_scalar() && !v->scalar.empty() &&
-                      std::isalpha(static_cast<unsigned char>(v->scalar[0])) != 0;
-    if (word && v->scalar != "auto") {
-      fail(v->where(), "routing.subflows",
-           "expected auto or an integer >= 1, got '" + v->scalar + "'");
-    }
-    if (!word) {
+    if (!is_word(*v, "routing.subflows", "auto", "an integer >= 1")) {
       spec.subflows =
           static_cast<std::uint32_t>(read_count(*v, "routing.subflows", 1, kMaxSubflows));
     }
@@ -103,26 +92,6 @@ RoutingSpec read_routing(const Tree& t) {
     spec.flowlet_gap = read_time(*v, "routing.flowlet_gap", false);
   }
   return spec;
-}
-
-void read_packet(const Tree& t, Scenario& s) {
-  check_map(t, "packet", kPacketKeys);
-  net::TransportParams& spec = s.transport;
-  if (const Tree* v = t.find("mtu")) spec.mtu = read_bytes(*v, "packet.mtu");
-  if (const Tree* v = t.find("header")) spec.header = read_bytes(*v, "packet.header");
-  if (const Tree* v = t.find("switch_latency")) {
-    s.switches.latency = read_time(*v, "packet.switch_latency", true);
-  }
-  if (const Tree* v = t.find("transport")) {
-    spec.kind = read_choice(*v, "packet.transport", "transport", {"ideal"});
-  }
-  if (spec.header >= spec.mtu) {
-    const bool blame_header = t.find("header") != nullptr;
-    const Tree* v = blame_header ? t.find("header") : t.find("mtu");
-    fail(v->where(), blame_header ? "packet.header" : "packet.mtu",
-         "header (" + core::format_bytes(spec.header) + ") must be smaller than mtu (" +
-             core::format_bytes(spec.mtu) + ")");
-  }
 }
 
 FlowSpec read_flow(const Tree& t) {
@@ -159,6 +128,11 @@ Scenario build_scenario(const Tree& root) {
   if (root.kind == Tree::Kind::null) {
     fail(root.origin, "", "the scenario is empty; it needs at least a `workload` list");
   }
+  if (const Tree* v = root.find("packet")) {
+    fail(v->where(), "packet",
+         "the packet block was split: mtu, header and transport (now kind) moved to "
+         "`transport:`, switch_latency (now latency) to `switch:`");
+  }
   check_map(root, "", kTopKeys);
   Scenario s;
   if (const Tree* v = root.find("name")) s.name = scalar(*v, "name", "a string");
@@ -169,7 +143,8 @@ Scenario build_scenario(const Tree& root) {
   if (const Tree* v = root.find("topology")) s.topology = read_topology(*v);
   if (const Tree* v = root.find("routing")) s.routing = read_routing(*v);
   if (const Tree* v = root.find("flow")) s.flow = read_flow(*v);
-  if (const Tree* v = root.find("packet")) read_packet(*v, s);
+  if (const Tree* v = root.find("transport")) s.transport = read_transport(*v);
+  if (const Tree* v = root.find("switch")) s.switches = read_switch(*v);
 
   const Tree* list = root.find("workload");
   if (list == nullptr) {

@@ -112,7 +112,8 @@ TEST_F(Cli, InfoListAndVersionAnswer) {
   EXPECT_NE(info.output.find("hosts: 4"), std::string::npos) << info.output;
   const Outcome list = fabricsim("list");
   EXPECT_EQ(list.exit_code, 0);
-  for (const char* name : {"ecmp", "spray", "split", "permutation", "all_to_all", "moe"}) {
+  for (const char* name : {"ecmp", "spray", "split", "permutation", "all_to_all", "moe",
+                           "transports (transport.kind", "ideal", "dctcp"}) {
     EXPECT_NE(list.output.find(name), std::string::npos) << name;
   }
   EXPECT_EQ(fabricsim("--version").output.rfind("fabricsim ", 0), 0u);

@@ -47,6 +47,17 @@ TEST(ScenarioLoad, FullScenarioFillsEveryField) {
   EXPECT_EQ(s.routing.policy, "split");
   EXPECT_EQ(s.routing.subflows, 3u);
   EXPECT_EQ(s.routing.flowlet_gap, 20_us);
+  EXPECT_EQ(s.transport.kind, "dctcp");
+  EXPECT_EQ(s.transport.mtu, 9000_B);
+  EXPECT_EQ(s.transport.header, 48_B);
+  EXPECT_EQ(s.transport.initial_window, 128_KiB);
+  EXPECT_EQ(s.transport.min_rto, 200_us);
+  EXPECT_EQ(s.transport.reorder_threshold, 8u);
+  EXPECT_EQ(s.transport.gain, 0.125);
+  EXPECT_EQ(s.switches.latency, 250_ns);
+  EXPECT_FALSE(s.switches.buffer_per_port.has_value());  // unlimited
+  EXPECT_EQ(s.switches.shared_buffer, (net::SharedBufferParams{32_MiB, 0.5}));
+  EXPECT_FALSE(s.switches.ecn.has_value());  // off
   ASSERT_EQ(s.workloads.size(), 3u);
 
   const auto& perm = std::get<traffic::PermutationSpec>(s.workloads[0]);
@@ -88,12 +99,34 @@ TEST(ScenarioLoad, MissingKeysTakeTheStructDefaults) {
   EXPECT_EQ(s.routing.policy, "ecmp");
   EXPECT_EQ(s.routing.subflows, 0u);  // auto
   EXPECT_EQ(s.routing.flowlet_gap, 50_us);
+  EXPECT_EQ(s.transport, net::TransportParams{});
+  EXPECT_EQ(s.switches, net::SwitchParams{});
   ASSERT_EQ(s.workloads.size(), 1u);
   const auto& perm = std::get<traffic::PermutationSpec>(s.workloads[0]);
   EXPECT_EQ(perm.bytes, traffic::PermutationSpec{}.bytes);
   EXPECT_EQ(perm.start, 0_ns);
   EXPECT_EQ(s.output.file, OutputSpec{}.file);
   EXPECT_EQ(s.output.sample_interval, 10_us);
+}
+
+TEST(ScenarioLoad, SwitchMapsTurnFeaturesOnWithDefaultsAndWordsTurnThemOff) {
+  const Scenario on = load(write_temp("switch_on.yaml",
+                                      "transport: {initial_window: 0}\n"
+                                      "switch: {shared_buffer: {alpha: 2}, ecn: {kmax: 400KiB}}\n"
+                                      "workload: [{kind: permutation}]\n"));
+  EXPECT_EQ(on.transport.initial_window, 0_B);  // 0 and bdp both mean one BDP
+  EXPECT_EQ(on.switches.buffer_per_port, 1_MiB);
+  EXPECT_EQ(on.switches.shared_buffer, (net::SharedBufferParams{16_MiB, 2.0}));
+  EXPECT_EQ(on.switches.ecn, (net::EcnParams{100_KiB, 400_KiB, 1.0}));
+  const Scenario off = load(write_temp(
+      "switch_off.yaml",
+      "transport: {initial_window: bdp}\n"
+      "switch: {buffer_per_port: unlimited, shared_buffer: off, ecn: off}\n"
+      "workload: [{kind: permutation}]\n"));
+  EXPECT_EQ(off.transport.initial_window, 0_B);
+  EXPECT_FALSE(off.switches.buffer_per_port.has_value());
+  EXPECT_FALSE(off.switches.shared_buffer.has_value());
+  EXPECT_FALSE(off.switches.ecn.has_value());
 }
 
 TEST(ScenarioLoad, TinyScenarioIsTheDocumentedOne) {

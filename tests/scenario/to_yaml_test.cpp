@@ -31,6 +31,8 @@ void expect_same(const Scenario& a, const Scenario& b) {
   EXPECT_EQ(a.routing.policy, b.routing.policy);
   EXPECT_EQ(a.routing.subflows, b.routing.subflows);
   EXPECT_EQ(a.routing.flowlet_gap, b.routing.flowlet_gap);
+  EXPECT_EQ(a.transport, b.transport);
+  EXPECT_EQ(a.switches, b.switches);
   ASSERT_EQ(a.workloads.size(), b.workloads.size());
   for (std::size_t i = 0; i < a.workloads.size(); ++i) {
     EXPECT_TRUE(a.workloads[i] == b.workloads[i]) << "workload " << i;
@@ -62,6 +64,31 @@ TEST(ScenarioToYaml, RoundTripKeepsOverriddenValuesButNotTheOverrideList) {
   expect_same(back, s);
   EXPECT_EQ(back.name, "a: b # c");  // needs quoting in YAML; the emitter must handle it
   EXPECT_TRUE(back.overrides.empty());
+}
+
+TEST(ScenarioToYaml, RoundTripKeepsEveryTransportAndSwitchSetting) {
+  // full.yaml sets every transport key and turns buffers unlimited and ECN off; the overrides
+  // give the other form of each optional setting.
+  const Scenario s = load(
+      kGood + "full.yaml",
+      {"transport.initial_window=bdp", "switch.buffer_per_port=512KiB", "switch.shared_buffer=off",
+       "switch.ecn={kmin: 50KiB, kmax: 200KiB, pmax: 0.2}"});
+  ASSERT_EQ(s.switches.ecn, (net::EcnParams{50_KiB, 200_KiB, 0.2}));
+  expect_same(round_trip(s, "switch_on"), s);
+  const Scenario full = load(kGood + "full.yaml");
+  expect_same(round_trip(full, "switch_off"), full);
+  const std::string yaml = to_yaml(full);
+  for (const char* field :
+       {"kind: dctcp", "mtu: 9KB", "header: 48B", "initial_window: 128KiB", "min_rto: 200us",
+        "reorder_threshold: 8", "gain: 0.125", "latency: 250ns", "buffer_per_port: unlimited",
+        "shared_buffer: {size: 32MiB, alpha: 0.5}", "ecn: off"}) {
+    EXPECT_NE(yaml.find(field), std::string::npos) << field << "\n" << yaml;
+  }
+  const std::string other = to_yaml(s);
+  for (const char* field : {"initial_window: bdp", "buffer_per_port: 512KiB", "shared_buffer: off",
+                            "ecn: {kmin: 50KiB, kmax: 200KiB, pmax: 0.2}"}) {
+    EXPECT_NE(other.find(field), std::string::npos) << field << "\n" << other;
+  }
 }
 
 TEST(ScenarioToYaml, WritesTheTopologyInlineWithExplicitUnits) {

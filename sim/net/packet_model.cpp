@@ -141,14 +141,8 @@ void PacketModel::serve_host_port(topo::LinkId link, core::Time now) {
   // The serializer is free: ACKs go first, then the NIC's next flow in round robin.
   Port& port = ports_[link];
   const Nic& nic = nics_[port.nic_host];
-  std::uint32_t p = kNone;
-  if (!port.acks.empty()) {
-    p = port.acks.pop(pool_);
-  } else if (nic.head != kNone) {
-    p = make_packet(port.nic_host, now);
-  } else {
-    return;
-  }
+  const std::uint32_t p = port.acks.empty() ? make_packet(port.nic_host, now) : port.acks.pop(pool_);
+  if (p == kNone) return;
   commit(link, p, now, now);
   if (!port.acks.empty() || nic.head != kNone) {
     queue_.schedule(port.busy_until, *this, 2 * link + kWake);
@@ -158,11 +152,17 @@ void PacketModel::serve_host_port(topo::LinkId link, core::Time now) {
 
 std::uint32_t PacketModel::make_packet(std::uint32_t host, core::Time now) {
   // Round robin: take the ring's head, cut one packet, put it back at the tail if it may
-  // send more.
+  // send more. A window flow can lose its turn while queued (a late ACK cancels the
+  // retransmission it was waiting for, an ECN echo shrinks its window): it leaves the ring.
   Nic& nic = nics_[host];
-  const std::uint32_t f = nic.head;
-  nic.head = flows_[f].next_active;
-  if (nic.head == kNone) nic.tail = kNone;
+  std::uint32_t f = kNone;
+  do {
+    if (nic.head == kNone) return kNone;
+    f = nic.head;
+    nic.head = flows_[f].next_active;
+    if (nic.head == kNone) nic.tail = kNone;
+    if (windowed_) senders_[f].in_ring = senders_[f].can_send();
+  } while (windowed_ && !senders_[f].in_ring);
   FlowState& flow = flows_[f];
   FlowStats& stats = stats_[f];
   std::uint32_t seq = 0;

@@ -135,6 +135,7 @@ class PacketModel : public core::Handler, private routing::PathOccupancy {
   std::int64_t queued_bytes(topo::PathId path) const override;
   void nic_push(std::uint32_t host, std::uint32_t flow);
   void wake_nic(std::uint32_t host, core::Time now);
+  /// The NIC's next data packet, or kNone when none of its flows may send.
   std::uint32_t make_packet(std::uint32_t host, core::Time now);
   topo::LinkId link_of(const Packet& packet) const;
   bool last_hop(const Packet& packet) const;

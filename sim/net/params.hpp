@@ -18,7 +18,7 @@ struct TransportParams {
   // dctcp only:
   core::Bytes initial_window{0};         // 0 = one bandwidth-delay product of the flow's route
   core::Time min_rto = core::Time::ms(1);  // retransmission timeout floor
-  std::uint32_t reorder_threshold = 64;  // packets: a hole is lost once an ACK is this far past it
+  std::uint32_t reorder_threshold = 128;  // packets: a hole is lost once an ACK is this far past it
   double gain = 1.0 / 16;                // g of the ECN-fraction average alpha
 
   bool operator==(const TransportParams&) const = default;

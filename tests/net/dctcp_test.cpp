@@ -114,7 +114,7 @@ TEST(Dctcp, SprayingReordersPacketsWithoutSpuriousRetransmissions) {
   }
   EXPECT_GT(reordered, 100u);
   EXPECT_GT(distance, 1u);
-  // The default threshold (32 packets) covers the reordering spraying caused here.
+  // The default threshold (128 packets) covers the reordering spraying causes here.
   EXPECT_LE(distance, TransportParams{}.reorder_threshold);
   std::printf("spray: %llu reordered packets, max distance %u\n",
               static_cast<unsigned long long>(reordered), distance);

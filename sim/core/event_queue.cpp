@@ -7,20 +7,33 @@ namespace fabricsim::core {
 
 void EventQueue::schedule(Time when, Handler& target, std::uint32_t tag) {
   if (when < now_) throw std::logic_error("event scheduled in the past");
-  heap_.push_back(Entry{when, next_seq_++, &target, tag});
+  const Entry entry{when, next_seq_++, &target, tag};
+  if (root_free_) {
+    // The event being dispatched still sits at the root: the new one takes its place and
+    // sinks, which saves the pop's sift-down and the push's sift-up.
+    root_free_ = false;
+    heap_.front() = entry;
+    sift_down(0);
+    return;
+  }
+  heap_.push_back(entry);
   sift_up(heap_.size() - 1);
 }
 
 bool EventQueue::run_next() {
-  if (heap_.empty()) return false;
+  if (pending() == 0) return false;
   const Entry top = heap_.front();
-  heap_.front() = heap_.back();
-  heap_.pop_back();
-  if (!heap_.empty()) sift_down(0);
   assert(top.when >= now_);
   now_ = top.when;
   ++dispatched_;
+  root_free_ = true;
   top.target->on_event(top.tag, now_);
+  if (root_free_) {
+    root_free_ = false;
+    heap_.front() = heap_.back();
+    heap_.pop_back();
+    if (!heap_.empty()) sift_down(0);
+  }
   return true;
 }
 

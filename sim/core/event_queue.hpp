@@ -25,8 +25,8 @@ class EventQueue {
   /// Pops the earliest event, advances the clock to it and dispatches it. False when empty.
   bool run_next();
   Time now() const { return now_; }
-  bool empty() const { return heap_.empty(); }
-  std::size_t pending() const { return heap_.size(); }
+  bool empty() const { return pending() == 0; }
+  std::size_t pending() const { return heap_.size() - (root_free_ ? 1 : 0); }
   std::uint64_t dispatched() const { return dispatched_; }
 
  private:
@@ -46,6 +46,7 @@ class EventQueue {
   std::uint64_t next_seq_ = 0;
   std::uint64_t dispatched_ = 0;
   Time now_{};
+  bool root_free_ = false;  // during dispatch: the root holds the event being dispatched
 };
 
 }  // namespace fabricsim::core

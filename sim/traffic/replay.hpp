@@ -21,15 +21,34 @@ struct ConnectionMatrixSpec {
   bool operator==(const ConnectionMatrixSpec&) const = default;
 };
 
-/// Poisson background flows: every placed host starts flows at rate
-/// load x host_rate / mean flow size, to a uniformly chosen other placed host, with sizes
-/// drawn from `cdf`, during [start, start + duration).
+/// Sizes of background flows: a published CDF, one fixed size, or exponential.
+struct FlowSizes {
+  enum class Dist { cdf, fixed, exponential } dist = Dist::cdf;
+  FlowSizeCdf::Name cdf = FlowSizeCdf::Name::web_search;  // dist cdf: the table
+  core::Bytes bytes{1500};  // fixed: every flow's size; exponential: the mean before rounding
+
+  /// Mean of the sizes draw() gives, in bytes: exact for fixed and exponential (whole-byte
+  /// rounding included), the table's for a CDF.
+  double mean_bytes() const;
+  /// One size. Exponential: -bytes x ln(1 - u) by inversion, rounded to the nearest byte, at
+  /// least 1 byte. Fixed sizes draw nothing from `rng`.
+  core::Bytes draw(core::Rng& rng) const;
+
+  bool operator==(const FlowSizes&) const = default;
+};
+
+/// Poisson background flows: each source starts flows at rate load x host_rate / mean flow
+/// size during [start, start + duration), with sizes from `sizes`, each to a uniformly chosen
+/// destination other than itself. Sources and destinations are placement ranks; empty lists
+/// mean every placed host.
 struct BackgroundSpec {
-  double load = 0.3;  // fraction of the host link rate, in (0, 1]
-  FlowSizeCdf::Name cdf = FlowSizeCdf::Name::web_search;
+  double load = 0.3;  // fraction of the host link rate each source offers, in (0, 1]
+  FlowSizes sizes;
   core::Time duration = core::Time::ms(1);
   core::Time start{};
   std::uint64_t max_flows = 1'000'000;  // safety limit: generating more is an error
+  std::vector<std::uint32_t> sources;
+  std::vector<std::uint32_t> destinations;
   Placement placement;
 
   bool operator==(const BackgroundSpec&) const = default;
@@ -65,11 +84,12 @@ struct Arrival {
 };
 
 /// The arrivals of a background spec over `gpus`, sorted by (start, src); deterministic for
-/// a given rng state. Throws std::invalid_argument past spec.max_flows.
+/// a given rng state. Throws std::invalid_argument past spec.max_flows, for a rank past the
+/// placement, or for a source whose only destination is itself.
 std::vector<Arrival> background_arrivals(const BackgroundSpec& spec,
                                          std::span<const std::uint32_t> gpus,
                                          core::Bitrate host_rate, core::Rng& rng);
-/// Expected flow count of a background spec on `gpus` hosts at `host_rate`.
+/// Expected flow count of a background spec on `gpus` placed hosts at `host_rate`.
 double expected_background_flows(const BackgroundSpec& spec, std::uint32_t gpus,
                                  core::Bitrate host_rate);
 

@@ -91,6 +91,20 @@ TEST(ScenarioToYaml, RoundTripKeepsEveryTransportAndSwitchSetting) {
   }
 }
 
+TEST(ScenarioToYaml, RoundTripKeepsBackgroundSizesSourcesAndDestinations) {
+  for (const char* sizes : {"web_search", "{dist: fixed, bytes: 1436B}", "{dist: exponential, mean: 3KB}"}) {
+    SCOPED_TRACE(sizes);
+    const Scenario s = load(kGood + "tiny.yaml",
+                            {std::string("workload.0={kind: background, load: 0.25, sizes: ") + sizes +
+                             ", sources: [3, 0], destinations: [1, 3]}"});
+    const auto& w = std::get<traffic::BackgroundSpec>(s.workloads[0]);
+    EXPECT_EQ(w.sources, (std::vector<std::uint32_t>{3, 0}));
+    EXPECT_EQ(w.destinations, (std::vector<std::uint32_t>{1, 3}));
+    expect_same(round_trip(s, "background"), s);
+    EXPECT_NE(to_yaml(s).find(std::string("sizes: ") + sizes), std::string::npos) << to_yaml(s);
+  }
+}
+
 TEST(ScenarioToYaml, WritesTheTopologyInlineWithExplicitUnits) {
   const std::string yaml = to_yaml(load(kGood + "with_topology.yaml"));
   EXPECT_EQ(yaml.find("file: ../topologies"), std::string::npos) << yaml;

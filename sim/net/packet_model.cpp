@@ -138,13 +138,14 @@ void PacketModel::wake_nic(std::uint32_t host, core::Time now) {
 }
 
 void PacketModel::serve_host_port(topo::LinkId link, core::Time now) {
-  // The serializer is free: ACKs go first, then the NIC's next flow in round robin.
+  // The NIC's next flow in round robin, behind any ACKs committed meanwhile.
   Port& port = ports_[link];
   const Nic& nic = nics_[port.nic_host];
-  const std::uint32_t p = port.acks.empty() ? make_packet(port.nic_host, now) : port.acks.pop(pool_);
+  const std::uint32_t p = make_packet(port.nic_host, now);
   if (p == kNone) return;
-  commit(link, p, now, now);
-  if (!port.acks.empty() || nic.head != kNone) {
+  settle(port, link, now);
+  commit(link, p, std::max(now, port.busy_until), now);
+  if (nic.head != kNone) {
     queue_.schedule(port.busy_until, *this, 2 * link + kWake);
     port.wake_pending = true;
   }
@@ -226,8 +227,12 @@ void PacketModel::deliver_data(std::uint32_t p, core::Time now) {
     packet.wire_bytes = static_cast<std::uint32_t>(header_);
     packet.hop = 0;
     packet.path = flow.ack_path_first;
-    ports_[fabric_.host_uplink[dst]].acks.push(pool_, p);
-    wake_nic(dst, now);
+    // ACKs go before data: the NIC commits one data packet at a time, when the serializer
+    // frees up, so an ACK waits at most for the packet in service.
+    const topo::LinkId uplink = fabric_.host_uplink[dst];
+    Port& port = ports_[uplink];
+    settle(port, uplink, now);
+    commit(uplink, p, std::max(now, port.busy_until), now);
   } else {
     pool_.release(p);
   }

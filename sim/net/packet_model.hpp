@@ -116,7 +116,6 @@ class PacketModel : public core::Handler, private routing::PathOccupancy {
   };
   /// Output port of one directed link, plus the ring of its packets not yet arrived.
   struct Port {
-    PacketFifo acks;     // host uplinks: ACKs waiting for the serializer (sent before data)
     PacketFifo ring;     // every packet committed to the link, in order of arrival
     std::uint32_t unstarted = kNone;  // first packet of the ring still waiting to start
     std::int64_t backlog = 0;         // bytes of the unstarted packets

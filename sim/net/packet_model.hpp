@@ -118,6 +118,7 @@ class PacketModel : public core::Handler, private routing::PathOccupancy {
   struct Port {
     PacketFifo ring;     // every packet committed to the link, in order of arrival
     std::uint32_t unstarted = kNone;  // first packet of the ring still waiting to start
+    core::Time next_start = core::Time::max();  // its start (kept here to spare a cache miss)
     std::int64_t backlog = 0;         // bytes of the unstarted packets
     core::Time busy_until{};          // the serializer is free from then
     core::Time delay;                 // propagation + switch latency at the far end

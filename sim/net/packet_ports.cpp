@@ -36,11 +36,12 @@ std::span<const LinkStats> PacketModel::links() {
 
 void PacketModel::settle(Port& port, topo::LinkId link, core::Time now) {
   // Packets whose start time has come leave the backlog and count as transmitted.
-  while (port.unstarted != kNone && pool_[port.unstarted].start <= now) {
+  while (port.next_start <= now) {
     const Packet& packet = pool_[port.unstarted];
     port.backlog -= packet.wire_bytes;
     count_start(link_stats_[link], packet.wire_bytes, packet.due - port.delay - packet.start);
     port.unstarted = packet.next;
+    port.next_start = port.unstarted == kNone ? core::Time::max() : pool_[port.unstarted].start;
   }
 }
 
@@ -95,7 +96,10 @@ void PacketModel::commit(topo::LinkId link, std::uint32_t p, core::Time start, c
   LinkStats& stats = link_stats_[link];
   if (start > now) {
     port.backlog += packet.wire_bytes;
-    if (port.unstarted == kNone) port.unstarted = p;
+    if (port.unstarted == kNone) {
+      port.unstarted = p;
+      port.next_start = start;
+    }
     stats.max_queue_bytes = std::max(stats.max_queue_bytes, port.backlog);
   } else {
     count_start(stats, packet.wire_bytes, duration);

@@ -131,7 +131,9 @@ void PacketModel::enqueue(topo::LinkId link, std::uint32_t p, core::Time now) {
 
 void PacketModel::on_arrival(topo::LinkId link, core::Time now) {
   Port& port = ports_[link];
-  settle(port, link, now);
+  // The head has started long ago (its arrival comes after its serialization); the backlog
+  // may stay stale until the next enqueue, unless it still names the head.
+  if (port.unstarted == port.ring.head) settle(port, link, now);
   const std::uint32_t p = port.ring.pop(pool_);
   link_stats_[link].rx_bytes += pool_[p].wire_bytes;
   if (!port.ring.empty()) queue_.schedule(pool_[port.ring.head].due, *this, 2 * link + kArrived);

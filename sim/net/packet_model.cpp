@@ -19,6 +19,7 @@ PacketModel::PacketModel(core::EventQueue& queue, const topo::Fabric& fabric,
       payload_(params.transport.mtu.count() - params.transport.header.count()),
       route_rng_(params.seed, "net.route"),
       ecn_rng_(params.seed, "net.ecn"),
+      timers_(queue, *this),
       ports_(fabric.links.size()),
       link_stats_(fabric.links.size()),
       switch_ports_(fabric.nodes.size()),
@@ -36,7 +37,6 @@ PacketModel::PacketModel(core::EventQueue& queue, const topo::Fabric& fabric,
              .reorder_threshold = transport_.reorder_threshold,
              .min_rto = transport_.min_rto,
              .gain = transport_.gain};
-  timers_.model = this;
   for (topo::LinkId l = 0; l < fabric.links.size(); ++l) {
     // A switch at the far end holds each packet `latency` before its output port sees it;
     // the delay is the same for every packet of the link, so folding it into the link's
@@ -262,7 +262,7 @@ void PacketModel::deliver_ack(std::uint32_t p, core::Time now) {
 void PacketModel::arm_timer(std::uint32_t flow) {
   WindowSender& sender = senders_[flow];
   if (sender.timer_pending || sender.deadline() == core::Time::max()) return;
-  queue_.schedule(sender.deadline(), timers_, flow);
+  timers_.arm(flow, sender.deadline());
   sender.timer_pending = true;
 }
 

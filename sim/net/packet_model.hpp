@@ -7,6 +7,7 @@
 #include "core/rng.hpp"
 #include "net/packet.hpp"
 #include "net/params.hpp"
+#include "net/timer_set.hpp"
 #include "net/window_sender.hpp"
 #include "routing/policy.hpp"
 #include "topo/fabric.hpp"
@@ -70,9 +71,10 @@ struct LinkStats {
 /// straight into the link's ring with its arrival time, and the queue's backlog is brought
 /// up to date lazily. A link has one pending event (its ring head's arrival); a host uplink
 /// has at most one more (the serializer freeing up while the NIC has more to send); a
-/// dctcp flow has at most one retransmission timer. No allocation per packet or event in
+/// dctcp flow has at most one retransmission timer, kept in a TimerSet behind a single event
+/// of its own. No allocation per packet or event in
 /// steady state.
-class PacketModel : public core::Handler, private routing::PathOccupancy {
+class PacketModel : public core::Handler, private routing::PathOccupancy, private TimerListener {
  public:
   /// `fabric`, `policy` and `listener` must outlive the model.
   PacketModel(core::EventQueue& queue, const topo::Fabric& fabric, const routing::Policy& policy,
@@ -150,14 +152,8 @@ class PacketModel : public core::Handler, private routing::PathOccupancy {
   void deliver_data(std::uint32_t packet, core::Time now);
   void deliver_ack(std::uint32_t packet, core::Time now);
   void arm_timer(std::uint32_t flow);
-  void on_timer(std::uint32_t flow, core::Time now);
+  void on_timer(std::uint32_t flow, core::Time now) override;
   double initial_window(std::uint32_t flow) const;
-
-  /// Retransmission timers: tag = flow id.
-  struct Timers : core::Handler {
-    PacketModel* model;
-    void on_event(std::uint32_t tag, core::Time now) override { model->on_timer(tag, now); }
-  };
 
   core::EventQueue& queue_;
   const topo::Fabric& fabric_;
@@ -171,7 +167,7 @@ class PacketModel : public core::Handler, private routing::PathOccupancy {
   std::int64_t payload_;
   core::Rng route_rng_;
   core::Rng ecn_rng_;
-  Timers timers_;
+  TimerSet timers_;  // dctcp retransmission timers, by flow
   PacketPool pool_;
   std::vector<Port> ports_;  // one per directed link
   std::vector<LinkStats> link_stats_;

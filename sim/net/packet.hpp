@@ -21,7 +21,6 @@ inline constexpr std::uint8_t kEcnEcho = 8;     // ACK of a packet that arrived 
 /// list), so queues never allocate.
 struct Packet {
   core::Time due;            // arrival at the far end of the link it is crossing
-  core::Time start;          // when its serialization onto that link starts
   std::uint32_t flow;        // owning flow id
   std::uint32_t path;        // fabric path it takes between edge switches
   std::uint32_t seq;         // packet number within its flow, from 0 (an ACK: the one it acks)

@@ -35,13 +35,16 @@ std::span<const LinkStats> PacketModel::links() {
 }
 
 void PacketModel::settle(Port& port, topo::LinkId link, core::Time now) {
-  // Packets whose start time has come leave the backlog and count as transmitted.
+  // Packets whose start time has come leave the backlog and count as transmitted. A waiting
+  // packet starts the moment the one before it ends (it queued behind it), so each start
+  // follows from the previous packet's arrival time: no packet stores its own.
   while (port.next_start <= now) {
     const Packet& packet = pool_[port.unstarted];
+    const core::Time end = packet.due - port.delay;
     port.backlog -= packet.wire_bytes;
-    count_start(link_stats_[link], packet.wire_bytes, packet.due - port.delay - packet.start);
+    count_start(link_stats_[link], packet.wire_bytes, end - port.next_start);
     port.unstarted = packet.next;
-    port.next_start = port.unstarted == kNone ? core::Time::max() : pool_[port.unstarted].start;
+    port.next_start = port.unstarted == kNone ? core::Time::max() : end;
   }
 }
 
@@ -50,9 +53,10 @@ std::int64_t PacketModel::queued_bytes(topo::PathId path) const {
   if (links.empty()) return 0;
   const Port& port = ports_[links[0]];
   std::int64_t backlog = port.backlog;
-  for (std::uint32_t p = port.unstarted; p != kNone && pool_[p].start <= queue_.now();
-       p = pool_[p].next) {
+  core::Time start = port.next_start;
+  for (std::uint32_t p = port.unstarted; p != kNone && start <= queue_.now(); p = pool_[p].next) {
     backlog -= pool_[p].wire_bytes;
+    start = pool_[p].due - port.delay;
   }
   return backlog;
 }
@@ -90,7 +94,6 @@ void PacketModel::commit(topo::LinkId link, std::uint32_t p, core::Time start, c
   Packet& packet = pool_[p];
   const core::Time duration =
       core::serialization_time(core::Bytes(packet.wire_bytes), fabric_.links[link].rate);
-  packet.start = start;
   port.busy_until = start + duration;
   packet.due = port.busy_until + port.delay;
   LinkStats& stats = link_stats_[link];

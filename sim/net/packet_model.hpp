@@ -144,7 +144,6 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
   void route_at_edge(Packet& packet, core::Time now);
   void settle(Port& port, topo::LinkId link, core::Time now);
   bool admit(topo::LinkId link, std::int64_t bytes, core::Time now);
-  bool congested(const Port& port);
   void commit(topo::LinkId link, std::uint32_t packet, core::Time start, core::Time now);
   void enqueue(topo::LinkId link, std::uint32_t packet, core::Time now);
   void serve_host_port(topo::LinkId link, core::Time now);

@@ -78,16 +78,6 @@ bool PacketModel::admit(topo::LinkId link, std::int64_t bytes, core::Time now) {
          static_cast<double>(port.backlog + bytes) <= switches_.shared_buffer->alpha * free;
 }
 
-bool PacketModel::congested(const Port& port) {
-  // Instantaneous queue seen by the arriving packet, against kmin/kmax/pmax.
-  const EcnParams& ecn = *switches_.ecn;
-  if (port.backlog <= ecn.kmin.count()) return false;
-  if (port.backlog > ecn.kmax.count()) return true;
-  const double p = ecn.pmax * static_cast<double>(port.backlog - ecn.kmin.count()) /
-                   static_cast<double>(ecn.kmax.count() - ecn.kmin.count());
-  return ecn_rng_.uniform() < p;
-}
-
 void PacketModel::commit(topo::LinkId link, std::uint32_t p, core::Time start, core::Time now) {
   // A FIFO port that never preempts: the packet's start, end and arrival are known now.
   Port& port = ports_[link];
@@ -124,7 +114,12 @@ void PacketModel::enqueue(topo::LinkId link, std::uint32_t p, core::Time now) {
       pool_.release(p);
       return;
     }
-    if ((packet.flags & kEcnCapable) != 0 && switches_.ecn && congested(port)) {
+    // Marked on the instantaneous backlog the packet finds (kmin/kmax/pmax); a draw only
+    // between the thresholds.
+    const double mark = (packet.flags & kEcnCapable) != 0 && switches_.ecn
+                            ? ecn_mark_probability(*switches_.ecn, port.backlog)
+                            : 0.0;
+    if (mark >= 1.0 || (mark > 0.0 && ecn_rng_.uniform() < mark)) {
       packet.flags |= kCongestion;
       ++stats.ecn_marks;
     }

@@ -35,6 +35,14 @@ struct EcnParams {
   bool operator==(const EcnParams&) const = default;
 };
 
+/// Probability that a packet arriving at a queue of `backlog` bytes is marked.
+inline double ecn_mark_probability(const EcnParams& ecn, std::int64_t backlog) {
+  if (backlog <= ecn.kmin.count()) return 0.0;
+  if (backlog > ecn.kmax.count()) return 1.0;
+  return ecn.pmax * static_cast<double>(backlog - ecn.kmin.count()) /
+         static_cast<double>(ecn.kmax.count() - ecn.kmin.count());
+}
+
 /// A shared-buffer switch: all its output ports draw on `size` bytes, and a port accepts a
 /// packet only while its queue stays below alpha x (size - bytes used in the switch)
 /// (the dynamic threshold).

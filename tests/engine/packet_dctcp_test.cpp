@@ -25,11 +25,24 @@ scenario::Scenario fabric(traffic::WorkloadSpec workload) {
   return s;
 }
 
+/// Runs `s` on `model`; on the packet model also checks conservation from the result
+/// records: wire bytes the hosts sent = wire bytes their downlinks delivered + bytes dropped.
 metrics::Results run(scenario::Scenario s, const std::string& model) {
   s.model = model;
   Simulation sim(s);
   metrics::Results r = sim.run();
   EXPECT_EQ(r.info.status, "complete") << model;
+  if (model == "packet") {
+    std::int64_t sent = 0;
+    std::int64_t delivered = 0;
+    std::int64_t dropped = 0;
+    for (std::uint32_t h = 0; h < sim.fabric().host_count(); ++h) {
+      sent += r.links[sim.fabric().host_uplink[h]].tx_bytes;
+      delivered += r.links[sim.fabric().host_downlink[h]].tx_bytes;
+    }
+    for (const metrics::LinkRecord& link : r.links) dropped += link.dropped_bytes;
+    EXPECT_EQ(sent, delivered + dropped);
+  }
   return r;
 }
 

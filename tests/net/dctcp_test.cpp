@@ -195,5 +195,18 @@ TEST(Dctcp, LoneFlowWithABdpWindowEndsWhenTheIdealTransportDoes) {
   EXPECT_EQ(windowed.model.flow(0).retransmits, 0u);
 }
 
+TEST(Ecn, MarkingProbabilityRisesLinearlyFromKminToPmaxAtKmax) {
+  const EcnParams ramp{Bytes(100), Bytes(300), 0.5};
+  EXPECT_EQ(ecn_mark_probability(ramp, 0), 0.0);
+  EXPECT_EQ(ecn_mark_probability(ramp, 100), 0.0);
+  EXPECT_DOUBLE_EQ(ecn_mark_probability(ramp, 200), 0.25);
+  EXPECT_DOUBLE_EQ(ecn_mark_probability(ramp, 300), 0.5);
+  EXPECT_EQ(ecn_mark_probability(ramp, 301), 1.0);
+  // kmin = kmax = K: DCTCP's step, marking only above K.
+  const EcnParams step{Bytes(1000), Bytes(1000), 1.0};
+  EXPECT_EQ(ecn_mark_probability(step, 1000), 0.0);
+  EXPECT_EQ(ecn_mark_probability(step, 1001), 1.0);
+}
+
 }  // namespace
 }  // namespace fabricsim::net

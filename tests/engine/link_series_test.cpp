@@ -69,8 +69,13 @@ TEST(LinkSeries, PacketModelFillsTheFlowAndLinkCounters) {
       << "the 2:1 uplinks queue";
   for (const metrics::FlowRecord& f : ecmp.flows) {
     EXPECT_EQ(f.reordered_packets, 0u) << "one path per flow keeps packets in order, flow " << f.id;
-    EXPECT_LE(f.retransmits, f.packets) << "flow " << f.id;
+    // 256 KiB in packets of 4,032 B: 66 packets, each sent once (ideal transport).
+    EXPECT_EQ(f.packets, 66u) << "flow " << f.id;
+    EXPECT_EQ(f.retransmits, 0u) << "flow " << f.id;
   }
+  // The series sees the uplinks' queues while they build, not only their peak afterwards.
+  EXPECT_TRUE(std::any_of(ecmp.link_series.queue_bytes.begin(), ecmp.link_series.queue_bytes.end(),
+                          [](std::int64_t q) { return q > 0; }));
   const metrics::Results spray = run(oversubscribed("packet", Time::us(2), 2, "spray"));
   EXPECT_TRUE(std::any_of(spray.flows.begin(), spray.flows.end(),
                           [](const metrics::FlowRecord& f) { return f.reordered_packets > 0; }));

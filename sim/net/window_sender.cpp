@@ -70,7 +70,9 @@ std::uint32_t WindowSender::take(core::Time now, const WindowParams& params, boo
 
 AckOutcome WindowSender::on_ack(std::uint32_t seq, bool ecn_echo, core::Time now,
                                 const WindowParams& params) {
-  if (test(seq, kAcked)) return {};
+  // A duplicate ACK (of a packet delivered twice) may come after the last one: the
+  // scoreboard is gone by then.
+  if (done() || test(seq, kAcked)) return {};
   set(seq, kAcked, true);
   ++acked_count_;
   const std::int64_t bytes = payload(seq);

@@ -139,6 +139,8 @@ TEST(WindowSender, DoneWhenEveryPacketIsAcknowledged) {
   EXPECT_TRUE(last.done);
   EXPECT_EQ(s.deadline(), Time::max());
   EXPECT_FALSE(s.on_ack(1, false, Time::us(2), kParams).newly_acked);
+  EXPECT_FALSE(s.on_ack(2, true, Time::us(3), kParams).newly_acked);  // after the scoreboard is freed
+  EXPECT_FALSE(s.can_send());
 }
 
 }  // namespace

@@ -139,8 +139,8 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
   void wake_nic(std::uint32_t host, core::Time now);
   /// The NIC's next data packet, or kNone when none of its flows may send.
   std::uint32_t make_packet(std::uint32_t host, core::Time now);
-  topo::LinkId link_of(const Packet& packet) const;
-  bool last_hop(const Packet& packet) const;
+  /// The link after the one the packet has just crossed; kNone when it has arrived.
+  topo::LinkId next_link(const Packet& packet) const;
   void route_at_edge(Packet& packet, core::Time now);
   void settle(Port& port, topo::LinkId link, core::Time now);
   bool admit(topo::LinkId link, std::int64_t bytes, core::Time now);

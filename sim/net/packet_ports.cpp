@@ -136,7 +136,9 @@ void PacketModel::on_arrival(topo::LinkId link, core::Time now) {
   link_stats_[link].rx_bytes += pool_[p].wire_bytes;
   if (!port.ring.empty()) queue_.schedule(pool_[port.ring.head].due, *this, 2 * link + kArrived);
   Packet& packet = pool_[p];
-  if (last_hop(packet)) {
+  if (packet.hop == 0) route_at_edge(packet, now);
+  const topo::LinkId next = next_link(packet);
+  if (next == kNone) {
     if ((packet.flags & kAck) != 0) {
       deliver_ack(p, now);
     } else {
@@ -145,8 +147,7 @@ void PacketModel::on_arrival(topo::LinkId link, core::Time now) {
     return;
   }
   ++packet.hop;
-  if (packet.hop == 1) route_at_edge(packet, now);
-  enqueue(link_of(packet), p, now);
+  enqueue(next, p, now);
 }
 
 void PacketModel::route_at_edge(Packet& packet, core::Time now) {
@@ -164,20 +165,15 @@ void PacketModel::route_at_edge(Packet& packet, core::Time now) {
   packet.path = policy_.choose_packet(context, (ack ? ack_routes_ : data_routes_)[packet.flow]);
 }
 
-topo::LinkId PacketModel::link_of(const Packet& packet) const {
-  // Route = source host uplink, the path's links, destination host downlink.
-  const FlowState& flow = flows_[packet.flow];
-  const bool ack = (packet.flags & kAck) != 0;
-  const std::uint32_t from = ack ? flow.tuple.dst_host : flow.tuple.src_host;
-  const std::uint32_t to = ack ? flow.tuple.src_host : flow.tuple.dst_host;
-  if (packet.hop == 0) return fabric_.host_uplink[from];
+topo::LinkId PacketModel::next_link(const Packet& packet) const {
+  // Route = source host uplink (hop 0), the path's links (hops 1..n), destination host
+  // downlink (hop n + 1).
   const std::span<const topo::LinkId> path = fabric_.path(packet.path);
-  if (std::size_t{packet.hop} <= path.size()) return path[packet.hop - 1];
-  return fabric_.host_downlink[to];
-}
-
-bool PacketModel::last_hop(const Packet& packet) const {
-  return std::size_t{packet.hop} == fabric_.path(packet.path).size() + 1;
+  const std::size_t next = std::size_t{packet.hop} + 1;
+  if (next <= path.size()) return path[next - 1];
+  if (next > path.size() + 1) return kNone;
+  const FlowState& flow = flows_[packet.flow];
+  return fabric_.host_downlink[(packet.flags & kAck) != 0 ? flow.tuple.src_host : flow.tuple.dst_host];
 }
 
 }  // namespace fabricsim::net

@@ -12,7 +12,7 @@ Paths = Union[PathLike, List[PathLike]]
 
 #: Summary columns of load_sweep, after `file` and the override columns.
 SUMMARY_COLUMNS = ["status", "flows", "sim_end_us", "max_step_us", "fct_p50_us", "fct_p99_us",
-                   "max_busy_fraction"]
+                   "max_busy_fraction", "retransmits", "reordered_packets", "drops", "ecn_marks"]
 
 
 def to_number(text: str):
@@ -44,6 +44,11 @@ def summarize(result: Result) -> Dict[str, object]:
         "fct_p50_us": float(fct.quantile(0.5)) if len(fct) else float("nan"),
         "fct_p99_us": float(fct.quantile(0.99)) if len(fct) else float("nan"),
         "max_busy_fraction": _max_or_nan(result.links["busy_fraction"]),
+        # Packet-model totals (0 for the flow model).
+        "retransmits": int(result.flows["retransmits"].sum()),
+        "reordered_packets": int(result.flows["reordered_packets"].sum()),
+        "drops": int(result.links["drops"].sum()),
+        "ecn_marks": int(result.links["ecn_marks"].sum()),
     }
 
 

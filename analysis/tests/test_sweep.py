@@ -6,7 +6,7 @@ import pytest
 from fabricsim_analysis import load, load_flows_sweep, load_sweep
 
 SUMMARY = ["flows", "sim_end_us", "max_step_us", "fct_p50_us", "fct_p99_us",
-           "max_busy_fraction"]
+           "max_busy_fraction", "retransmits", "reordered_packets", "drops", "ecn_marks"]
 # 1 MiB at 100 Gb/s plus four 1 us hops: a cross-leaf flow that keeps its full host rate.
 SPRAY_BOUND_US = (1 << 20) * 8 / 100e9 * 1e6 + 4
 
@@ -30,6 +30,25 @@ def test_summary_metrics_match_the_tables(ecmp_file):
     assert row["fct_p50_us"] == pytest.approx(r.flows["fct_us"].median())
     assert r.flows["fct_us"].min() <= row["fct_p99_us"] <= r.flows["fct_us"].max()
     assert row["max_busy_fraction"] == pytest.approx(r.links["busy_fraction"].max())
+
+
+def test_packet_totals_sum_the_flow_and_link_columns(run_sim):
+    # A sprayed dctcp all-to-all (3-to-1 incasts) into 16 KiB buffers without ECN: drops and
+    # retransmits.
+    path = run_sim("packet-dctcp", "model=packet", "transport.kind=dctcp", "routing.policy=spray",
+                   "workload.0.kind=all_to_all", "switch.buffer_per_port=16KiB", "switch.ecn=off")
+    row = load_sweep([path]).iloc[0]
+    r = load(path)
+    assert row["retransmits"] == r.flows["retransmits"].sum()
+    assert row["reordered_packets"] == r.flows["reordered_packets"].sum()
+    assert row["drops"] == r.links["drops"].sum()
+    assert row["ecn_marks"] == 0
+    assert row["drops"] > 0 and row["retransmits"] >= row["drops"]
+
+
+def test_flow_model_rows_have_no_packet_totals(ecmp_file):
+    row = load_sweep([ecmp_file]).iloc[0]
+    assert (row[["retransmits", "reordered_packets", "drops", "ecn_marks"]] == 0).all()
 
 
 def test_spraying_is_never_slower_on_a_permutation(spray_file, ecmp_file):

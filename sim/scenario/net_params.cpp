@@ -93,7 +93,7 @@ net::TransportParams read_transport(const Tree& t) {
   return spec;
 }
 
-net::SwitchParams read_switch(const Tree& t) {
+net::SwitchParams read_switch(const Tree& t, core::Bytes mtu) {
   const std::string path = "switch";
   check_map(t, path, kSwitchKeys);
   net::SwitchParams spec;
@@ -103,6 +103,11 @@ net::SwitchParams read_switch(const Tree& t) {
     spec.buffer_per_port = is_word(*v, key, "unlimited", "a size such as 1MiB")
                                ? std::nullopt
                                : std::optional(read_bytes(*v, key));
+    if (spec.buffer_per_port && *spec.buffer_per_port < mtu) {
+      fail(v->where(), key,
+           "a port must hold at least one packet: " + core::format_bytes(*spec.buffer_per_port) +
+               " is less than transport.mtu (" + core::format_bytes(mtu) + ")");
+    }
   }
   if (const Tree* v = t.find("shared_buffer")) {
     const std::string key = child(path, "shared_buffer");

@@ -11,7 +11,8 @@ class Emitter;
 namespace fabricsim::scenario {
 
 net::TransportParams read_transport(const Tree& t);
-net::SwitchParams read_switch(const Tree& t);
+/// `mtu` is the transport's: a port buffer must hold at least one packet.
+net::SwitchParams read_switch(const Tree& t, core::Bytes mtu);
 
 void emit_transport(YAML::Emitter& out, const net::TransportParams& transport);
 void emit_switch(YAML::Emitter& out, const net::SwitchParams& switches);

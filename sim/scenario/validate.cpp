@@ -144,7 +144,7 @@ Scenario build_scenario(const Tree& root) {
   if (const Tree* v = root.find("routing")) s.routing = read_routing(*v);
   if (const Tree* v = root.find("flow")) s.flow = read_flow(*v);
   if (const Tree* v = root.find("transport")) s.transport = read_transport(*v);
-  if (const Tree* v = root.find("switch")) s.switches = read_switch(*v);
+  if (const Tree* v = root.find("switch")) s.switches = read_switch(*v, s.transport.mtu);
 
   const Tree* list = root.find("workload");
   if (list == nullptr) {

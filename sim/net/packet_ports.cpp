@@ -133,11 +133,13 @@ void PacketModel::on_arrival(topo::LinkId link, core::Time now) {
   // may stay stale until the next enqueue, unless it still names the head.
   if (port.unstarted == port.ring.head) settle(port, link, now);
   const std::uint32_t p = port.ring.pop(pool_);
-  link_stats_[link].rx_bytes += pool_[p].wire_bytes;
-  if (!port.ring.empty()) queue_.schedule(pool_[port.ring.head].due, *this, 2 * link + kArrived);
   Packet& packet = pool_[p];
+  link_stats_[link].rx_bytes += packet.wire_bytes;
   if (packet.hop == 0) route_at_edge(packet, now);
   const topo::LinkId next = next_link(packet);
+  // Fetch the next port while the ring's new head (another line) is read for its arrival.
+  if (next != kNone) __builtin_prefetch(&ports_[next]);
+  if (!port.ring.empty()) queue_.schedule(pool_[port.ring.head].due, *this, 2 * link + kArrived);
   if (next == kNone) {
     if ((packet.flags & kAck) != 0) {
       deliver_ack(p, now);

@@ -16,24 +16,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-FABRICSIM=${FABRICSIM:-build/sim/app/fabricsim}
 SCENARIO=${SCENARIO:-scenarios/quickstart.yaml}
 OUT=${OUT:-results/sweeps/packet_routing}
 POLICIES=${POLICIES:-"ecmp spray spray_rr flowlet adaptive split"}
 SKEWS=${SKEWS:-"0 0.6"}
 TOKENS=${TOKENS:-64}
-JOBS=${JOBS:-$(nproc)}
 
-[[ -x "$FABRICSIM" ]] || { echo "build first: ./setup.sh build" >&2; exit 2; }
-mkdir -p "$OUT"
-for policy in $POLICIES; do
-  for s in $SKEWS; do
-    echo "$FABRICSIM run $SCENARIO --quiet -o $OUT/$policy-s$s.h5" \
-         "--set model=packet --set transport.kind=dctcp --set output.sample_interval=0us" \
-         "--set routing.policy=$policy --set workload.0.skew.s=$s" \
-         "--set workload.0.tokens_per_gpu=$TOKENS"
-  done
-done | xargs -P "$JOBS" -I{} sh -c '{}'
+. scenarios/sweeps/policy_skew_grid.sh
+run_policy_skew_grid --set model=packet --set transport.kind=dctcp --set output.sample_interval=0us
 
 PYTHONPATH=analysis /usr/bin/python3 - "$OUT" <<'PY'
 import sys

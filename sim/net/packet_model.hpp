@@ -94,10 +94,6 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
   std::size_t active_flows() const { return active_flows_; }
   /// High-water mark of packets alive at once (the pool never shrinks).
   std::size_t pool_capacity() const { return pool_.capacity(); }
-  /// Payload carried by a full packet.
-  std::int64_t payload_per_packet() const { return payload_; }
-  /// The dctcp state of a flow (only with transport dctcp).
-  const WindowSender& sender(std::uint32_t id) const { return senders_[id]; }
 
   void on_event(std::uint32_t tag, core::Time now) override;
 

@@ -25,9 +25,7 @@ topo::PathId draw(const PacketContext& context) {
 
 std::uint32_t Policy::subflows(const SplitContext&) const { return 1; }
 
-topo::PathId Policy::choose_packet(const PacketContext& context, PacketRouteState& state) const {
-  (void)context;
-  (void)state;
+topo::PathId Policy::choose_packet(const PacketContext&, PacketRouteState&) const {
   throw std::logic_error("this routing policy routes whole flows; choose() gives their path");
 }
 

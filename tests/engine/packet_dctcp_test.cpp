@@ -3,25 +3,17 @@
 #include <gtest/gtest.h>
 
 #include "engine/simulation.hpp"
+#include "support/small_fabric.hpp"
 
 namespace fabricsim::engine {
 namespace {
 
-using core::Bitrate;
 using core::Bytes;
-using core::Time;
 
-/// 2 leaves x 4 spines x 8 hosts, 100 Gb/s and 1 us everywhere, running `workload`.
+/// 2 leaves x 4 spines x 8 hosts, 100 Gb/s and 1 us everywhere, dctcp, running `workload`.
 scenario::Scenario fabric(traffic::WorkloadSpec workload) {
-  scenario::Scenario s;
-  s.topology.leaves = 2;
-  s.topology.spines = 4;
-  s.topology.hosts_per_leaf = 8;
-  s.topology.host_link = {Bitrate::gbps(100), Time::us(1)};
-  s.topology.fabric_link = {Bitrate::gbps(100), Time::us(1)};
-  s.flow.batch_tolerance = 0;
+  scenario::Scenario s = test_support::small_fabric(2, 4, 8, "ecmp", std::move(workload));
   s.transport.kind = "dctcp";
-  s.workloads = {std::move(workload)};
   return s;
 }
 

@@ -39,10 +39,9 @@ TEST(PacketModel, SingleFlowAcrossLeavesEndsAtStoreAndForwardTime) {
     ++used;
     EXPECT_EQ(s.tx_bytes, 10 * 4096);
     EXPECT_EQ(s.busy_ps, 10 * kSer);
-    // Line rate everywhere: nothing waits, except that a packet arriving at the very ps the
-    // port finishes the previous one is counted as queued for that instant (events of one
-    // instant run in insertion order): at most one packet.
-    EXPECT_LE(s.max_queue_bytes, 4096);
+    // Line rate everywhere: each packet reaches a port the picosecond the one ahead ends, and
+    // starts at once, so nothing ever waits.
+    EXPECT_EQ(s.max_queue_bytes, 0);
   }
   EXPECT_EQ(used, 4);
   b.expect_conserved();
@@ -135,17 +134,18 @@ TEST(PacketModel, AllToAllOfUnevenFlowsConservesBytes) {
 
 TEST(PacketModel, PendingEventsStayBoundedByPortsNotPackets) {
   // 6 hosts send 2 MB each into host 0 (an incast that queues thousands of packets at its
-  // downlink) while host 7 sends 2 MB across the fabric. At most one event per port (end of
-  // transmission) and one per link (head arrival): pending <= 2 x links whatever the backlog.
+  // downlink) while host 7 sends 2 MB across the fabric. At most one event per link (its head's
+  // arrival) and one per host uplink (the NIC's next packet); switch ports have none:
+  // pending <= links + hosts whatever the backlog.
   Bench b("spray");
   for (std::uint32_t s = 1; s < 7; ++s) b.start(s, 0, 2'000'000);
   b.start(7, 3, 2'000'000);
   const std::size_t most = b.run();
   const std::size_t links = b.fabric.links.size();  // 32
-  EXPECT_LE(most, 2 * links);
+  EXPECT_LE(most, links + b.fabric.host_count());
   // The bound means something: far more packets were alive at once than events pending.
   // 6 senders x 497 packets arrive 6 per serialization time and drain 1: the backlog peaks
-  // near 2,982 x 5/6 = 2,485 packets (2,443 measured); thousands of packets, 64 events.
+  // near 2,982 x 5/6 = 2,485 packets (2,447 measured); thousands of packets, 24 events.
   EXPECT_GT(b.model.links()[b.fabric.host_downlink[0]].max_queue_bytes, 2000 * 4096);
   EXPECT_GT(b.model.pool_capacity(), 20 * most);
   b.expect_conserved();
@@ -198,10 +198,9 @@ TEST(PacketModel, FlowletWithoutIdleGapsStaysOnOnePath) {
 }
 
 TEST(PacketModel, AdaptiveRoutingAvoidsTheLoadedUplink) {
-  // Host 1 -> host 5 is hashed (ecmp would be) onto one uplink; with adaptive routing host 0's
-  // packets compare two uplinks' queues. With both flows adaptive, no uplink is ever loaded
-  // beyond what one flow at line rate needs: every uplink carries packets and no queue grows
-  // past a few packets.
+  // Two flows at line rate leave leaf 0 over its 4 uplinks. Each packet compares the queues of
+  // two random uplinks and takes the shorter, so no uplink queue grows past 2 packets; random
+  // spraying of the same flows (checked by hand: "spray" here) reaches 3-4 packets.
   Bench b("adaptive");
   b.start(0, 4, 2000 * 4032);
   b.start(1, 5, 2000 * 4032);

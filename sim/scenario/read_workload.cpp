@@ -48,6 +48,15 @@ traffic::Placement read_placement(const Tree& item, const std::string& path, std
   return p;
 }
 
+traffic::SendOrder read_send_order(const Tree& item, const std::string& path) {
+  const Tree* v = item.find("order");
+  if (v == nullptr) return traffic::SendOrder::staggered;
+  Keys names;
+  for (const traffic::SendOrder o : traffic::send_orders()) names.emplace_back(traffic::send_order_name(o));
+  const std::string& name = read_choice(*v, child(path, "order"), "send order", names);
+  return name == traffic::send_order_name(traffic::SendOrder::staggered) ? traffic::SendOrder::staggered
+                                                                         : traffic::SendOrder::synchronized;
+}
 
 traffic::PermutationSpec read_permutation(const Tree& item, const std::string& path, std::uint32_t hosts) {
   check_map(item, path, kPermutationKeys);

@@ -8,8 +8,8 @@
 
 namespace fabricsim::scenario {
 namespace {
-const Keys kAllToAllKeys{"kind", "bytes", "group_size", "algorithm", "chunks", "start", "placement"};
-const Keys kCollectiveKeys{"kind",       "bytes",   "algorithm", "chunks",
+const Keys kAllToAllKeys{"kind", "bytes", "group_size", "algorithm", "chunks", "order", "start", "placement"};
+const Keys kCollectiveKeys{"kind",       "bytes",   "algorithm", "chunks", "order",
                            "iterations", "compute", "start",     "placement"};
 
 /// `algorithm:` one of `valid` (absent: the first).
@@ -50,6 +50,7 @@ traffic::AllToAllSpec read_all_to_all(const Tree& item, const std::string& path,
   spec.placement = read_placement(item, path, hosts);
   spec.algorithm = read_algorithm(item, path, traffic::all_to_all_algorithms());
   spec.chunks = read_chunks(item, path, spec.bytes);
+  spec.order = read_send_order(item, path);
   // The group divides the job's GPUs: every host, or those the placement gives.
   const std::uint32_t gpus = traffic::placed_count(spec.placement, hosts);
   if (gpus < 2) fail(item.find("placement")->where(), child(path, "placement"), "an all_to_all needs at least 2 GPUs");
@@ -85,6 +86,7 @@ traffic::CollectiveSpec read_collective(const Tree& item, const std::string& pat
   spec.placement = read_placement(item, path, hosts);
   spec.algorithm = read_algorithm(item, path, traffic::algorithms_for(spec.op));
   spec.chunks = read_chunks(item, path, spec.bytes);
+  spec.order = read_send_order(item, path);
   // The algorithm must fit the job's GPU count (halving_doubling: a power of two).
   const std::uint32_t gpus = traffic::placed_count(spec.placement, hosts);
   if (const std::string why = traffic::unsupported(spec.op, spec.algorithm, gpus); !why.empty()) {
@@ -107,6 +109,7 @@ void emit_workload(YAML::Emitter& out, const traffic::AllToAllSpec& w) {
   out << YAML::Key << "group_size" << YAML::Value << w.group_size;
   out << YAML::Key << "algorithm" << YAML::Value << traffic::algorithm_name(w.algorithm);
   out << YAML::Key << "chunks" << YAML::Value << w.chunks;
+  out << YAML::Key << "order" << YAML::Value << traffic::send_order_name(w.order);
   out << YAML::Key << "start" << YAML::Value << core::format_time(w.start);
   emit_placement(out, w.placement);
 }
@@ -116,6 +119,7 @@ void emit_workload(YAML::Emitter& out, const traffic::CollectiveSpec& w) {
   out << YAML::Key << "bytes" << YAML::Value << core::format_bytes(w.bytes);
   out << YAML::Key << "algorithm" << YAML::Value << traffic::algorithm_name(w.algorithm);
   out << YAML::Key << "chunks" << YAML::Value << w.chunks;
+  out << YAML::Key << "order" << YAML::Value << traffic::send_order_name(w.order);
   out << YAML::Key << "iterations" << YAML::Value << w.iterations;
   out << YAML::Key << "compute" << YAML::Value << core::format_time(w.compute);
   out << YAML::Key << "start" << YAML::Value << core::format_time(w.start);

@@ -17,7 +17,8 @@ const Keys kMoeKeys{"kind",           "experts",          "top_k",
                     "skew",           "expert_placement", "balancer",
                     "capacity_factor", "flops_per_token", "gpu_flops",
                     "layers",         "iterations",       "backward",
-                    "routing_trace",  "start"};
+                    "routing_trace",  "dispatch",         "order",
+                    "start"};
 const Keys kLoadKeys{"dist", "s", "sigma", "fraction", "share", "vary", "affinity"};
 const Keys kDists{"uniform", "zipf", "lognormal", "hot"};
 const Keys kVary{"none", "layer", "iteration", "both"};
@@ -26,6 +27,7 @@ const Keys kExpertPlacements{"round_robin", "contiguous", "listed", "balanced"};
 const Keys kBalancerKeys{"kind", "gamma", "replicas"};
 const Keys kBalancers{"none", "bias", "balanced", "replicate"};
 const Keys kTraceKeys{"file"};
+const Keys kDispatches{"per_gpu", "per_expert"};
 
 /// The index of `name` in `names` (read_choice has checked it is there).
 template <typename Enum>
@@ -205,6 +207,11 @@ traffic::MoeSpec read_moe(const Tree& item, const std::string& path, std::uint32
       if (const Tree* l = item.find(key)) fail(l->where(), child(path, key), "does not apply with routing_trace (the trace gives the load)");
     }
   }
+  if (const Tree* v = item.find("dispatch")) {
+    const std::string& name = read_choice(*v, child(path, "dispatch"), "dispatch", kDispatches);
+    spec.dispatch = index_of<traffic::Dispatch>(kDispatches, name);
+  }
+  spec.order = read_send_order(item, path);
   if (const Tree* v = item.find("start")) spec.start = read_time(*v, child(path, "start"), true);
 
   // Bytes one GPU sends per direction (at most): every local token to top_k experts.
@@ -279,6 +286,8 @@ void emit_workload(YAML::Emitter& out, const traffic::MoeSpec& w) {
   out << YAML::Key << "layers" << YAML::Value << w.layers;
   out << YAML::Key << "iterations" << YAML::Value << w.iterations;
   out << YAML::Key << "backward" << YAML::Value << (w.backward ? "true" : "false");
+  out << YAML::Key << "dispatch" << YAML::Value << traffic::dispatch_name(w.dispatch);
+  out << YAML::Key << "order" << YAML::Value << traffic::send_order_name(w.order);
   out << YAML::Key << "start" << YAML::Value << core::format_time(w.start);
 }
 

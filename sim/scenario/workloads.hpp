@@ -19,6 +19,8 @@ traffic::Placement read_placement(const Tree& item, const std::string& path, std
 void emit_placement(YAML::Emitter& out, const traffic::Placement& placement);
 /// The shortest decimal text that reads back as exactly `v`.
 std::string exact_number(double v);
+/// Reads `order:` of a workload item (absent: staggered).
+traffic::SendOrder read_send_order(const Tree& item, const std::string& path);
 
 traffic::PermutationSpec read_permutation(const Tree& item, const std::string& path, std::uint32_t hosts);
 traffic::AllToAllSpec read_all_to_all(const Tree& item, const std::string& path, std::uint32_t hosts);

@@ -42,15 +42,11 @@ std::vector<Round> ring(std::uint32_t n, std::uint32_t rounds) {
 }
 
 /// Direct, one round: reduce-scatter sends shard j of every rank to rank j; all-gather
-/// sends rank i's own shard i to every other rank.
-Round direct(std::uint32_t n, bool gather) {
+/// sends rank i's own shard i to every other rank; the peers in `order`.
+Round direct(std::uint32_t n, bool gather, SendOrder order) {
   Round r;
   r.reserve(std::size_t{n} * (n - 1));
-  for (std::uint32_t i = 0; i < n; ++i) {
-    for (std::uint32_t j = 0; j < n; ++j) {
-      if (i != j) r.push_back({i, j, 1, n, gather ? i : j});
-    }
-  }
+  for (const auto& [i, j] : all_pairs(order, n, n)) r.push_back({i, j, 1, n, gather ? i : j});
   return r;
 }
 
@@ -107,7 +103,7 @@ std::vector<Round> double_binary_tree(std::uint32_t n) {
 }
 
 /// The rounds of `op` with `algorithm` on n ranks (checked by unsupported() first).
-std::vector<Round> rounds_of(Op op, Algorithm algorithm, std::uint32_t n) {
+std::vector<Round> rounds_of(Op op, Algorithm algorithm, SendOrder order, std::uint32_t n) {
   const bool reduce = op != Op::all_gather;
   const bool gather = op != Op::reduce_scatter;
   std::vector<Round> out;
@@ -119,8 +115,8 @@ std::vector<Round> rounds_of(Op op, Algorithm algorithm, std::uint32_t n) {
       append(ring(n, (reduce ? n - 1 : 0) + (gather ? n - 1 : 0)));
       break;
     case Algorithm::direct:
-      if (reduce) out.push_back(direct(n, false));
-      if (gather) out.push_back(direct(n, true));
+      if (reduce) out.push_back(direct(n, false, order));
+      if (gather) out.push_back(direct(n, true, order));
       break;
     case Algorithm::halving_doubling:
       if (reduce) append(halving(n));
@@ -228,20 +224,18 @@ void add_all_to_all(const AllToAllSpec& spec, std::span<const std::uint32_t> gpu
   }
   if (spec.chunks < 1) throw std::invalid_argument("all_to_all chunks must be >= 1");
   // Every group runs the same rounds at once; a send carries the whole chunk (den = 1).
-  const std::uint32_t rounds = spec.algorithm == Algorithm::pairwise ? group - 1 : 1;
-  std::vector<Round> all_groups(rounds);
-  for (std::uint32_t r = 0; r < rounds; ++r) {
-    for (std::uint32_t base = 0; base < n; base += group) {
-      for (std::uint32_t i = 0; i < group; ++i) {
-        if (spec.algorithm == Algorithm::pairwise) {
-          all_groups[r].push_back({base + i, base + (i + r + 1) % group, 1, 1});
-          continue;
-        }
-        for (std::uint32_t j = 0; j < group; ++j) {
-          if (i != j) all_groups[r].push_back({base + i, base + j, 1, 1});
-        }
+  // Pairwise round r is every rank's turn r; direct lists all turns in one round.
+  std::vector<Round> all_groups;
+  if (spec.algorithm == Algorithm::pairwise) {
+    for (std::uint32_t r = 1; r < group; ++r) {
+      Round& round = all_groups.emplace_back();
+      for (std::uint32_t i = 0; i < n; ++i) {
+        round.push_back({i, i - i % group + send_peer(spec.order, i % group, r, group), 1, 1});
       }
     }
+  } else {
+    Round& round = all_groups.emplace_back();
+    for (const auto& [i, j] : all_pairs(spec.order, n, group)) round.push_back({i, j, 1, 1});
   }
   const Step base{.workload = workload, .kind = "all_to_all", .delay = spec.start};
   emit(all_groups, spec.bytes.count(), spec.chunks, gpus, base, {}, out);
@@ -256,7 +250,7 @@ void add_collective(const CollectiveSpec& spec, std::span<const std::uint32_t> g
   if (spec.chunks < 1 || spec.iterations < 1) {
     throw std::invalid_argument("collective chunks and iterations must be >= 1");
   }
-  const std::vector<Round> rounds = rounds_of(spec.op, spec.algorithm, n);
+  const std::vector<Round> rounds = rounds_of(spec.op, spec.algorithm, spec.order, n);
   std::vector<std::uint32_t> after;
   for (std::uint32_t it = 0; it < spec.iterations; ++it) {
     const auto iteration = static_cast<std::int32_t>(it);

@@ -2,6 +2,7 @@
 #include <span>
 #include <string>
 
+#include "traffic/send_order.hpp"
 #include "traffic/step.hpp"
 
 namespace fabricsim::traffic {
@@ -12,15 +13,17 @@ enum class Algorithm { direct, pairwise, ring, double_binary_tree, halving_doubl
 const char* algorithm_name(Algorithm algorithm);
 
 /// Every GPU sends `bytes` to every other GPU of its group (group_size 0: the whole job).
-/// direct: all pairs at once, one round; pairwise: N-1 rounds, in round r GPU i sends to
-/// i + r mod N, each round after the previous. `chunks` cuts `bytes` into pipelined chunks
-/// (the same rule as CollectiveSpec).
+/// direct: all pairs at once, one round, each GPU taking its peers in `order`; pairwise: N-1
+/// rounds, each after the previous, in round r GPU i sends to its r-th peer of `order`
+/// (staggered: i + r mod N). `chunks` cuts `bytes` into pipelined chunks (the same rule as
+/// CollectiveSpec).
 struct AllToAllSpec {
   core::Bytes bytes{1 << 20};
   core::Time start{};
   std::uint32_t group_size = 0;
   Algorithm algorithm = Algorithm::direct;
   std::uint32_t chunks = 1;
+  SendOrder order = SendOrder::staggered;
   Placement placement;
 
   bool operator==(const AllToAllSpec&) const = default;
@@ -29,12 +32,15 @@ struct AllToAllSpec {
 /// A collective on a buffer of `bytes` per GPU over the job's N GPUs, with real per-round
 /// flows. The buffer is cut into `chunks` pipelined pieces: round s of chunk c starts when
 /// round s-1 of chunk c and round s of chunk c-1 have ended. `iterations` repeat it, with
-/// `compute` time between them. Bytes are per GPU; times in ps.
+/// `compute` time between them. `order` is the peer order of direct's all-pairs rounds (the
+/// other algorithms send to one or two peers per round). Bytes are per GPU; times
+/// in ps.
 struct CollectiveSpec {
   enum class Op { all_reduce, reduce_scatter, all_gather } op = Op::all_reduce;
   Algorithm algorithm = Algorithm::ring;
   core::Bytes bytes{1 << 20};
   std::uint32_t chunks = 1;
+  SendOrder order = SendOrder::staggered;
   std::uint32_t iterations = 1;
   core::Time compute{};
   core::Time start{};

@@ -57,6 +57,33 @@ std::uint32_t least_loaded(std::span<const double> load, Allowed allowed) {
   return best;
 }
 
+/// Dispatch per_gpu: token copies per (src gpu, dst gpu), one per token and GPU holding a
+/// kept instance of one of its experts. `kept` ([gpus x experts]): how many of the tokens
+/// each source routes to each expert survive capacity (which ones: see layer_traffic).
+std::vector<std::int64_t> per_gpu_copies(const TokenExperts& tokens, std::span<const std::int64_t> kept,
+                                         std::uint32_t gpus, const ExpertMap& map) {
+  const auto experts = static_cast<std::uint32_t>(map.home.size());
+  std::vector<std::int64_t> pairs(std::size_t{gpus} * gpus, 0);
+  std::vector<std::int64_t> seen(kept.size(), 0);
+  std::vector<std::uint32_t> destinations;
+  destinations.reserve(tokens.top_k);
+  for (std::size_t t = 0; t < tokens.tokens(); ++t) {
+    const std::uint32_t src = tokens.source[t];
+    destinations.clear();
+    for (std::uint32_t k = 0; k < tokens.top_k; ++k) {
+      const std::uint32_t e = tokens.experts[t * tokens.top_k + k];
+      const std::size_t pair = std::size_t{src} * experts + e;
+      const std::int64_t nth = seen[pair]++;
+      if (nth >= kept[pair]) continue;  // dropped over capacity
+      const bool to_replica = map.replica[e] != kNoReplica && nth % 2 == 1;
+      const std::uint32_t g = to_replica ? map.replica[e] : map.home[e];
+      if (std::find(destinations.begin(), destinations.end(), g) == destinations.end()) destinations.push_back(g);
+    }
+    for (const std::uint32_t g : destinations) ++pairs[std::size_t{src} * gpus + g];
+  }
+  return pairs;
+}
+
 }  // namespace
 
 std::vector<double> expert_weights(const LoadSpec& load, std::uint32_t experts, bool shuffle,
@@ -153,8 +180,19 @@ std::int64_t expert_capacity(std::int64_t routed, std::uint32_t experts, double 
   return per_copy * instances;
 }
 
+std::vector<std::int64_t> routed_counts(const TokenExperts& tokens, std::uint32_t gpus,
+                                        std::uint32_t experts) {
+  std::vector<std::int64_t> routed(std::size_t{gpus} * experts, 0);
+  for (std::size_t t = 0; t < tokens.tokens(); ++t) {
+    const std::size_t row = std::size_t{tokens.source[t]} * experts;
+    for (std::uint32_t k = 0; k < tokens.top_k; ++k) ++routed[row + tokens.experts[t * tokens.top_k + k]];
+  }
+  return routed;
+}
+
 LayerTraffic layer_traffic(std::span<const std::int64_t> routed, std::uint32_t gpus,
-                           const ExpertMap& map, double capacity_factor) {
+                           const ExpertMap& map, double capacity_factor,
+                           const TokenExperts* tokens) {
   const auto experts = static_cast<std::uint32_t>(map.home.size());
   LayerTraffic out{};
   out.pair_tokens.assign(static_cast<std::size_t>(gpus) * gpus, 0);
@@ -166,6 +204,7 @@ LayerTraffic layer_traffic(std::span<const std::int64_t> routed, std::uint32_t g
   const std::int64_t total =
       std::accumulate(out.load.tokens.begin(), out.load.tokens.end(), std::int64_t{0});
   std::vector<std::int64_t> kept(gpus);
+  std::vector<std::int64_t> kept_pairs(tokens != nullptr ? std::size_t{gpus} * experts : 0);
   std::vector<std::uint32_t> order(gpus);
   for (std::uint32_t e = 0; e < experts; ++e) {
     const std::int64_t n = out.load.tokens[e];
@@ -188,6 +227,7 @@ LayerTraffic layer_traffic(std::span<const std::int64_t> routed, std::uint32_t g
     }
     // A replicated expert's tokens split evenly, the odd one to the home copy.
     for (std::uint32_t s = 0; s < gpus; ++s) {
+      if (tokens != nullptr) kept_pairs[std::size_t{s} * experts + e] = kept[s];
       const std::int64_t to_replica = map.replica[e] == kNoReplica ? 0 : kept[s] / 2;
       const std::int64_t to_home = kept[s] - to_replica;
       out.pair_tokens[static_cast<std::size_t>(s) * gpus + map.home[e]] += to_home;
@@ -198,6 +238,7 @@ LayerTraffic layer_traffic(std::span<const std::int64_t> routed, std::uint32_t g
       }
     }
   }
+  if (tokens != nullptr) out.pair_tokens = per_gpu_copies(*tokens, kept_pairs, gpus, map);
   return out;
 }
 

@@ -48,15 +48,34 @@ class ExpertSampler {
   std::vector<double> cumulative_;
 };
 
+/// The routing of one layer token by token: token t starts on GPU source[t] (group rank)
+/// and goes to the top_k distinct experts experts[t x top_k .. (t + 1) x top_k).
+struct TokenExperts {
+  std::uint32_t top_k = 0;
+  std::vector<std::uint32_t> source;   // [tokens]
+  std::vector<std::uint32_t> experts;  // [tokens x top_k]
+
+  std::size_t tokens() const { return source.size(); }
+};
+
+/// Tokens each source GPU routes to each expert ([gpus x experts]).
+std::vector<std::int64_t> routed_counts(const TokenExperts& tokens, std::uint32_t gpus,
+                                        std::uint32_t experts);
+
 /// One MoE layer of one iteration, from routing to the network: `routed` holds the tokens
 /// each source GPU routes to each expert ([gpus x experts]); capacity drops the overflow,
-/// the rest is split over the expert's instances.
+/// the rest is split over the expert's instances. pair_tokens counts one copy per (token,
+/// expert); given `tokens` (the same routing, token by token: dispatch per_gpu) it counts one
+/// copy per (token, destination GPU). Which copies a GPU keeps is then per token: of the
+/// tokens a source sends an expert, the first ones in token order are kept, and a replicated
+/// expert's kept tokens alternate home, replica, home, ... (the totals per_expert gives).
 struct LayerTraffic {
-  std::vector<std::int64_t> pair_tokens;  // [src gpu x dst gpu]: tokens sent (kept ones)
+  std::vector<std::int64_t> pair_tokens;  // [src gpu x dst gpu]: token copies sent (kept ones)
   ExpertLoad load;                        // per expert routed, per GPU processed, dropped
 };
 LayerTraffic layer_traffic(std::span<const std::int64_t> routed, std::uint32_t gpus,
-                           const ExpertMap& map, double capacity_factor);
+                           const ExpertMap& map, double capacity_factor,
+                           const TokenExperts* tokens = nullptr);
 
 /// Tokens an expert with `instances` copies may process when `routed` tokens are routed in
 /// the layer over `experts` experts: floor(routed / experts x factor) per copy; factor 0 means

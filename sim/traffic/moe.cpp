@@ -18,34 +18,42 @@ class Router {
       : spec_(spec), gpus_(gpus), trace_(trace),
         previous_gpu_(spec.skew.affinity > 0 ? std::size_t{gpus} * spec.tokens_per_gpu : 0) {}
 
-  /// Tokens each source GPU routes to each expert in `layer` ([gpus x experts]).
-  /// `weights` is the popularity of this layer and iteration; `home` the GPU of each expert.
-  std::vector<std::int64_t> route(std::uint32_t layer, std::span<const double> weights,
-                                  std::span<const std::uint32_t> home, core::Rng& rng) {
-    std::vector<std::int64_t> routed(std::size_t{gpus_} * spec_.experts, 0);
+  /// The experts of every token in `layer`, token by token (tokens of GPU 0 first unless
+  /// replayed). `weights` is the popularity of this layer and iteration; `home` the GPU of
+  /// each expert. The result is reused from layer to layer.
+  const TokenExperts& route(std::uint32_t layer, std::span<const double> weights,
+                            std::span<const std::uint32_t> home, core::Rng& rng) {
+    tokens_.top_k = spec_.top_k;
+    tokens_.source.clear();
+    tokens_.experts.clear();
     if (trace_ != nullptr) {
       for (std::size_t t = 0; t < trace_->tokens(); ++t) {
-        const auto row = static_cast<std::size_t>(trace_->source_gpu[t]) * spec_.experts;
-        for (std::uint32_t k = 0; k < trace_->top_k; ++k) ++routed[row + trace_->expert(t, layer, k)];
+        tokens_.source.push_back(static_cast<std::uint32_t>(trace_->source_gpu[t]));
+        for (std::uint32_t k = 0; k < trace_->top_k; ++k) {
+          tokens_.experts.push_back(static_cast<std::uint32_t>(trace_->expert(t, layer, k)));
+        }
       }
     } else if (spec_.balancer.kind == BalancerSpec::Kind::balanced) {
-      even_out(routed);
+      even_out();
     } else {
-      sample(layer, weights, home, rng, routed);
+      sample(layer, weights, home, rng);
     }
-    return routed;
+    return tokens_;
   }
 
  private:
-  /// BASE layers: each source spreads its tokens x top_k evenly; the remainders start at a
-  /// different expert per source so every expert ends within one token of the others.
-  void even_out(std::vector<std::int64_t>& routed) const {
+  /// BASE layers: each source spreads its tokens x top_k evenly. Source s deals experts
+  /// round robin from expert (s x extra) mod E on, top_k consecutive ones per token, so the
+  /// remainders (extra = tokens x top_k mod E) start at a different expert per source and
+  /// every expert ends within one token of the others; a token's experts are distinct.
+  void even_out() {
     const std::uint64_t per_gpu = std::uint64_t{spec_.tokens_per_gpu} * spec_.top_k;
-    const std::uint64_t share = per_gpu / spec_.experts, extra = per_gpu % spec_.experts;
+    const std::uint64_t extra = per_gpu % spec_.experts;
     for (std::uint32_t s = 0; s < gpus_; ++s) {
-      for (std::uint32_t e = 0; e < spec_.experts; ++e) {
-        const std::uint64_t offset = (e + spec_.experts - (s * extra) % spec_.experts) % spec_.experts;
-        routed[std::size_t{s} * spec_.experts + e] = static_cast<std::int64_t>(share + (offset < extra));
+      const std::uint64_t first = (s * extra) % spec_.experts;
+      for (std::uint64_t slot = 0; slot < per_gpu; ++slot) {
+        if (slot % spec_.top_k == 0) tokens_.source.push_back(s);
+        tokens_.experts.push_back(static_cast<std::uint32_t>((first + slot) % spec_.experts));
       }
     }
   }
@@ -53,8 +61,7 @@ class Router {
   /// Each token draws top_k distinct experts; with affinity its first expert is, with that
   /// probability, one on the GPU its first expert used in the previous layer.
   void sample(std::uint32_t layer, std::span<const double> weights,
-              std::span<const std::uint32_t> home, core::Rng& rng,
-              std::vector<std::int64_t>& routed) {
+              std::span<const std::uint32_t> home, core::Rng& rng) {
     const ExpertSampler all(weights);
     std::uint32_t usable = 0;
     for (const double w : weights) usable += w > 0;
@@ -75,7 +82,8 @@ class Router {
           if (!local.empty()) chosen.push_back(local.draw(rng));
         }
         all.fill(spec_.top_k, rng, chosen);
-        for (const std::uint32_t e : chosen) ++routed[std::size_t{s} * spec_.experts + e];
+        tokens_.source.push_back(s);
+        tokens_.experts.insert(tokens_.experts.end(), chosen.begin(), chosen.end());
         if (!previous_gpu_.empty()) previous_gpu_[token] = home[chosen.front()];
       }
     }
@@ -96,6 +104,7 @@ class Router {
   const MoeTrace* trace_;
   std::vector<std::uint32_t> previous_gpu_;  // per token: GPU of its first expert last layer
   std::vector<ExpertSampler> local_;
+  TokenExperts tokens_;
 };
 
 /// Checks a routing trace against the spec and the group; returns it.
@@ -146,13 +155,13 @@ std::uint32_t add_layer_steps(const MoeSpec& spec, std::span<const std::uint32_t
   Step dispatch = base, combine = base;
   dispatch.kind = "dispatch";
   combine.kind = "combine";
-  for (std::uint32_t src = 0; src < gpus; ++src) {
-    for (std::uint32_t dst = 0; dst < gpus; ++dst) {
-      const std::int64_t tokens = traffic.pair_tokens[std::size_t{src} * gpus + dst];
-      if (src == dst || tokens == 0) continue;  // tokens for a local expert stay on the GPU
-      dispatch.demands.push_back({group[src], group[dst], core::Bytes(tokens * dispatch_bytes)});
-      combine.demands.push_back({group[dst], group[src], core::Bytes(tokens * combine_bytes)});
-    }
+  // Combine demand i returns dispatch demand i: in turn k GPU g sends its dispatch to its
+  // k-th peer and (staggered) its combine to g - k, whose tokens it got in turn k.
+  for (const auto& [src, dst] : all_pairs(spec.order, gpus, gpus)) {
+    const std::int64_t tokens = traffic.pair_tokens[std::size_t{src} * gpus + dst];
+    if (tokens == 0) continue;  // tokens for a local expert stay on the GPU (no pair src == dst)
+    dispatch.demands.push_back({group[src], group[dst], core::Bytes(tokens * dispatch_bytes)});
+    combine.demands.push_back({group[dst], group[src], core::Bytes(tokens * combine_bytes)});
   }
   // The first step of the job waits for `start`; every other one for the step before it.
   const auto chain = [&](Step& step) {
@@ -185,6 +194,10 @@ void update_bias(std::span<const std::int64_t> tokens, double gamma, std::span<d
 }  // namespace
 
 const char* kind_name(const MoeSpec&) { return "moe"; }
+
+const char* dispatch_name(Dispatch dispatch) {
+  return dispatch == Dispatch::per_gpu ? "per_gpu" : "per_expert";
+}
 
 void add_moe(const MoeSpec& spec, std::span<const std::uint32_t> group, std::uint32_t workload,
              core::Rng& rng, const Context& context, Workload& out) {
@@ -234,8 +247,10 @@ void add_moe(const MoeSpec& spec, std::span<const std::uint32_t> group, std::uin
       for (std::uint32_t e = 0; e < spec.experts; ++e) {
         weights[e] = bias ? base[e] * std::exp(biases[std::size_t{l} * spec.experts + e]) : base[e];
       }
-      const std::vector<std::int64_t> routed = router.route(l, weights, map.home, rng);
-      layers[l] = layer_traffic(routed, gpus, map, spec.capacity_factor);
+      const TokenExperts& tokens = router.route(l, weights, map.home, rng);
+      const bool per_gpu = spec.dispatch == Dispatch::per_gpu;
+      layers[l] = layer_traffic(routed_counts(tokens, gpus, spec.experts), gpus, map,
+                                spec.capacity_factor, per_gpu ? &tokens : nullptr);
       if (bias) {
         update_bias(layers[l].load.tokens, spec.balancer.gamma,
                     std::span<double>(biases).subspan(std::size_t{l} * spec.experts, spec.experts));

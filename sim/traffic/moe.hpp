@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "traffic/send_order.hpp"
 #include "traffic/step.hpp"
 
 namespace fabricsim::traffic {
@@ -49,9 +50,17 @@ struct BalancerSpec {
   bool operator==(const BalancerSpec&) const = default;
 };
 
+/// How many copies of a token dispatch sends when several of its top_k experts share a GPU.
+/// per_gpu: one per (token, destination GPU), as DeepEP-style dispatchers do; per_expert:
+/// one per (token, expert), as an all-to-all over expert-sorted tokens does. Combine returns
+/// as many copies as dispatch sent.
+enum class Dispatch { per_gpu, per_expert };
+
 /// An MoE model on the job's GPUs (its expert-parallel group): `layers` MoE layers run
 /// `iterations` times; each layer dispatches tokens to their top_k experts, computes, and
 /// combines them back; an optional backward pass repeats the layers in reverse order.
+/// Dispatch's flows leave each GPU in `order` over destination GPUs; combine's flows are
+/// dispatch's reversed, in the same positions.
 struct MoeSpec {
   std::uint32_t experts = 64;
   std::uint32_t top_k = 2;
@@ -70,6 +79,8 @@ struct MoeSpec {
   std::uint32_t iterations = 1;
   bool backward = false;
   std::string routing_trace;  // replayed token -> expert routing; "" = drawn from `skew`
+  Dispatch dispatch = Dispatch::per_gpu;
+  SendOrder order = SendOrder::staggered;
   core::Time start{};
   Placement placement;
 
@@ -80,6 +91,8 @@ struct MoeSpec {
 inline constexpr double kBackwardComputeFactor = 2.0;
 
 const char* kind_name(const MoeSpec& spec);
+/// The YAML name of a dispatch rule ("per_gpu").
+const char* dispatch_name(Dispatch dispatch);
 
 /// Appends the steps and expert loads of one MoE job; `gpus` are its hosts in rank order.
 /// Throws std::invalid_argument when the spec does not fit the group or the trace.

@@ -254,12 +254,15 @@ TEST(Moe, RoutingTraceReplayGivesExactlyTheTracedCounts) {
   EXPECT_EQ(w.expert_loads[0].tokens, (std::vector<std::int64_t>{3, 2, 1, 2}));
   EXPECT_EQ(w.expert_loads[1].tokens, (std::vector<std::int64_t>{1, 1, 4, 2}));
   // Layer 1, round robin (experts 0, 2 on GPU 0): GPU 0 sends 2 tokens to expert 3 (GPU 1);
-  // GPU 1 sends expert 2 x 2 and expert 0 x 1 to GPU 0: one flow each way, hidden 4 x 2 B.
+  // GPU 1 sends token 2 (expert 2) and token 3 (experts 2 and 0, both on GPU 0) to GPU 0:
+  // 2 copies per GPU (the default dispatch), 3 per expert. One flow each way, hidden 4 x 2 B.
   const Step& dispatch = w.steps[2];
   EXPECT_EQ(dispatch.layer, 1);
   ASSERT_EQ(dispatch.demands.size(), 2u);
   EXPECT_EQ(dispatch.demands[0].bytes.count(), 2 * 4 * 2);
-  EXPECT_EQ(dispatch.demands[1].bytes.count(), 3 * 4 * 2);
+  EXPECT_EQ(dispatch.demands[1].bytes.count(), 2 * 4 * 2);
+  spec.dispatch = Dispatch::per_expert;
+  EXPECT_EQ(gen(spec, 2, 1, context).steps[2].demands[1].bytes.count(), 3 * 4 * 2);
   // A trace that does not match the spec is refused.
   spec.experts = 8;
   EXPECT_THROW(gen(spec, 2, 1, context), std::invalid_argument);

@@ -88,7 +88,7 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
       }
     } else {
       fluid_ = std::make_unique<flow::FlowModel>(queue_, link_capacities(fabric_), *this,
-                                                 scenario.flow.batch_tolerance);
+                                                 scenario.flow.resolve_interval);
     }
     if (policy_->spreads_evenly()) {
       constraint_of_ = even_spread_classes(fabric_);

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/event_queue.hpp"
+#include "flow/completion_heap.hpp"
 #include "flow/max_min.hpp"
 
 namespace fabricsim::flow {
@@ -17,15 +18,20 @@ class FlowListener {
   ~FlowListener() = default;
 };
 
-/// Fluid model: active flows share links max-min fairly; rates are re-solved whenever a
-/// flow starts or finishes. All changes at one instant are batched into one re-solve, and
-/// the model keeps a single live event in the queue (its next completion).
+/// Fluid model: active flows share links max-min fairly, re-solved exactly whenever flows
+/// start or finish. All changes at one instant share one re-solve, and the model keeps a
+/// single live event in the queue (its next completion or pending re-solve).
+///
+/// Why it is fast: a re-solve sets only the rates that can change (MaxMinSolver), and a flow
+/// whose rate is unchanged is not touched at all: its bytes are settled lazily from the last
+/// time its rate changed, and completions come from a heap that moves only re-keyed flows.
 class FlowModel : public core::Handler {
  public:
-  /// `capacity` per link in bytes per picosecond. A flow predicted to end within
-  /// `batch_tolerance` x its age of the next completion ends with it (0 = exact).
+  /// `capacity` per link in bytes per picosecond. `resolve_interval` > 0 holds re-solves to
+  /// its multiples: between them flows keep their rates (feasible, since a finished flow only
+  /// frees capacity) and a new flow waits at rate 0, so no link ever runs above its rate.
   FlowModel(core::EventQueue& queue, std::vector<double> capacity, FlowListener& listener,
-            double batch_tolerance = 0);
+            core::Time resolve_interval = {});
 
   /// Starts a flow of `bytes` at the queue's current time; returns its id (ids count up).
   std::uint32_t start_flow(std::span<const LinkUse> uses, double bytes);
@@ -33,24 +39,30 @@ class FlowModel : public core::Handler {
   double rate(std::uint32_t flow) const;
   std::size_t active_flows() const { return solver_.active().size(); }
   std::uint64_t solves() const { return solves_; }
+  /// Rates set by all re-solves together: how much work the incremental solver did.
+  std::uint64_t rates_set() const { return solver_.frozen_total(); }
 
   void on_event(std::uint32_t tag, core::Time now) override;
 
  private:
-  void advance_to(core::Time now);
-  void reschedule(core::Time now);
+  void request_solve(core::Time now);
+  void resolve(core::Time now);
+  void schedule_next();
 
   core::EventQueue& queue_;
   FlowListener& listener_;
   MaxMinSolver solver_;
-  double batch_tolerance_;
-  std::vector<double> remaining_;       // bytes, per flow
-  std::vector<std::int64_t> finish_ps_;  // predicted completion at current rates
-  std::vector<std::int64_t> start_ps_;
+  core::Time resolve_interval_;
+  CompletionHeap completions_;
+  // Per flow: bytes left at settled_ps_, at the rate it has had since then.
+  std::vector<double> remaining_;
+  std::vector<std::int64_t> settled_ps_;
+  std::vector<double> rate_;
   std::vector<std::uint32_t> finished_;  // scratch
-  core::Time updated_{};
   std::uint32_t generation_ = 0;  // events carrying an older generation are stale
-  bool solve_pending_ = false;
+  std::int64_t solve_at_ = -1;      // ps of the pending re-solve, -1 when none
+  std::int64_t scheduled_ps_ = -1;  // ps of the live event, -1 when none
+  bool dispatching_ = false;        // inside on_event: it schedules once, at its end
   std::uint64_t solves_ = 0;
 };
 

@@ -18,11 +18,11 @@ struct RoutingSpec {
   core::Time flowlet_gap = routing::PolicyParams{}.flowlet_gap;  // flowlet only; > 0
 };
 
-/// Fluid-model knobs. A flow whose predicted end lies within batch_tolerance x its age of the
-/// next completion ends with it, so near-simultaneous completions share one re-solve
-/// (each such flow ends early by at most that fraction of its completion time; 0 = exact).
+/// Fluid-model knobs. resolve_interval > 0 holds max-min re-solves to its multiples: rates in
+/// between stay feasible (freed capacity idles, new flows wait), so no link ever runs above
+/// its rate; 0 = exact, a re-solve at every change.
 struct FlowSpec {
-  double batch_tolerance = 1e-3;
+  core::Time resolve_interval{};
 };
 
 struct OutputSpec {

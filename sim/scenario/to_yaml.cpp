@@ -78,7 +78,7 @@ std::string to_yaml(const Scenario& s) {
   out << YAML::EndMap;
 
   out << YAML::Key << "flow" << YAML::Value << YAML::BeginMap;
-  out << YAML::Key << "batch_tolerance" << YAML::Value << exact_number(s.flow.batch_tolerance);
+  out << YAML::Key << "resolve_interval" << YAML::Value << core::format_time(s.flow.resolve_interval);
   out << YAML::EndMap;
 
   emit_transport(out, s.transport);

@@ -13,8 +13,7 @@ namespace {
 
 const Keys kTopKeys{"name", "seed",      "model",  "topology", "routing",
                     "flow", "transport", "switch", "workload", "output"};
-const Keys kFlowKeys{"batch_tolerance"};
-constexpr double kMaxBatchTolerance = 0.1;
+const Keys kFlowKeys{"resolve_interval"};
 const Keys kTopologyKeys{"file",           "kind",           "leaves",    "spines",
                          "hosts_per_leaf", "links_per_pair", "host_link", "fabric_link"};
 const Keys kLinkKeys{"rate", "latency"};
@@ -95,14 +94,16 @@ RoutingSpec read_routing(const Tree& t) {
 }
 
 FlowSpec read_flow(const Tree& t) {
+  if (const Tree* v = t.find("batch_tolerance")) {
+    fail(v->where(), "flow.batch_tolerance",
+         "was removed: it ended flows before their bytes were sent. The flow model is now exact "
+         "by default; to trade accuracy for speed use flow.resolve_interval, which only delays "
+         "re-solves and never puts a link above its rate");
+  }
   check_map(t, "flow", kFlowKeys);
   FlowSpec spec;
-  if (const Tree* v = t.find("batch_tolerance")) {
-    spec.batch_tolerance = read_number(*v, "flow.batch_tolerance");
-    if (spec.batch_tolerance < 0 || spec.batch_tolerance > kMaxBatchTolerance) {
-      fail(v->where(), "flow.batch_tolerance",
-           "must be in 0..0.1 (a fraction of each flow's completion time), got " + v->scalar);
-    }
+  if (const Tree* v = t.find("resolve_interval")) {
+    spec.resolve_interval = read_time(*v, "flow.resolve_interval", true);
   }
   return spec;
 }

@@ -22,7 +22,6 @@ scenario::Scenario fabric(traffic::CollectiveSpec spec) {
   s.topology.hosts_per_leaf = 8;
   s.topology.host_link = {Bitrate::gbps(100), Time::us(1)};
   s.topology.fabric_link = {Bitrate::gbps(100), Time::us(1)};
-  s.flow.batch_tolerance = 0;
   s.workloads = {spec};
   return s;
 }

@@ -7,6 +7,7 @@
 #include <numeric>
 
 #include "routing/policy.hpp"
+#include "support/physics.hpp"
 #include "support/small_fabric.hpp"
 
 namespace fabricsim::engine {
@@ -231,10 +232,10 @@ TEST(Simulation, BytesAreConservedAndCombineFollowsDispatch) {
             16 * 256 * 2);
 }
 
-TEST(Simulation, BatchToleranceBoundsTheErrorAndSavesEvents) {
-  // Completions within 1 % of a flow's age of the next one are batched: such a flow ends up
-  // to 1 % of its FCT early, and the capacity it frees early moves others by a similar
-  // fraction, so allow 2 % per flow and 1 % on the run; the batching must save re-solves.
+TEST(Simulation, ResolveIntervalKeepsPhysicsAndSavesSolves) {
+  // Holding re-solves to multiples of 5 us leaves finished flows' capacity idle and new flows
+  // at rate 0 until the next one, so no link ever runs above its rate and no flow beats its
+  // host links; the skewed MoE run ends no earlier than the exact one.
   scenario::Scenario s = leaf_spine(4, 4, 4, "ecmp");
   traffic::MoeSpec moe;
   moe.experts = 16;
@@ -244,18 +245,13 @@ TEST(Simulation, BatchToleranceBoundsTheErrorAndSavesEvents) {
   s.workloads = {moe};
   Simulation exact_sim(s);
   const metrics::Results exact = exact_sim.run();
-  s.flow.batch_tolerance = 0.01;
-  Simulation batched_sim(s);
-  const metrics::Results batched = batched_sim.run();
-  ASSERT_EQ(exact.flows.size(), batched.flows.size());
-  for (std::size_t i = 0; i < exact.flows.size(); ++i) {
-    const double fct = static_cast<double>(exact.flows[i].end_ps - exact.flows[i].start_ps);
-    const double other = static_cast<double>(batched.flows[i].end_ps - batched.flows[i].start_ps);
-    EXPECT_NEAR(other, fct, 0.02 * fct) << "flow " << i;
-  }
-  EXPECT_NEAR(static_cast<double>(batched.info.sim_end_ps), static_cast<double>(exact.info.sim_end_ps),
-              0.01 * static_cast<double>(exact.info.sim_end_ps));
-  EXPECT_LT(batched.info.events, exact.info.events);
+  s.flow.resolve_interval = Time::us(5);
+  Simulation held_sim(s);
+  const metrics::Results held = held_sim.run();
+  ASSERT_EQ(exact.flows.size(), held.flows.size());
+  test_support::expect_no_link_above_capacity(held_sim.fabric(), held);
+  test_support::expect_no_flow_beats_its_host_links(held_sim.fabric(), held);
+  EXPECT_GE(held.info.sim_end_ps, exact.info.sim_end_ps);
 }
 
 TEST(Simulation, SprayedAllToAllIsHostBoundOnANonBlockingFabric) {

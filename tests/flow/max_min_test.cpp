@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <vector>
 
 namespace fabricsim::flow {
@@ -80,6 +81,72 @@ TEST(MaxMin, RemovedFlowReleasesItsShare) {
 
 TEST(MaxMin, RejectsNonPositiveCapacity) {
   EXPECT_THROW(MaxMinSolver({1.0, 0.0}), std::invalid_argument);
+}
+
+
+/// Rates of `active` flows solved from scratch by a fresh solver (its first solve is full).
+std::vector<double> from_scratch(const MaxMinSolver& solver, const std::vector<double>& capacity) {
+  MaxMinSolver fresh(capacity);
+  for (const std::uint32_t f : solver.active()) fresh.add(solver.uses(f));
+  fresh.solve();
+  std::vector<double> rates;
+  for (std::uint32_t i = 0; i < solver.active().size(); ++i) rates.push_back(fresh.rate(i));
+  return rates;
+}
+
+TEST(MaxMin, IncrementalSolvesEqualSolvesFromScratchOnRandomFlowSets) {
+  // Random links and flows (1-4 links each, whole or halved fractions); batches of flows come
+  // and go, and after every solve each active flow's rate equals the from-scratch solve's.
+  for (std::uint32_t seed = 1; seed <= 8; ++seed) {
+    std::mt19937_64 rng(seed);
+    const std::uint32_t links = 4 + static_cast<std::uint32_t>(rng() % 24);
+    std::vector<double> capacity;
+    for (std::uint32_t l = 0; l < links; ++l) capacity.push_back(1.0 + static_cast<double>(rng() % 9));
+    MaxMinSolver solver(capacity);
+    std::uint64_t partial = 0;
+    for (int round = 0; round < 150; ++round) {
+      const std::uint64_t arrivals = rng() % 6, departures = rng() % 6;
+      for (std::uint64_t i = 0; i < arrivals; ++i) {
+        std::vector<LinkUse> uses;
+        const std::uint64_t hops = 1 + rng() % 4;
+        for (std::uint64_t h = 0; h < hops; ++h) {
+          const auto l = static_cast<std::uint32_t>(rng() % links);
+          if (std::none_of(uses.begin(), uses.end(), [&](const LinkUse& u) { return u.link == l; })) {
+            uses.push_back({l, rng() % 3 == 0 ? 0.5 : 1.0});
+          }
+        }
+        solver.add(uses);
+      }
+      for (std::uint64_t i = 0; i < departures && !solver.active().empty(); ++i) {
+        solver.remove(solver.active()[rng() % solver.active().size()]);
+      }
+      solver.solve();
+      if (solver.resolved().size() < solver.active().size()) ++partial;
+      const std::vector<double> expected = from_scratch(solver, capacity);
+      for (std::size_t i = 0; i < expected.size(); ++i) {
+        const std::uint32_t f = solver.active()[i];
+        EXPECT_NEAR(solver.rate(f), expected[i], 1e-9 * expected[i]) << "seed " << seed << " round " << round;
+      }
+    }
+    EXPECT_GT(partial, 0u) << "some solves must have kept rates (seed " << seed << ")";
+  }
+}
+
+TEST(MaxMin, LeavingFlowKeepsSlowerFlowsUntouched) {
+  // Link 0 (capacity 1) carries a and b: 0.5 each. Link 1 (capacity 10) carries b and c:
+  // c gets 9.5. a and b are slower than c, so when c leaves they keep their rates and the
+  // re-solve sets none.
+  MaxMinSolver solver({1.0, 10.0});
+  const auto a = add(solver, {{0, 1.0}});
+  const auto b = add(solver, {{0, 1.0}, {1, 1.0}});
+  const auto c = add(solver, {{1, 1.0}});
+  solver.solve();
+  EXPECT_DOUBLE_EQ(solver.rate(c), 9.5);
+  solver.remove(c);
+  solver.solve();
+  EXPECT_TRUE(solver.resolved().empty());
+  EXPECT_DOUBLE_EQ(solver.rate(a), 0.5);
+  EXPECT_DOUBLE_EQ(solver.rate(b), 0.5);
 }
 
 }  // namespace

@@ -37,7 +37,7 @@ void expect_same(const Scenario& a, const Scenario& b) {
   for (std::size_t i = 0; i < a.workloads.size(); ++i) {
     EXPECT_TRUE(a.workloads[i] == b.workloads[i]) << "workload " << i;
   }
-  EXPECT_EQ(a.flow.batch_tolerance, b.flow.batch_tolerance);
+  EXPECT_EQ(a.flow.resolve_interval, b.flow.resolve_interval);
   EXPECT_EQ(a.output.file, b.output.file);
   EXPECT_EQ(a.output.sample_interval, b.output.sample_interval);
 }

@@ -7,7 +7,7 @@
 namespace fabricsim::test_support {
 
 /// `leaves` x `spines` leaf-spine with `hosts` per leaf, every link 100 Gb/s and 1 us, routed by
-/// `policy`, running `workload`, with batch_tolerance 0 so completion times are exact to the ps.
+/// `policy`, running `workload`; the flow model's completion times are exact to the ps.
 inline scenario::Scenario small_fabric(std::uint32_t leaves, std::uint32_t spines, std::uint32_t hosts,
                                        const std::string& policy, traffic::WorkloadSpec workload) {
   scenario::Scenario s;
@@ -17,7 +17,6 @@ inline scenario::Scenario small_fabric(std::uint32_t leaves, std::uint32_t spine
   s.topology.host_link = {core::Bitrate::gbps(100), core::Time::us(1)};
   s.topology.fabric_link = {core::Bitrate::gbps(100), core::Time::us(1)};
   s.routing.policy = policy;
-  s.flow.batch_tolerance = 0;
   s.workloads = {std::move(workload)};
   return s;
 }

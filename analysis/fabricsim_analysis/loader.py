@@ -1,4 +1,4 @@
-"""Reads one fabricsim result file (HDF5, schema_version 1) into pandas DataFrames."""
+"""Reads one fabricsim result file (HDF5, schema_version 2; 1 still loads) into pandas."""
 from __future__ import annotations
 
 import dataclasses
@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 #: The newest result-file layout this package understands (root attribute `schema_version`).
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 PS_PER_US = 1e6
 
@@ -20,10 +20,14 @@ PS_PER_US = 1e6
 # older writer) comes back empty with these columns; columns a newer writer adds follow.
 _COLUMNS = {
     "topology/nodes": ["id", "kind", "name"],
-    "topology/links": ["id", "src", "dst", "rate_bps", "latency_ps"],
-    "flows": ["id", "src", "dst", "bytes", "start_ps", "end_ps", "step_id", "subflow_of",
+    "topology/links": ["id", "name", "src", "dst", "rate_bps", "latency_ps"],
+    "topology/hosts": ["id", "node", "edge", "uplink", "downlink"],
+    "topology/paths": ["path_id", "hop", "node", "link"],
+    "app_flows": ["id", "src", "dst", "bytes", "start_ps", "end_ps", "subflows", "step_id"],
+    "flows": ["id", "src", "dst", "bytes", "start_ps", "end_ps", "step_id", "app_flow",
               "path_id", "packets", "retransmits", "reordered_packets", "max_reorder"],
-    "steps": ["id", "workload", "kind", "layer", "iteration", "start_ps", "end_ps"],
+    "steps": ["id", "workload", "kind", "layer", "iteration", "start_ps", "end_ps", "bound_ps",
+              "bound_by", "bound_node"],
     "links/summary": ["link_id", "tx_bytes", "busy_fraction", "max_queue_bytes", "drops",
                       "dropped_bytes", "ecn_marks"],
 }
@@ -38,9 +42,11 @@ class Result:
 
     attrs: Dict[str, object]  # root attributes, strings decoded (docs/results.md)
     nodes: pd.DataFrame  # id, kind (host/leaf/spine), name
-    links: pd.DataFrame  # topology links + /links/summary columns (left-merged on id)
-    flows: pd.DataFrame  # /flows + finished, fct_ps, fct_us (NaN when unfinished)
-    steps: pd.DataFrame  # /steps + duration_ps, duration_us (NaN when unfinished)
+    links: pd.DataFrame  # topology links (with name) + /links/summary columns (merged on id)
+    # /flows (one row per subflow) + src_node, dst_node, finished, fct_ps, fct_us
+    flows: pd.DataFrame
+    # /steps + duration_ps/_us (NaN when unfinished), bound_us, ratio = duration / bound
+    steps: pd.DataFrame
     overrides: Dict[str, str]  # the run's --set overrides, "key.path" -> value text
     moe: Dict[int, np.ndarray]  # workload -> expert_tokens [iterations x layers x experts]
     path: str = ""
@@ -50,6 +56,15 @@ class Result:
     # one row per (workload, iteration, layer): routed, dropped_tokens, max_over_mean, gini,
     # gpu_max_over_mean
     moe_layers: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    # /app_flows (one row per workload flow) + src_node, dst_node, finished, fct_ps, fct_us
+    app_flows: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    # /topology/hosts: host index (id) -> node, edge (node of its switch), uplink, downlink
+    hosts: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    # one row per path: path_id, src, dst (edge switch node ids), hops (links), nodes
+    # ("leaf0 spine1 leaf1"), links (tuple of link ids)
+    paths: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    # /topology/paths as stored, one row per node a path crosses, + name (of the node)
+    path_hops: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
 
 
 def parse_overrides(text: str) -> Dict[str, str]:
@@ -131,6 +146,74 @@ def _moe_layers(moe: Dict[int, Dict[str, np.ndarray]]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)[MOE_LAYER_COLUMNS]
 
 
+def _upgrade_v1(flows: pd.DataFrame) -> pd.DataFrame:
+    """schema_version 1 called /flows/app_flow `subflow_of`."""
+    if "subflow_of" in flows.columns and "app_flow" not in flows.columns:
+        flows = flows.rename(columns={"subflow_of": "app_flow"})
+    return flows
+
+
+def _app_flows_from(flows: pd.DataFrame) -> pd.DataFrame:
+    """/app_flows rebuilt from the subflows, for files written before it existed."""
+    columns = _COLUMNS["app_flows"]
+    if flows.empty:
+        return pd.DataFrame({c: pd.Series(dtype="int64") for c in columns})
+    grouped = flows.assign(unfinished=flows["end_ps"] < 0).groupby("app_flow", sort=True)
+    out = grouped.agg(src=("src", "first"), dst=("dst", "first"), bytes=("bytes", "sum"),
+                      start_ps=("start_ps", "min"), end_ps=("end_ps", "max"),
+                      subflows=("id", "count"), step_id=("step_id", "first"),
+                      unfinished=("unfinished", "any"))
+    out.loc[out["unfinished"], "end_ps"] = -1
+    return out.drop(columns="unfinished").rename_axis("id").reset_index()[columns]
+
+
+def _hosts_from(nodes: pd.DataFrame) -> pd.DataFrame:
+    """Host index -> node id for files without /topology/hosts: the hosts in node order."""
+    node = nodes.loc[nodes["kind"] == "host", "id"].to_numpy()
+    return pd.DataFrame({"id": np.arange(len(node)), "node": node})
+
+
+def _add_timing(df: pd.DataFrame) -> None:
+    df["finished"] = df["end_ps"] >= 0
+    df["fct_ps"] = _elapsed_ps(df)
+    df["fct_us"] = df["fct_ps"] / PS_PER_US
+
+
+def _add_host_nodes(df: pd.DataFrame, hosts: pd.DataFrame, nodes: pd.DataFrame) -> None:
+    """src_node / dst_node (node ids) and src_name / dst_name beside the host indices."""
+    node_of = hosts.set_index("id")["node"]
+    name_of = nodes.set_index("id")["name"]
+    for end in ("src", "dst"):
+        df[f"{end}_node"] = df[end].map(node_of)
+        df[f"{end}_name"] = df[f"{end}_node"].map(name_of)
+
+
+def _add_bounds(steps: pd.DataFrame) -> None:
+    """bound_us and ratio = duration / bound (NaN when unfinished or without a bound)."""
+    if "bound_ps" not in steps.columns:
+        steps["bound_ps"] = np.nan
+    bound = steps["bound_ps"].astype("float64")
+    steps["bound_us"] = bound / PS_PER_US
+    steps["ratio"] = steps["duration_ps"] / bound.where(bound > 0)
+
+
+def _paths(hops: pd.DataFrame) -> pd.DataFrame:
+    """One row per path from the per-hop rows of /topology/paths."""
+    columns = ["path_id", "src", "dst", "hops", "nodes", "links"]
+    if hops.empty:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+    ordered = hops.sort_values(["path_id", "hop"])
+    grouped = ordered.groupby("path_id", sort=True)
+    out = pd.DataFrame({
+        "src": grouped["node"].first(),
+        "dst": grouped["node"].last(),
+        "hops": grouped["hop"].max(),
+        "nodes": grouped["name"].agg(" ".join),
+        "links": grouped["link"].agg(lambda ls: tuple(int(l) for l in ls if l >= 0)),
+    }).reset_index()
+    return out[columns]
+
+
 def load(path: PathLike) -> Result:
     """Reads a result file written by `fabricsim run` into a Result of DataFrames."""
     path = os.fspath(path)
@@ -144,20 +227,29 @@ def load(path: PathLike) -> Result:
         nodes = _read_table(f, "topology/nodes")
         summary = _read_table(f, "links/summary").rename(columns={"link_id": "id"})
         links = _read_table(f, "topology/links").merge(summary, on="id", how="left")
-        flows = _read_table(f, "flows")
+        hosts = _read_table(f, "topology/hosts") if "topology/hosts" in f else _hosts_from(nodes)
+        path_hops = _read_table(f, "topology/paths")
+        flows = _upgrade_v1(_read_table(f, "flows"))
+        app_flows = _read_table(f, "app_flows") if "app_flows" in f else _app_flows_from(flows)
         steps = _read_table(f, "steps")
         moe_data = _read_moe(f)
 
-    flows["finished"] = flows["end_ps"] >= 0
-    flows["fct_ps"] = _elapsed_ps(flows)
-    flows["fct_us"] = flows["fct_ps"] / PS_PER_US
+    name_of = nodes.set_index("id")["name"]
+    if "name" not in links.columns:  # schema_version 1: names from the nodes
+        links.insert(1, "name", links["src"].map(name_of) + "->" + links["dst"].map(name_of))
+    path_hops["name"] = path_hops["node"].map(name_of)
+    for table in (flows, app_flows):
+        _add_host_nodes(table, hosts, nodes)
+        _add_timing(table)
     steps["duration_ps"] = _elapsed_ps(steps)
     steps["duration_us"] = steps["duration_ps"] / PS_PER_US
+    _add_bounds(steps)
     overrides = parse_overrides(str(attrs.get("overrides", "")))
     return Result(attrs=attrs, nodes=nodes, links=links, flows=flows, steps=steps,
                   overrides=overrides,
                   moe={w: data["expert_tokens"] for w, data in moe_data.items()}, path=path,
-                  moe_data=moe_data, moe_layers=_moe_layers(moe_data))
+                  moe_data=moe_data, moe_layers=_moe_layers(moe_data), app_flows=app_flows,
+                  hosts=hosts, paths=_paths(path_hops), path_hops=path_hops)
 
 
 def expand_paths(paths: Union[PathLike, List[PathLike]]) -> List[str]:

@@ -11,8 +11,9 @@ from .loader import PS_PER_US, PathLike, Result, expand_paths, load
 Paths = Union[PathLike, List[PathLike]]
 
 #: Summary columns of load_sweep, after `file` and the override columns.
-SUMMARY_COLUMNS = ["status", "flows", "sim_end_us", "max_step_us", "fct_p50_us", "fct_p99_us",
-                   "max_busy_fraction", "retransmits", "reordered_packets", "drops", "ecn_marks"]
+SUMMARY_COLUMNS = ["status", "flows", "app_flows", "sim_end_us", "max_step_us", "max_step_ratio",
+                   "fct_p50_us", "fct_p99_us", "app_fct_p99_us", "max_busy_fraction",
+                   "retransmits", "reordered_packets", "drops", "ecn_marks"]
 
 
 def to_number(text: str):
@@ -36,13 +37,18 @@ def _max_or_nan(series: pd.Series) -> float:
 def summarize(result: Result) -> Dict[str, object]:
     """The summary metrics of one run (the non-override columns of load_sweep)."""
     fct = result.flows["fct_us"].dropna()
+    app_fct = result.app_flows["fct_us"].dropna()
     return {
         "status": result.attrs.get("status"),
         "flows": len(result.flows),
+        "app_flows": len(result.app_flows),
         "sim_end_us": result.attrs["sim_end_ps"] / PS_PER_US,
         "max_step_us": _max_or_nan(result.steps["duration_us"]),
+        # The step furthest above its lower bound (duration / bound_ps).
+        "max_step_ratio": _max_or_nan(result.steps["ratio"]),
         "fct_p50_us": float(fct.quantile(0.5)) if len(fct) else float("nan"),
         "fct_p99_us": float(fct.quantile(0.99)) if len(fct) else float("nan"),
+        "app_fct_p99_us": float(app_fct.quantile(0.99)) if len(app_fct) else float("nan"),
         "max_busy_fraction": _max_or_nan(result.links["busy_fraction"]),
         # Packet-model totals (0 for the flow model).
         "retransmits": int(result.flows["retransmits"].sum()),

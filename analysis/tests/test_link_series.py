@@ -22,7 +22,7 @@ def test_load_exposes_the_packet_counters(packet_file, ecmp_file):
     for path in (packet_file, ecmp_file):
         r = load(path)
         assert list(r.flows.columns[9:13]) == PACKET_COLUMNS
-        assert list(r.links.columns[7:11]) == LINK_COLUMNS
+        assert list(r.links.columns[8:12]) == LINK_COLUMNS
         assert (r.flows["retransmits"] <= r.flows["packets"]).all()
     fluid = load(ecmp_file)
     assert (fluid.flows[PACKET_COLUMNS] == 0).all().all()

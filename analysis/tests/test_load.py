@@ -15,7 +15,7 @@ LINKS = 2 * HOSTS + 2 * LEAVES * SPINES
 
 def test_root_attributes_are_decoded(ecmp_file):
     r = load(ecmp_file)
-    assert r.attrs["schema_version"] == SCHEMA_VERSION == 1
+    assert r.attrs["schema_version"] == SCHEMA_VERSION == 2
     assert r.attrs["name"] == "analysis-tiny"
     assert r.attrs["model"] == "flow"
     assert r.attrs["status"] == "complete"
@@ -38,10 +38,10 @@ def test_nodes_table(ecmp_file):
 def test_links_merge_topology_with_summary(ecmp_file):
     r = load(ecmp_file)
     links = r.links
-    assert list(links.columns) == ["id", "src", "dst", "rate_bps", "latency_ps", "tx_bytes",
-                                   "busy_fraction", "max_queue_bytes", "drops", "dropped_bytes",
-                                   "ecn_marks"]
-    assert links.shape == (LINKS, 11)
+    assert list(links.columns) == ["id", "name", "src", "dst", "rate_bps", "latency_ps",
+                                   "tx_bytes", "busy_fraction", "max_queue_bytes", "drops",
+                                   "dropped_bytes", "ecn_marks"]
+    assert links.shape == (LINKS, 12)
     assert (links["rate_bps"] == 100e9).all() and (links["latency_ps"] == 1_000_000).all()
     assert links["tx_bytes"].notna().all()
     # Every host sends one 1 MiB flow and receives one: 1 MiB on each host up/down link.
@@ -58,14 +58,15 @@ def test_links_merge_topology_with_summary(ecmp_file):
 
 def test_flows_have_fct_equal_end_minus_start(ecmp_file):
     flows = load(ecmp_file).flows
-    for c in ("id", "src", "dst", "bytes", "start_ps", "end_ps", "step_id", "subflow_of",
-              "path_id", "finished", "fct_ps", "fct_us"):
+    for c in ("id", "src", "dst", "bytes", "start_ps", "end_ps", "step_id", "app_flow",
+              "path_id", "src_node", "dst_node", "src_name", "dst_name", "finished", "fct_ps",
+              "fct_us"):
         assert c in flows.columns, c
     assert flows["finished"].all()
     assert (flows["fct_ps"] == flows["end_ps"] - flows["start_ps"]).all()
     assert np.allclose(flows["fct_us"], flows["fct_ps"] / 1e6)
     # Four application flows of 1 MiB each, however they were split.
-    per_app = flows.groupby("subflow_of")["bytes"].sum()
+    per_app = flows.groupby("app_flow")["bytes"].sum()
     assert len(per_app) == HOSTS and (per_app == MIB).all()
 
 
@@ -81,8 +82,9 @@ def test_fct_within_analytic_bounds(ecmp_file):
 def test_steps_have_duration(ecmp_file):
     r = load(ecmp_file)
     steps = r.steps
-    assert list(steps.columns[:7]) == ["id", "workload", "kind", "layer", "iteration",
-                                       "start_ps", "end_ps"]
+    assert list(steps.columns[:10]) == ["id", "workload", "kind", "layer", "iteration",
+                                        "start_ps", "end_ps", "bound_ps", "bound_by",
+                                        "bound_node"]
     assert list(steps["kind"]) == ["permutation"]
     assert (steps["duration_ps"] == steps["end_ps"] - steps["start_ps"]).all()
     # The step ends with its last flow.

@@ -5,8 +5,9 @@ import pytest
 
 from fabricsim_analysis import load, load_flows_sweep, load_sweep
 
-SUMMARY = ["flows", "sim_end_us", "max_step_us", "fct_p50_us", "fct_p99_us",
-           "max_busy_fraction", "retransmits", "reordered_packets", "drops", "ecn_marks"]
+SUMMARY = ["flows", "app_flows", "sim_end_us", "max_step_us", "max_step_ratio", "fct_p50_us",
+           "fct_p99_us", "app_fct_p99_us", "max_busy_fraction", "retransmits",
+           "reordered_packets", "drops", "ecn_marks"]
 # 1 MiB at 100 Gb/s plus four 1 us hops: a cross-leaf flow that keeps its full host rate.
 SPRAY_BOUND_US = (1 << 20) * 8 / 100e9 * 1e6 + 4
 
@@ -25,6 +26,9 @@ def test_summary_metrics_match_the_tables(ecmp_file):
     row = load_sweep([ecmp_file]).iloc[0]
     r = load(ecmp_file)
     assert row["flows"] == len(r.flows)
+    assert row["app_flows"] == len(r.app_flows)
+    assert row["max_step_ratio"] == pytest.approx(r.steps["ratio"].max())
+    assert row["max_step_ratio"] >= 1
     assert row["sim_end_us"] == pytest.approx(r.attrs["sim_end_ps"] / 1e6)
     assert row["max_step_us"] == pytest.approx(r.steps["duration_us"].max())
     assert row["fct_p50_us"] == pytest.approx(r.flows["fct_us"].median())
@@ -86,6 +90,6 @@ def test_flows_sweep_concatenates_with_override_columns(spray_file, ecmp_file):
     n_spray, n_ecmp = len(load(spray_file).flows), len(load(ecmp_file).flows)
     assert len(flows) == n_spray + n_ecmp
     assert list(flows.columns[:2]) == ["file", "routing.policy"]
-    assert "fct_us" in flows.columns and "subflow_of" in flows.columns
+    assert "fct_us" in flows.columns and "app_flow" in flows.columns
     assert (flows["routing.policy"] == "spray").sum() == n_spray
     assert (flows.groupby("routing.policy")["bytes"].sum() == 4 << 20).all()

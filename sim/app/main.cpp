@@ -1,11 +1,15 @@
-// fabricsim command line: run, validate, info, list. Exit codes: 0 ok, 1 run failed, 2 bad input.
+// fabricsim command line: run, validate, info, list; `<command> --help` for each.
+// Exit codes: 0 ok, 1 run failed, 2 bad input.
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <iostream>
+#include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/progress.hpp"
+#include "app/run_context.hpp"
 #include "engine/simulation.hpp"
 #include "io/hdf5_writer.hpp"
 #include "io/moe_trace.hpp"
@@ -31,59 +35,119 @@ constexpr const char* kUsage =
     "  validate SCENARIO.yaml [--set ...]   parse and check, print the resolved scenario\n"
     "  info SCENARIO.yaml [--set ...]       topology facts: nodes, links, paths, bisection\n"
     "  list                                 routing policies, workloads, transports, models\n"
-    "  --version\n";
+    "  --version\n"
+    "'fabricsim <command> --help' lists the options of one command.\n";
 
-/// Thrown for command-line mistakes: exit 2 with the usage text.
+/// Thrown for command-line mistakes: exit 2 with the usage text, or within a command a
+/// pointer to its --help.
 struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  explicit UsageError(const std::string& what, std::string in_command = "")
+      : std::runtime_error(what), command(std::move(in_command)) {}
+  std::string command;  // the subcommand being parsed; empty before one is known
 };
+
+/// A subcommand: its name, synopsis and one-line purpose, for its --help.
+constexpr unsigned kHelpWidth = 100;  // columns of a command's --help
+
+struct Command {
+  const char* name;
+  const char* synopsis;
+  const char* purpose;
+};
+
+constexpr Command kCommands[] = {
+    {"run", "run SCENARIO.yaml [options]",
+     "Simulates the scenario, writes the result file (HDF5) and prints a summary."},
+    {"validate", "validate SCENARIO.yaml [options]",
+     "Parses and checks the scenario and prints it resolved (defaults filled in, overrides applied)."},
+    {"info", "info SCENARIO.yaml [options]",
+     "Prints the scenario's topology: hosts, switches, links, equal-cost paths, bisection."},
+    {"list", "list",
+     "Prints the routing policies, workload kinds, transports and models, with their help."},
+};
+
+const Command* find_command(const std::string& name) {
+  for (const Command& c : kCommands) {
+    if (name == c.name) return &c;
+  }
+  return nullptr;
+}
 
 struct Args {
   std::string scenario;
   std::string output;
   std::vector<std::string> overrides;
   bool quiet = false;
+  bool help = false;
 };
 
-Args parse_args(const std::string& command, const std::vector<std::string>& rest) {
-  Args args;
-  std::string seed;
-  po::options_description options("options");
-  options.add_options()("scenario", po::value(&args.scenario), "scenario YAML file")(
-      "set", po::value(&args.overrides)->composing(), "override a YAML key: key.path=value")(
-      "seed", po::value(&seed), "random seed (same as --set seed=N)");
+/// The options of `command`, writing into `args` and `seed`; the scenario is positional.
+po::options_description command_options(const std::string& command, Args& args, std::string& seed) {
+  po::options_description options("options", kHelpWidth);
+  options.add_options()("help,h", po::bool_switch(&args.help), "print this help and exit");
+  if (command == "list") return options;
+  options.add_options()("set", po::value(&args.overrides)->composing()->value_name("KEY=VALUE"),
+                        "override a YAML key by its dotted path (repeatable): routing.policy=spray")(
+      "seed", po::value(&seed)->value_name("N"), "random seed (same as --set seed=N)");
   if (command == "run") {
-    options.add_options()("output,o", po::value(&args.output), "result file (.h5)")(
+    options.add_options()("output,o", po::value(&args.output)->value_name("OUT.h5"),
+                          "result file (default: the scenario's output.file)")(
         "quiet,q", po::bool_switch(&args.quiet), "no progress line and no summary");
   }
+  return options;
+}
+
+std::string command_help(const Command& command) {
+  Args args;
+  std::string seed;
+  std::ostringstream out;
+  out << "usage: fabricsim " << command.synopsis << "\n" << command.purpose << "\n\n"
+      << command_options(command.name, args, seed);
+  return out.str();
+}
+
+Args parse_args(const Command& command, const std::vector<std::string>& rest) {
+  Args args;
+  std::string seed;
+  const po::options_description options = command_options(command.name, args, seed);
+  po::options_description hidden;
+  hidden.add_options()("scenario", po::value(&args.scenario), "scenario YAML file");
+  po::options_description all;
+  all.add(options);
+  if (std::string(command.name) != "list") all.add(hidden);
   po::positional_options_description positional;
   positional.add("scenario", 1);
   try {
     po::variables_map vm;
-    po::store(po::command_line_parser(rest).options(options).positional(positional).run(), vm);
+    po::store(po::command_line_parser(rest).options(all).positional(positional).run(), vm);
     po::notify(vm);
   } catch (const po::error& e) {
-    throw UsageError(e.what());
+    throw UsageError(e.what(), command.name);
   }
-  if (args.scenario.empty()) throw UsageError("'" + command + "' needs a scenario file");
+  if (args.help) return args;
+  if (std::string(command.name) != "list" && args.scenario.empty()) {
+    throw UsageError("'" + std::string(command.name) + "' needs a scenario file", command.name);
+  }
   if (!seed.empty()) args.overrides.push_back("seed=" + seed);
   return args;
 }
 
-int run(const Args& args) {
+int run(const Args& args, const std::string& command_line) {
   fsim::scenario::Scenario scenario = fsim::scenario::load(args.scenario, args.overrides);
   if (!args.output.empty()) scenario.output.file = args.output;
+  const std::string started = fsim::app::utc_now_iso8601();
   fsim::engine::Simulation simulation(scenario);
   fsim::app::ProgressLine progress(!args.quiet);
-  const fsim::metrics::Results results =
+  fsim::metrics::Results results =
       simulation.run([&](const fsim::engine::Progress& p) { progress.update(p); });
   progress.finish();
+  results.info.command_line = command_line;
+  results.info.start_time_utc = started;
+  results.info.host_name = fsim::app::host_name();
   fsim::io::write_results(scenario.output.file, simulation.fabric(), results);
   if (!args.quiet) {
-    const fsim::topo::Fabric& fabric = simulation.fabric();
-    const auto link_name = [&fabric](std::uint32_t l) {
-      return fabric.nodes[fabric.links[l].src].name + "->" + fabric.nodes[fabric.links[l].dst].name;
-    };
+    const std::vector<std::string> names = fsim::io::link_names(simulation.fabric());
+    const auto link_name = [&names](std::uint32_t l) { return names[l]; };
     std::cout << fsim::metrics::format_summary(results, link_name) << "  wrote " << scenario.output.file
               << "\n";
   }
@@ -126,24 +190,30 @@ int list() {
   return kOk;
 }
 
-int dispatch(const std::vector<std::string>& argv) {
+int dispatch(const std::vector<std::string>& argv, const std::string& command_line) {
   if (argv.empty() || argv[0] == "--help" || argv[0] == "-h") {
     std::cout << kUsage;
     return argv.empty() ? kBadInput : kOk;
   }
-  const std::string& command = argv[0];
-  const std::vector<std::string> rest(argv.begin() + 1, argv.end());
-  if (command == "--version") {
+  const std::string& name = argv[0];
+  if (name == "--version") {
     std::cout << "fabricsim " << FABRICSIM_VERSION << " (" << FABRICSIM_GIT_SHA << ")\n";
     return kOk;
   }
-  if (command == "list") return list();
-  if (command != "run" && command != "validate" && command != "info") {
-    throw UsageError("unknown command '" + command + "' (valid: run, validate, info, list)");
+  const Command* command = find_command(name);
+  if (command == nullptr) {
+    std::string valid;
+    for (const Command& c : kCommands) valid += (valid.empty() ? "" : ", ") + std::string(c.name);
+    throw UsageError("unknown command '" + name + "' (valid: " + valid + ")");
   }
-  const Args args = parse_args(command, rest);
-  if (command == "run") return run(args);
-  if (command == "info") return info(args);
+  const Args args = parse_args(*command, std::vector<std::string>(argv.begin() + 1, argv.end()));
+  if (args.help) {
+    std::cout << command_help(*command);
+    return kOk;
+  }
+  if (name == "list") return list();
+  if (name == "run") return run(args, command_line);
+  if (name == "info") return info(args);
   std::cout << fsim::scenario::to_yaml(fsim::scenario::load(args.scenario, args.overrides));
   return kOk;
 }
@@ -152,9 +222,15 @@ int dispatch(const std::vector<std::string>& argv) {
 
 int main(int argc, char** argv) {
   try {
-    return dispatch(std::vector<std::string>(argv + 1, argv + argc));
+    return dispatch(std::vector<std::string>(argv + 1, argv + argc),
+                    fsim::app::shell_join(std::vector<std::string>(argv, argv + argc)));
   } catch (const UsageError& e) {
-    std::cerr << "fabricsim: " << e.what() << "\n" << kUsage;
+    std::cerr << "fabricsim: " << e.what() << "\n";
+    if (e.command.empty()) {
+      std::cerr << kUsage;
+    } else {
+      std::cerr << "'fabricsim " << e.command << " --help' lists its options.\n";
+    }
     return kBadInput;
   } catch (const fsim::scenario::ScenarioError& e) {
     std::cerr << "fabricsim: " << e.what() << "\n";

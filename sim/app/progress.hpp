@@ -1,12 +1,18 @@
 #pragma once
 #include <chrono>
+#include <string>
 
 #include "engine/simulation.hpp"
 
 namespace fabricsim::app {
 
-/// The one-line progress display on a terminal: simulated time, flows done, events/s, ETA.
-/// Redraws at most twice a second; prints nothing when stderr is not a terminal.
+/// The progress text: simulated time, application flows done, events/s, and an ETA that
+/// extrapolates the fraction of the workload's bytes delivered so far over `elapsed_s` of
+/// wall time (remaining = elapsed x (1 - f) / f; "?" before the first byte is delivered).
+std::string progress_text(const engine::Progress& progress, double elapsed_s);
+
+/// The one-line progress display on a terminal (progress_text). Redraws at most twice a
+/// second; prints nothing when stderr is not a terminal.
 class ProgressLine {
  public:
   explicit ProgressLine(bool enabled);

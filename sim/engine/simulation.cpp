@@ -9,6 +9,7 @@
 #include "core/event_queue.hpp"
 #include "core/rng.hpp"
 #include "engine/link_sampler.hpp"
+#include "engine/step_bound.hpp"
 #include "flow/flow_model.hpp"
 #include "io/moe_trace.hpp"
 #include "net/packet_model.hpp"
@@ -102,6 +103,7 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
       steps_[s].deps_left = static_cast<std::uint32_t>(step.deps.size());
       for (const std::uint32_t d : step.deps) steps_[d].dependents.push_back(s);
       app_flows_total_ += step.demands.size();
+      for (const traffic::Demand& d : step.demands) bytes_total_ += d.bytes.count();
     }
     steps_left_ = steps_.size();
   }
@@ -130,7 +132,8 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
     }
     while (queue_.run_next()) {
       if (on_progress && queue_.dispatched() % kProgressEvery == 0) {
-        on_progress({queue_.now(), app_flows_done_, app_flows_total_, queue_.dispatched()});
+        on_progress({queue_.now(), app_flows_done_, app_flows_total_, queue_.dispatched(),
+                     bytes_done_, bytes_total_});
       }
     }
     const std::chrono::duration<double> wall = std::chrono::steady_clock::now() - wall_start;
@@ -160,7 +163,11 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
     record.end_ps = end_ps;
     StepState& step = steps_[record.step_id];
     step.end_ps = std::max(step.end_ps, record.end_ps);
-    if (--subflows_left_[record.subflow_of] == 0) ++app_flows_done_;
+    bytes_done_ += record.bytes;
+    // Running max over the subflows so far; collect() clears it while some are left.
+    metrics::AppFlowRecord& app = app_flows_[record.app_flow];
+    app.end_ps = std::max(app.end_ps, end_ps);
+    if (--subflows_left_[record.app_flow] == 0) ++app_flows_done_;
     if (--step.flows_left == 0) {
       queue_.schedule(core::Time::ps(step.end_ps), *this, 2 * record.step_id + kComplete);
     }
@@ -181,6 +188,14 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
                                   : policy_->subflows({flows_from_edge_[edge], uplinks_[edge]});
       const auto app_flow = static_cast<std::uint32_t>(subflows_left_.size());
       subflows_left_.push_back(k);
+      app_flows_.push_back({.id = app_flow,
+                            .src = d.src,
+                            .dst = d.dst,
+                            .bytes = d.bytes.count(),
+                            .start_ps = now.ps(),
+                            .end_ps = -1,
+                            .subflows = k,
+                            .step_id = s});
       for (std::uint32_t i = 0; i < k; ++i) {
         // Equal subflows; the first (bytes mod k) carry one byte more.
         const std::int64_t bytes = d.bytes.count() / k + (i < d.bytes.count() % k ? 1 : 0);
@@ -210,7 +225,7 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
                       .start_ps = now.ps(),
                       .end_ps = -1,
                       .step_id = s,
-                      .subflow_of = app_flow,
+                      .app_flow = app_flow,
                       .path_id = shares_.size() == 1 ? static_cast<std::int32_t>(shares_[0].path) : -1});
     flow_latency_ps_.push_back(latency);
   }
@@ -272,10 +287,13 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
     metrics::Results out;
     std::int64_t end_ps = 0;
     bool complete = true;
+    StepBounds bounds(fabric_);
     for (std::uint32_t s = 0; s < steps_.size(); ++s) {
       const traffic::Step& step = workload_.steps[s];
+      const StepBound bound = bounds(step);
       out.steps.push_back({s, step.workload, step.kind, step.layer, step.iteration,
-                           steps_[s].start_ps, steps_[s].flows_left == 0 ? steps_[s].end_ps : -1});
+                           steps_[s].start_ps, steps_[s].flows_left == 0 ? steps_[s].end_ps : -1,
+                           bound.duration.ps(), to_string(bound.by), bound.node});
       complete = complete && out.steps.back().end_ps >= 0;
       end_ps = std::max(end_ps, steps_[s].end_ps);
     }
@@ -304,6 +322,10 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
           {load.workload, load.layer, load.iteration, load.tokens, load.gpu_tokens, load.dropped});
     }
     out.flows = std::move(flows_);
+    out.app_flows = std::move(app_flows_);
+    for (metrics::AppFlowRecord& app : out.app_flows) {
+      if (subflows_left_[app.id] > 0) app.end_ps = -1;
+    }
     if (packets_) {
       for (metrics::FlowRecord& record : out.flows) {
         const net::FlowStats& stats = packets_->flow(record.id);
@@ -344,6 +366,7 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
   std::unique_ptr<LinkSampler> sampler_;       // model: packet, sample_interval > 0
   std::vector<StepState> steps_;
   std::vector<metrics::FlowRecord> flows_;
+  std::vector<metrics::AppFlowRecord> app_flows_;
   std::vector<std::int64_t> flow_latency_ps_;
   std::vector<std::uint32_t> subflows_left_;  // per application flow
   std::vector<double> link_tx_;               // bytes, per link
@@ -355,6 +378,8 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
   std::vector<flow::LinkUse> constraint_uses_;
   std::uint64_t app_flows_total_ = 0;
   std::uint64_t app_flows_done_ = 0;
+  std::int64_t bytes_total_ = 0;  // of every demand in the workload
+  std::int64_t bytes_done_ = 0;   // of the (sub)flows fully delivered
   std::size_t steps_left_ = 0;  // steps not yet complete
 };
 

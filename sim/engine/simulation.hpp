@@ -15,6 +15,8 @@ struct Progress {
   std::uint64_t flows_done;   // application-level flows fully delivered
   std::uint64_t flows_total;  // application-level flows in the whole workload
   std::uint64_t events;
+  std::int64_t bytes_done;   // bytes of the (sub)flows fully delivered
+  std::int64_t bytes_total;  // bytes of every demand in the whole workload
 };
 
 /// One run of a scenario: builds the fabric, the traffic and the routing policy, drives the

@@ -2,8 +2,6 @@
 
 #include <hdf5.h>
 
-#include "io/hdf5_handle.hpp"
-
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
@@ -11,162 +9,16 @@
 #include <span>
 #include <string>
 #include <system_error>
-#include <utility>
 #include <vector>
 
+#include "io/hdf5_columns.hpp"
+#include "io/hdf5_topology.hpp"
 #include "metrics/moe_stats.hpp"
 
 namespace fabricsim::io {
 namespace {
 
 namespace fs = std::filesystem;
-
-/// A failure inside this file; write_results turns it into an OutputError naming the path.
-class WriteFailure : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-// Collects the messages of HDF5's error stack, outermost (the API call) first.
-herr_t collect_message(unsigned /*n*/, const H5E_error2_t* err, void* data) {
-  auto* messages = static_cast<std::vector<std::string>*>(data);
-  if (err->desc != nullptr && err->desc[0] != '\0') messages->emplace_back(err->desc);
-  return 0;
-}
-
-// "unable to create file (unable to open file: name = ..., errno = 2, ...)": the API-level
-// message plus the innermost one, which usually holds the real reason.
-std::string hdf5_detail() {
-  std::vector<std::string> messages;
-  H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, collect_message, &messages);
-  H5Eclear2(H5E_DEFAULT);
-  if (messages.empty()) return "no HDF5 error message";
-  if (messages.size() == 1) return messages.front();
-  return messages.front() + " (" + messages.back() + ")";
-}
-
-hid_t check_id(hid_t id, const std::string& what) {
-  if (id < 0) throw WriteFailure(what + " failed: " + hdf5_detail());
-  return id;
-}
-
-void check(herr_t status, const std::string& what) {
-  if (status < 0) throw WriteFailure(what + " failed: " + hdf5_detail());
-}
-
-/// A handle on a new identifier, or a WriteFailure naming the call that failed.
-Handle owned(hid_t id, Handle::Closer closer, const std::string& what) {
-  return Handle(check_id(id, what), closer);
-}
-
-// HDF5 memory (native) and file (little-endian standard) types of each column type.
-template <class T>
-struct TypeOf;
-template <>
-struct TypeOf<std::uint32_t> {
-  static hid_t mem() { return H5T_NATIVE_UINT32; }
-  static hid_t file() { return H5T_STD_U32LE; }
-};
-template <>
-struct TypeOf<std::int32_t> {
-  static hid_t mem() { return H5T_NATIVE_INT32; }
-  static hid_t file() { return H5T_STD_I32LE; }
-};
-template <>
-struct TypeOf<std::int64_t> {
-  static hid_t mem() { return H5T_NATIVE_INT64; }
-  static hid_t file() { return H5T_STD_I64LE; }
-};
-template <>
-struct TypeOf<std::uint64_t> {
-  static hid_t mem() { return H5T_NATIVE_UINT64; }
-  static hid_t file() { return H5T_STD_U64LE; }
-};
-template <>
-struct TypeOf<double> {
-  static hid_t mem() { return H5T_NATIVE_DOUBLE; }
-  static hid_t file() { return H5T_IEEE_F64LE; }
-};
-
-// Variable-length UTF-8 string type, used for string columns and string attributes alike.
-Handle string_type() {
-  Handle type = owned(H5Tcopy(H5T_C_S1), H5Tclose, "H5Tcopy(string)");
-  check(H5Tset_size(type.get(), H5T_VARIABLE), "H5Tset_size(variable)");
-  check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "H5Tset_cset(utf8)");
-  return type;
-}
-
-Handle create_group(hid_t parent, const std::string& name) {
-  return owned(H5Gcreate2(parent, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose,
-                "H5Gcreate2(" + name + ")");
-}
-
-void write_attribute(hid_t object, const std::string& name, const std::string& value) {
-  const Handle type = string_type();
-  const Handle space = owned(H5Screate(H5S_SCALAR), H5Sclose, "H5Screate(scalar)");
-  const Handle attr = owned(
-      H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
-      "H5Acreate2(" + name + ")");
-  const char* text = value.c_str();
-  check(H5Awrite(attr.get(), type.get(), &text), "H5Awrite(" + name + ")");
-}
-
-template <class T>
-void write_attribute(hid_t object, const std::string& name, T value) {
-  const Handle space = owned(H5Screate(H5S_SCALAR), H5Sclose, "H5Screate(scalar)");
-  const Handle attr = owned(
-      H5Acreate2(object, name.c_str(), TypeOf<T>::file(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-      H5Aclose, "H5Acreate2(" + name + ")");
-  check(H5Awrite(attr.get(), TypeOf<T>::mem(), &value), "H5Awrite(" + name + ")");
-}
-
-// One contiguous dataset of shape `dims`, with its `units` attribute. Zero-length
-// datasets are created too (and nothing is written into them).
-void write_dataset(hid_t group, const std::string& name, hid_t mem_type, hid_t file_type,
-                   const std::vector<hsize_t>& dims, const void* data, const std::string& units) {
-  const Handle space = owned(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
-                     H5Sclose, "H5Screate_simple(" + name + ")");
-  const Handle dset = owned(H5Dcreate2(group, name.c_str(), file_type, space.get(), H5P_DEFAULT,
-                               H5P_DEFAULT, H5P_DEFAULT),
-                    H5Dclose, "H5Dcreate2(" + name + ")");
-  const bool empty = std::any_of(dims.begin(), dims.end(), [](hsize_t d) { return d == 0; });
-  if (!empty) {
-    check(H5Dwrite(dset.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
-          "H5Dwrite(" + name + ")");
-  }
-  write_attribute(dset.get(), "units", units);
-}
-
-template <class T>
-void write_column(hid_t group, const std::string& name, const std::vector<T>& values,
-                  const std::string& units) {
-  write_dataset(group, name, TypeOf<T>::mem(), TypeOf<T>::file(), {values.size()}, values.data(),
-                units);
-}
-
-void write_column(hid_t group, const std::string& name, const std::vector<std::string>& values,
-                  const std::string& units) {
-  std::vector<const char*> pointers;
-  pointers.reserve(values.size());
-  for (const auto& v : values) pointers.push_back(v.c_str());
-  const Handle type = string_type();
-  write_dataset(group, name, type.get(), type.get(), {values.size()}, pointers.data(), units);
-}
-
-// The values of one member over all rows: column(flows, &FlowRecord::bytes).
-template <class Row, class T>
-std::vector<T> column(const std::vector<Row>& rows, T Row::*member) {
-  std::vector<T> out;
-  out.reserve(rows.size());
-  for (const auto& r : rows) out.push_back(r.*member);
-  return out;
-}
-
-std::vector<std::uint32_t> row_ids(std::size_t n) {
-  std::vector<std::uint32_t> ids(n);
-  for (std::size_t i = 0; i < n; ++i) ids[i] = static_cast<std::uint32_t>(i);
-  return ids;
-}
 
 void write_root_attributes(hid_t file, const metrics::RunInfo& info) {
   write_attribute(file, "schema_version", static_cast<std::int32_t>(kSchemaVersion));
@@ -182,35 +34,9 @@ void write_root_attributes(hid_t file, const metrics::RunInfo& info) {
   write_attribute(file, "events", info.events);
   write_attribute(file, "wall_seconds", info.wall_seconds);
   write_attribute(file, "warnings", info.warnings);
-}
-
-void write_topology(hid_t file, const topo::Fabric& fabric) {
-  const Handle topology = create_group(file, "topology");
-
-  const Handle nodes = create_group(topology.get(), "nodes");
-  std::vector<std::string> kinds, names;
-  for (const auto& n : fabric.nodes) {
-    kinds.emplace_back(topo::to_string(n.kind));
-    names.push_back(n.name);
-  }
-  write_column(nodes.get(), "id", row_ids(fabric.nodes.size()), "id");
-  write_column(nodes.get(), "kind", kinds, "text");
-  write_column(nodes.get(), "name", names, "text");
-
-  const Handle links = create_group(topology.get(), "links");
-  std::vector<std::uint32_t> src, dst;
-  std::vector<std::int64_t> rate, latency;
-  for (const auto& l : fabric.links) {
-    src.push_back(l.src);
-    dst.push_back(l.dst);
-    rate.push_back(l.rate.bps());
-    latency.push_back(l.latency.ps());
-  }
-  write_column(links.get(), "id", row_ids(fabric.links.size()), "id");
-  write_column(links.get(), "src", src, "id");
-  write_column(links.get(), "dst", dst, "id");
-  write_column(links.get(), "rate_bps", rate, "bps");
-  write_column(links.get(), "latency_ps", latency, "ps");
+  write_attribute(file, "command_line", info.command_line);
+  write_attribute(file, "start_time_utc", info.start_time_utc);
+  write_attribute(file, "host_name", info.host_name);
 }
 
 void write_flows(hid_t file, const std::vector<metrics::FlowRecord>& flows) {
@@ -223,13 +49,26 @@ void write_flows(hid_t file, const std::vector<metrics::FlowRecord>& flows) {
   write_column(g.get(), "start_ps", column(flows, &FlowRecord::start_ps), "ps");
   write_column(g.get(), "end_ps", column(flows, &FlowRecord::end_ps), "ps");
   write_column(g.get(), "step_id", column(flows, &FlowRecord::step_id), "id");
-  write_column(g.get(), "subflow_of", column(flows, &FlowRecord::subflow_of), "id");
+  write_column(g.get(), "app_flow", column(flows, &FlowRecord::app_flow), "id");
   write_column(g.get(), "path_id", column(flows, &FlowRecord::path_id), "id");
   write_column(g.get(), "packets", column(flows, &FlowRecord::packets), "packets");
   write_column(g.get(), "retransmits", column(flows, &FlowRecord::retransmits), "packets");
   write_column(g.get(), "reordered_packets", column(flows, &FlowRecord::reordered_packets),
                "packets");
   write_column(g.get(), "max_reorder", column(flows, &FlowRecord::max_reorder), "packets");
+}
+
+void write_app_flows(hid_t file, const std::vector<metrics::AppFlowRecord>& flows) {
+  using metrics::AppFlowRecord;
+  const Handle g = create_group(file, "app_flows");
+  write_column(g.get(), "id", column(flows, &AppFlowRecord::id), "id");
+  write_column(g.get(), "src", column(flows, &AppFlowRecord::src), "id");
+  write_column(g.get(), "dst", column(flows, &AppFlowRecord::dst), "id");
+  write_column(g.get(), "bytes", column(flows, &AppFlowRecord::bytes), "bytes");
+  write_column(g.get(), "start_ps", column(flows, &AppFlowRecord::start_ps), "ps");
+  write_column(g.get(), "end_ps", column(flows, &AppFlowRecord::end_ps), "ps");
+  write_column(g.get(), "subflows", column(flows, &AppFlowRecord::subflows), "1");
+  write_column(g.get(), "step_id", column(flows, &AppFlowRecord::step_id), "id");
 }
 
 void write_steps(hid_t file, const std::vector<metrics::StepRecord>& steps) {
@@ -242,6 +81,9 @@ void write_steps(hid_t file, const std::vector<metrics::StepRecord>& steps) {
   write_column(g.get(), "iteration", column(steps, &StepRecord::iteration), "index");
   write_column(g.get(), "start_ps", column(steps, &StepRecord::start_ps), "ps");
   write_column(g.get(), "end_ps", column(steps, &StepRecord::end_ps), "ps");
+  write_column(g.get(), "bound_ps", column(steps, &StepRecord::bound_ps), "ps");
+  write_column(g.get(), "bound_by", column(steps, &StepRecord::bound_by), "text");
+  write_column(g.get(), "bound_node", column(steps, &StepRecord::bound_node), "id");
 }
 
 // /links/summary, and /links/series when something was sampled: time_ps [T] and the
@@ -340,6 +182,7 @@ void write_file(const std::string& file_path, const topo::Fabric& fabric,
               "H5Fcreate");
   write_root_attributes(file.get(), results.info);
   write_topology(file.get(), fabric);
+  write_app_flows(file.get(), results.app_flows);
   write_flows(file.get(), results.flows);
   write_steps(file.get(), results.steps);
   write_links(file.get(), fabric.links.size(), results.links, results.link_series);

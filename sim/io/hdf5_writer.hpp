@@ -1,6 +1,7 @@
 #pragma once
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "metrics/results.hpp"
 #include "topo/fabric.hpp"
@@ -9,7 +10,7 @@ namespace fabricsim::io {
 
 /// Version of the result-file layout written by `write_results` (root attribute
 /// `schema_version`); bumped whenever a dataset is renamed, retyped or removed.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 /// A bad output path or an HDF5 failure while writing results; the message names the file.
 class OutputError : public std::runtime_error {
@@ -23,5 +24,9 @@ class OutputError : public std::runtime_error {
 /// Throws OutputError.
 void write_results(const std::string& path, const topo::Fabric& fabric,
                    const metrics::Results& results);
+
+/// The name of every link, by id, as /topology/links/name holds it: "host3->leaf0";
+/// parallel cables between two nodes get a [k] suffix, "leaf0->spine1[1]".
+std::vector<std::string> link_names(const topo::Fabric& fabric);
 
 }  // namespace fabricsim::io

@@ -17,7 +17,7 @@ struct FlowRecord {
   std::int64_t start_ps;
   std::int64_t end_ps;  // last byte delivered, propagation included; -1 if unfinished
   std::uint32_t step_id;
-  std::uint32_t subflow_of;  // application flow id; equal to id's parent for split flows
+  std::uint32_t app_flow;  // the application flow (row of /app_flows) this one is part of
   std::int32_t path_id;      // -1 when the flow spreads over several paths
   std::uint32_t packets = 0;            // transmissions, retransmissions included
   std::uint32_t retransmits = 0;        // packets sent again after being deemed lost
@@ -27,7 +27,25 @@ struct FlowRecord {
   bool operator==(const FlowRecord&) const = default;
 };
 
-/// One step of the workload DAG: a row of /steps.
+/// One workload (application) flow, however many subflows routing cut it into: a row of
+/// /app_flows. Times in picoseconds.
+struct AppFlowRecord {
+  std::uint32_t id;
+  std::uint32_t src;  // host index
+  std::uint32_t dst;
+  std::int64_t bytes;     // the demand: its subflows' bytes add up to it
+  std::int64_t start_ps;  // its step's release
+  std::int64_t end_ps;    // last subflow delivered; -1 if some subflow is unfinished
+  std::uint32_t subflows;
+  std::uint32_t step_id;
+
+  bool operator==(const AppFlowRecord&) const = default;
+};
+
+/// One step of the workload DAG: a row of /steps. `bound_ps` is a lower bound on the
+/// step's duration (end - start) that holds for any routing and both models; `bound_by`
+/// says what gives it ("compute", "host_uplink", "host_downlink", "edge_uplinks",
+/// "edge_downlinks") and `bound_node` whose links (a host or an edge switch node; -1 else).
 struct StepRecord {
   std::uint32_t id;
   std::uint32_t workload;
@@ -36,6 +54,9 @@ struct StepRecord {
   std::int32_t iteration;
   std::int64_t start_ps;
   std::int64_t end_ps;
+  std::int64_t bound_ps = 0;
+  std::string bound_by = "compute";
+  std::int32_t bound_node = -1;
 
   bool operator==(const StepRecord&) const = default;
 };
@@ -73,7 +94,8 @@ struct ExpertTokens {
   std::int64_t dropped = 0;              // over capacity: skipped their expert
 };
 
-/// Run-level facts: root attributes of the result file.
+/// Run-level facts: root attributes of the result file. The engine fills what the run
+/// knows; the command line, start time and host name come from the app.
 struct RunInfo {
   std::string name;
   std::string scenario_yaml;  // the resolved scenario, reloadable
@@ -85,11 +107,15 @@ struct RunInfo {
   std::uint64_t events = 0;
   double wall_seconds = 0;
   std::string warnings;  // things the user should know about the run, one per line
+  std::string command_line;    // argv, each word shell-quoted where needed, joined by spaces
+  std::string start_time_utc;  // ISO-8601, e.g. "2026-11-24T19:37:47Z"
+  std::string host_name;
 };
 
 /// Everything a run produces; the engine fills it, io writes it, the summary reads it.
 struct Results {
   RunInfo info;
+  std::vector<AppFlowRecord> app_flows;
   std::vector<FlowRecord> flows;
   std::vector<StepRecord> steps;
   std::vector<LinkRecord> links;

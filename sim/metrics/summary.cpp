@@ -9,12 +9,69 @@
 namespace fabricsim::metrics {
 namespace {
 
-constexpr std::size_t kStepsListed = 6;
+constexpr std::size_t kStepsListed = 6;  // more steps: the first and last two, the worst
+constexpr std::size_t kEndsListed = 2;
 
 std::string micros(std::int64_t ps) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3f us", static_cast<double>(ps) * 1e-6);
   return buf;
+}
+
+/// Duration over bound of a finished step with a bound; 0 otherwise.
+double bound_ratio(const StepRecord& s) {
+  if (s.end_ps < 0 || s.bound_ps <= 0) return 0;
+  return static_cast<double>(s.end_ps - s.start_ps) / static_cast<double>(s.bound_ps);
+}
+
+/// "  step 0 (dispatch, workload 0): 4773.777 us (bound 4760.100 us, 1.003x)".
+std::string step_line(const StepRecord& s) {
+  std::string out = "  step " + std::to_string(s.id) + " (" + s.kind + ", workload " +
+                    std::to_string(s.workload) + "): " +
+                    (s.end_ps >= 0 ? micros(s.end_ps - s.start_ps) : std::string("unfinished"));
+  if (s.bound_ps > 0) {
+    out += " (bound " + micros(s.bound_ps);
+    if (s.end_ps >= 0) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, ", %.3fx", bound_ratio(s));
+      out += buf;
+    }
+    out += ")";
+  }
+  return out + "\n";
+}
+
+/// Every step when there are few; else the first and last two and the one furthest above
+/// its bound.
+std::string list_steps(const std::vector<StepRecord>& steps) {
+  std::string out;
+  if (steps.size() <= kStepsListed) {
+    for (const StepRecord& s : steps) out += step_line(s);
+    return out;
+  }
+  for (std::size_t i = 0; i < kEndsListed; ++i) out += step_line(steps[i]);
+  out += "  ... " + std::to_string(steps.size() - 2 * kEndsListed) + " more steps ...\n";
+  for (std::size_t i = steps.size() - kEndsListed; i < steps.size(); ++i) out += step_line(steps[i]);
+  const auto worst = std::max_element(steps.begin(), steps.end(), [](const StepRecord& a, const StepRecord& b) {
+    return bound_ratio(a) < bound_ratio(b);
+  });
+  if (bound_ratio(*worst) > 0) out += "  furthest above its bound:\n" + step_line(*worst);
+  return out;
+}
+
+/// Nearest-rank percentile of the completion times of finished rows, in ps; -1 when none.
+template <class Row>
+std::int64_t percentile_ps(const std::vector<Row>& rows, double p) {
+  std::vector<std::int64_t> fct;
+  fct.reserve(rows.size());
+  for (const Row& f : rows) {
+    if (f.end_ps >= 0) fct.push_back(f.end_ps - f.start_ps);
+  }
+  if (fct.empty()) return -1;
+  const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(fct.size())));
+  const std::size_t index = rank == 0 ? 0 : rank - 1;
+  std::nth_element(fct.begin(), fct.begin() + static_cast<std::ptrdiff_t>(index), fct.end());
+  return fct[index];
 }
 
 /// Per workload: each step kind's count and mean duration, and each iteration's span
@@ -78,16 +135,11 @@ std::string packet_counters(const Results& results) {
 }  // namespace
 
 std::int64_t fct_percentile_ps(const Results& results, double p) {
-  std::vector<std::int64_t> fct;
-  fct.reserve(results.flows.size());
-  for (const FlowRecord& f : results.flows) {
-    if (f.end_ps >= 0) fct.push_back(f.end_ps - f.start_ps);
-  }
-  if (fct.empty()) return -1;
-  const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(fct.size())));
-  const std::size_t index = rank == 0 ? 0 : rank - 1;
-  std::nth_element(fct.begin(), fct.begin() + static_cast<std::ptrdiff_t>(index), fct.end());
-  return fct[index];
+  return percentile_ps(results.flows, p);
+}
+
+std::int64_t app_fct_percentile_ps(const Results& results, double p) {
+  return percentile_ps(results.app_flows, p);
 }
 
 std::string format_summary(const Results& results,
@@ -95,19 +147,16 @@ std::string format_summary(const Results& results,
   const RunInfo& info = results.info;
   std::string out = "fabricsim: " + info.name + " (" + info.model + " model, seed " +
                     std::to_string(info.seed) + "): " + info.status + "\n";
-  out += "  flows: " + std::to_string(results.flows.size()) + ", simulated time: " +
-         micros(info.sim_end_ps) + "\n";
-  if (results.steps.size() <= kStepsListed) {
-    for (const StepRecord& s : results.steps) {
-      out += "  step " + std::to_string(s.id) + " (" + s.kind + ", workload " +
-             std::to_string(s.workload) + "): " +
-             (s.end_ps >= 0 ? micros(s.end_ps - s.start_ps) : std::string("unfinished")) + "\n";
-    }
-  } else {
-    out += summarize_steps(results.steps);
+  const bool apps = !results.app_flows.empty();
+  out += "  flows: " + std::to_string(apps ? results.app_flows.size() : results.flows.size());
+  if (apps && results.app_flows.size() != results.flows.size()) {
+    out += " (" + std::to_string(results.flows.size()) + " subflows)";
   }
-  out += "  FCT p50: " + micros(fct_percentile_ps(results, 50)) +
-         ", p99: " + micros(fct_percentile_ps(results, 99)) + "\n";
+  out += ", simulated time: " + micros(info.sim_end_ps) + "\n";
+  out += list_steps(results.steps);
+  if (results.steps.size() > kStepsListed) out += summarize_steps(results.steps);
+  const auto fct = [&](double p) { return apps ? app_fct_percentile_ps(results, p) : fct_percentile_ps(results, p); };
+  out += "  FCT p50: " + micros(fct(50)) + ", p99: " + micros(fct(99)) + "\n";
   const auto busiest = std::max_element(
       results.links.begin(), results.links.end(),
       [](const LinkRecord& a, const LinkRecord& b) { return a.busy_fraction < b.busy_fraction; });

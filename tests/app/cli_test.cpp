@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "support/bad_fixtures.hpp"
 
@@ -123,6 +125,31 @@ TEST_F(Cli, UnknownCommandOrMissingScenarioExitsTwo) {
   EXPECT_EQ(fabricsim("frobnicate").exit_code, 2);
   EXPECT_EQ(fabricsim("run").exit_code, 2);
   EXPECT_EQ(fabricsim("run " + tiny_ + " --no-such-flag").exit_code, 2);
+  EXPECT_EQ(fabricsim("list extra").exit_code, 2);
+}
+
+TEST_F(Cli, EveryCommandPrintsItsOwnUsageAndOptionsWithHelp) {
+  const std::vector<std::pair<std::string, std::vector<std::string>>> commands = {
+      {"run", {"usage: fabricsim run SCENARIO.yaml", "--output", "--quiet", "--set", "--seed"}},
+      {"validate", {"usage: fabricsim validate SCENARIO.yaml", "--set", "--seed"}},
+      {"info", {"usage: fabricsim info SCENARIO.yaml", "--set", "--seed"}},
+      {"list", {"usage: fabricsim list", "--help"}},
+  };
+  for (const auto& [command, expected] : commands) {
+    for (const char* flag : {" --help", " -h"}) {
+      SCOPED_TRACE(command + flag);
+      const Outcome r = fabricsim(command + flag);
+      EXPECT_EQ(r.exit_code, 0) << r.output;
+      for (const std::string& text : expected) EXPECT_NE(r.output.find(text), std::string::npos) << text << "\n" << r.output;
+    }
+  }
+  EXPECT_EQ(fabricsim("validate --help").output.find("--output"), std::string::npos);
+  EXPECT_EQ(fabricsim("list --help").output.find("--set"), std::string::npos);
+  // Help wins over a scenario given with it: nothing runs, nothing is written.
+  const Outcome r = fabricsim("run " + tiny_ + " -o " + (dir_ / "h.h5").string() + " --help");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_FALSE(fs::exists(dir_ / "h.h5"));
+  EXPECT_NE(fabricsim("--help").output.find("<command> --help"), std::string::npos);
 }
 
 }  // namespace

@@ -112,7 +112,7 @@ TEST(Simulation, EcmpFlowTimesEqualMaxMinOfTheHashCollisions) {
 
 std::map<std::uint32_t, int> subflows_per_app_flow(const metrics::Results& r) {
   std::map<std::uint32_t, int> count;
-  for (const metrics::FlowRecord& f : r.flows) ++count[f.subflow_of];
+  for (const metrics::FlowRecord& f : r.flows) ++count[f.app_flow];
   return count;
 }
 
@@ -126,7 +126,7 @@ TEST(Simulation, SplitAutoFollowsTheGcdRule) {
     Simulation sim(s);
     const metrics::Results r = sim.run();
     std::map<std::uint32_t, std::pair<std::uint32_t, std::uint32_t>> ends;
-    for (const metrics::FlowRecord& f : r.flows) ends[f.subflow_of] = {f.src, f.dst};
+    for (const metrics::FlowRecord& f : r.flows) ends[f.app_flow] = {f.src, f.dst};
     for (const auto& [app, n] : subflows_per_app_flow(r)) {
       const bool same_leaf = ends[app].first / 2 == ends[app].second / 2;
       EXPECT_EQ(n, same_leaf ? 1 : expected) << "spines " << spines;

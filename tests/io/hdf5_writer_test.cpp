@@ -36,6 +36,8 @@ topo::Fabric tiny_fabric() {
   f.host_uplink = {0, 2};
   f.host_downlink = {1, 3};
   f.edge_node = {2};
+  f.pair_offset = {0, 1};  // pair (leaf0, leaf0): path 0, which has no links
+  f.path_offset = {0, 0};
   return f;
 }
 
@@ -51,12 +53,18 @@ metrics::Results small_results() {
   r.info.events = 42;
   r.info.wall_seconds = 0.25;
   r.info.warnings = "first warning\nsecond warning\n";
+  r.info.command_line = "fabricsim run 'a b.yaml' --set 'workload.0={kind: permutation}'";
+  r.info.start_time_utc = "2026-11-24T19:37:47Z";
+  r.info.host_name = "node17";
+  // Application flow 0 was split into subflows 0 and 1; flow 2 is its own, unfinished.
+  r.app_flows = {{0, 0, 1, (1 << 20) + 4096, 0, 90'000'000, 2, 0},
+                 {1, 0, 1, 512, 5'000, -1, 1, 1}};
   // Flow 2 is unfinished (end -1) and spread over several paths (path -1).
   r.flows = {{0, 0, 1, 1 << 20, 0, 90'000'000, 0, 0, 3, 270, 10, 7, 3},
-             {1, 1, 0, 4096, 1'000, 2'000'000, 0, 1, 4, 2, 1, 0, 0},
-             {2, 0, 1, 512, 5'000, -1, 1, 2, -1, 0, 0, 0, 0}};
-  r.steps = {{0, 0, "permutation", -1, 0, 0, 90'000'000},
-             {1, 1, "dispatch", 3, 2, 5'000, 123'456'789}};
+             {1, 0, 1, 4096, 0, 2'000'000, 0, 0, 4, 2, 1, 0, 0},
+             {2, 0, 1, 512, 5'000, -1, 1, 1, -1, 0, 0, 0, 0}};
+  r.steps = {{0, 0, "permutation", -1, 0, 0, 90'000'000, 85'000'000, "host_uplink", 0},
+             {1, 1, "dispatch", 3, 2, 5'000, 123'456'789, 7'000'000, "compute", -1}};
   r.links = {{0, 1 << 20, 0.5, 65'536, 3, 12'288, 17}, {4, 4096, 0.125, 0, 0, 0, 0}};
   // Three samples of the 6 links of tiny_fabric, row t = sample t.
   r.link_series.time_ps = {0, 10'000'000, 20'000'000};
@@ -94,7 +102,7 @@ TEST_F(Hdf5Writer, WritesRootAttributes) {
   const std::string out = path("run.h5");
   write_results(out, tiny_fabric(), small_results());
   const Id file = open_file(out);
-  EXPECT_EQ(read_attribute<std::int32_t>(file.get(), "/", "schema_version"), 1);
+  EXPECT_EQ(read_attribute<std::int32_t>(file.get(), "/", "schema_version"), 2);
   // The project version ("0.1.0") and the commit it was built from.
   const std::string version = read_string_attribute(file.get(), "/", "fabricsim_version");
   ASSERT_FALSE(version.empty());
@@ -111,6 +119,10 @@ TEST_F(Hdf5Writer, WritesRootAttributes) {
   EXPECT_DOUBLE_EQ(read_attribute<double>(file.get(), "/", "wall_seconds"), 0.25);
   EXPECT_EQ(read_string_attribute(file.get(), "/", "warnings"), "first warning\nsecond warning\n");
   EXPECT_TRUE(is_string_attribute(file.get(), "/", "name"));
+  EXPECT_EQ(read_string_attribute(file.get(), "/", "command_line"),
+            "fabricsim run 'a b.yaml' --set 'workload.0={kind: permutation}'");
+  EXPECT_EQ(read_string_attribute(file.get(), "/", "start_time_utc"), "2026-11-24T19:37:47Z");
+  EXPECT_EQ(read_string_attribute(file.get(), "/", "host_name"), "node17");
 }
 
 TEST_F(Hdf5Writer, WritesTopologyTables) {
@@ -143,19 +155,20 @@ TEST_F(Hdf5Writer, WritesFlowStepAndLinkTables) {
   const Id f = open_file(out);
   EXPECT_EQ(shape(f.get(), "/flows/id"), (std::vector<hsize_t>{3}));
   EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/flows/src"),
-            (std::vector<std::uint32_t>{0, 1, 0}));
+            (std::vector<std::uint32_t>{0, 0, 0}));
   EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/flows/dst"),
-            (std::vector<std::uint32_t>{1, 0, 1}));
+            (std::vector<std::uint32_t>{1, 1, 1}));
   EXPECT_EQ(read_numbers<std::int64_t>(f.get(), "/flows/bytes"),
             (std::vector<std::int64_t>{1 << 20, 4096, 512}));
   EXPECT_EQ(read_numbers<std::int64_t>(f.get(), "/flows/start_ps"),
-            (std::vector<std::int64_t>{0, 1'000, 5'000}));
+            (std::vector<std::int64_t>{0, 0, 5'000}));
   EXPECT_EQ(read_numbers<std::int64_t>(f.get(), "/flows/end_ps"),
             (std::vector<std::int64_t>{90'000'000, 2'000'000, -1}));
   EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/flows/step_id"),
             (std::vector<std::uint32_t>{0, 0, 1}));
-  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/flows/subflow_of"),
-            (std::vector<std::uint32_t>{0, 1, 2}));
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/flows/app_flow"),
+            (std::vector<std::uint32_t>{0, 0, 1}));
+  EXPECT_FALSE(exists(f.get(), "/flows/subflow_of"));
   EXPECT_EQ(read_numbers<std::int32_t>(f.get(), "/flows/path_id"),
             (std::vector<std::int32_t>{3, 4, -1}));
   EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/flows/packets"),
@@ -180,6 +193,13 @@ TEST_F(Hdf5Writer, WritesFlowStepAndLinkTables) {
             (std::vector<std::int32_t>{0, 2}));
   EXPECT_EQ(read_numbers<std::int64_t>(f.get(), "/steps/end_ps"),
             (std::vector<std::int64_t>{90'000'000, 123'456'789}));
+  EXPECT_EQ(read_numbers<std::int64_t>(f.get(), "/steps/bound_ps"),
+            (std::vector<std::int64_t>{85'000'000, 7'000'000}));
+  EXPECT_EQ(read_strings(f.get(), "/steps/bound_by"),
+            (std::vector<std::string>{"host_uplink", "compute"}));
+  EXPECT_EQ(read_numbers<std::int32_t>(f.get(), "/steps/bound_node"),
+            (std::vector<std::int32_t>{0, -1}));
+  EXPECT_EQ(read_string_attribute(f.get(), "/steps/bound_ps", "units"), "ps");
 
   EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/links/summary/link_id"),
             (std::vector<std::uint32_t>{0, 4}));
@@ -199,6 +219,47 @@ TEST_F(Hdf5Writer, WritesFlowStepAndLinkTables) {
   EXPECT_EQ(read_string_attribute(f.get(), "/links/summary/drops", "units"), "packets");
   EXPECT_EQ(read_string_attribute(f.get(), "/links/summary/dropped_bytes", "units"), "bytes");
   EXPECT_EQ(read_string_attribute(f.get(), "/links/summary/ecn_marks", "units"), "packets");
+}
+
+TEST_F(Hdf5Writer, WritesOneAppFlowRowPerWorkloadFlow) {
+  const std::string out = path("run.h5");
+  write_results(out, tiny_fabric(), small_results());
+  const Id f = open_file(out);
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/app_flows/id"), (std::vector<std::uint32_t>{0, 1}));
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/app_flows/src"), (std::vector<std::uint32_t>{0, 0}));
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/app_flows/dst"), (std::vector<std::uint32_t>{1, 1}));
+  EXPECT_EQ(read_numbers<std::int64_t>(f.get(), "/app_flows/bytes"),
+            (std::vector<std::int64_t>{(1 << 20) + 4096, 512}));
+  EXPECT_EQ(read_numbers<std::int64_t>(f.get(), "/app_flows/start_ps"),
+            (std::vector<std::int64_t>{0, 5'000}));
+  EXPECT_EQ(read_numbers<std::int64_t>(f.get(), "/app_flows/end_ps"),
+            (std::vector<std::int64_t>{90'000'000, -1}));
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/app_flows/subflows"),
+            (std::vector<std::uint32_t>{2, 1}));
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/app_flows/step_id"),
+            (std::vector<std::uint32_t>{0, 1}));
+  EXPECT_EQ(read_string_attribute(f.get(), "/app_flows/end_ps", "units"), "ps");
+  EXPECT_EQ(read_string_attribute(f.get(), "/app_flows/subflows", "units"), "1");
+}
+
+TEST_F(Hdf5Writer, WritesLinkNamesAndTheHostToNodeMap) {
+  const std::string out = path("run.h5");
+  write_results(out, tiny_fabric(), small_results());
+  const Id f = open_file(out);
+  EXPECT_EQ(read_strings(f.get(), "/topology/links/name"),
+            (std::vector<std::string>{"host0->leaf0", "leaf0->host0", "host1->leaf0", "leaf0->host1",
+                                      "leaf0->spine0", "spine0->leaf0"}));
+  // Host index -> node id, its edge switch's node id, and its up and down links.
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/topology/hosts/id"), (std::vector<std::uint32_t>{0, 1}));
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/topology/hosts/node"), (std::vector<std::uint32_t>{0, 1}));
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/topology/hosts/edge"), (std::vector<std::uint32_t>{2, 2}));
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/topology/hosts/uplink"), (std::vector<std::uint32_t>{0, 2}));
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/topology/hosts/downlink"),
+            (std::vector<std::uint32_t>{1, 3}));
+  // The one path, within leaf0, crosses only leaf0.
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/topology/paths/path_id"), (std::vector<std::uint32_t>{0}));
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/topology/paths/node"), (std::vector<std::uint32_t>{2}));
+  EXPECT_EQ(read_numbers<std::int32_t>(f.get(), "/topology/paths/link"), (std::vector<std::int32_t>{-1}));
 }
 
 TEST_F(Hdf5Writer, WritesLinkSeriesAsTimeByLinkMatrices) {
@@ -292,9 +353,9 @@ TEST_F(Hdf5Writer, EveryDatasetHasAUnitsString) {
   write_results(out, tiny_fabric(), small_results());
   const Id f = open_file(out);
   const auto datasets = all_datasets(f.get());
-  // 3 node + 5 link + 13 flow + 7 step + 7 link-summary columns + 3 link-series datasets
-  // + 2 x 6 MoE datasets.
-  EXPECT_EQ(datasets.size(), 50u);
+  // 3 node + 6 link + 5 host + 4 path columns, 8 app-flow + 13 flow + 10 step + 7
+  // link-summary columns, 3 link-series datasets, 2 x 6 MoE datasets.
+  EXPECT_EQ(datasets.size(), 71u);
   const std::set<std::string> known = {"ps",   "bytes",    "bps",    "id",     "index",
                                        "text", "fraction", "tokens", "packets", "1"};
   for (const auto& d : datasets) {
@@ -315,8 +376,10 @@ TEST_F(Hdf5Writer, EmptyTablesGetZeroLengthDatasets) {
   empty.info.status = "incomplete";
   write_results(out, topo::Fabric{}, empty);
   const Id f = open_file(out);
-  for (const char* d : {"/topology/nodes/kind", "/topology/links/rate_bps", "/flows/id",
-                        "/flows/path_id", "/flows/max_reorder", "/steps/kind",
+  for (const char* d : {"/topology/nodes/kind", "/topology/links/rate_bps", "/topology/links/name",
+                        "/topology/hosts/node", "/topology/paths/path_id", "/app_flows/id",
+                        "/app_flows/subflows", "/flows/id", "/flows/app_flow",
+                        "/flows/path_id", "/flows/max_reorder", "/steps/kind", "/steps/bound_ps",
                         "/links/summary/busy_fraction", "/links/summary/ecn_marks"}) {
     SCOPED_TRACE(d);
     EXPECT_EQ(shape(f.get(), d), (std::vector<hsize_t>{0}));

@@ -1,0 +1,109 @@
+#include "io/hdf5_topology.hpp"
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "io/hdf5_columns.hpp"
+#include "io/hdf5_writer.hpp"
+
+namespace fabricsim::io {
+namespace {
+
+void write_nodes(hid_t topology, const topo::Fabric& fabric) {
+  const Handle g = create_group(topology, "nodes");
+  std::vector<std::string> kinds, names;
+  for (const auto& n : fabric.nodes) {
+    kinds.emplace_back(topo::to_string(n.kind));
+    names.push_back(n.name);
+  }
+  write_column(g.get(), "id", row_ids(fabric.nodes.size()), "id");
+  write_column(g.get(), "kind", kinds, "text");
+  write_column(g.get(), "name", names, "text");
+}
+
+void write_links(hid_t topology, const topo::Fabric& fabric) {
+  const Handle g = create_group(topology, "links");
+  std::vector<std::uint32_t> src, dst;
+  std::vector<std::int64_t> rate, latency;
+  for (const auto& l : fabric.links) {
+    src.push_back(l.src);
+    dst.push_back(l.dst);
+    rate.push_back(l.rate.bps());
+    latency.push_back(l.latency.ps());
+  }
+  write_column(g.get(), "id", row_ids(fabric.links.size()), "id");
+  write_column(g.get(), "name", link_names(fabric), "text");
+  write_column(g.get(), "src", src, "id");
+  write_column(g.get(), "dst", dst, "id");
+  write_column(g.get(), "rate_bps", rate, "bps");
+  write_column(g.get(), "latency_ps", latency, "ps");
+}
+
+// Host index -> node id, the node id of its edge switch, and its two links.
+void write_hosts(hid_t topology, const topo::Fabric& fabric) {
+  const Handle g = create_group(topology, "hosts");
+  std::vector<std::uint32_t> edge;
+  for (const std::uint32_t e : fabric.host_edge) edge.push_back(fabric.edge_node[e]);
+  write_column(g.get(), "id", row_ids(fabric.host_count()), "id");
+  write_column(g.get(), "node", fabric.host_node, "id");
+  write_column(g.get(), "edge", edge, "id");
+  write_column(g.get(), "uplink", fabric.host_uplink, "id");
+  write_column(g.get(), "downlink", fabric.host_downlink, "id");
+}
+
+// One row per node a path crosses, in order: hop 0 is the source edge switch (link -1), hop
+// h > 0 the node link h-1 of the path arrives at. A path within one edge switch is one row.
+void write_paths(hid_t topology, const topo::Fabric& fabric) {
+  const Handle g = create_group(topology, "paths");
+  std::vector<std::uint32_t> path_id, hop, node;
+  std::vector<std::int32_t> link;
+  const std::uint32_t edges = fabric.edge_count();
+  for (std::uint32_t pair = 0; pair + 1 < fabric.pair_offset.size(); ++pair) {
+    const topo::NodeId src_edge = fabric.edge_node[pair / edges];
+    for (topo::PathId p = fabric.pair_offset[pair]; p < fabric.pair_offset[pair + 1]; ++p) {
+      path_id.push_back(p);
+      hop.push_back(0);
+      node.push_back(src_edge);
+      link.push_back(-1);
+      std::uint32_t h = 0;
+      for (const topo::LinkId l : fabric.path(p)) {
+        path_id.push_back(p);
+        hop.push_back(++h);
+        node.push_back(fabric.links[l].dst);
+        link.push_back(static_cast<std::int32_t>(l));
+      }
+    }
+  }
+  write_column(g.get(), "path_id", path_id, "id");
+  write_column(g.get(), "hop", hop, "index");
+  write_column(g.get(), "node", node, "id");
+  write_column(g.get(), "link", link, "id");
+}
+
+}  // namespace
+
+std::vector<std::string> link_names(const topo::Fabric& fabric) {
+  // Parallel cables between the same two nodes are told apart by a [k] suffix, k = 0, 1, ...
+  std::map<std::pair<topo::NodeId, topo::NodeId>, std::uint32_t> count, seen;
+  for (const topo::Link& l : fabric.links) ++count[{l.src, l.dst}];
+  std::vector<std::string> names;
+  names.reserve(fabric.links.size());
+  for (const topo::Link& l : fabric.links) {
+    std::string name = fabric.nodes[l.src].name + "->" + fabric.nodes[l.dst].name;
+    if (count[{l.src, l.dst}] > 1) name += "[" + std::to_string(seen[{l.src, l.dst}]++) + "]";
+    names.push_back(std::move(name));
+  }
+  return names;
+}
+
+void write_topology(hid_t file, const topo::Fabric& fabric) {
+  const Handle topology = create_group(file, "topology");
+  write_nodes(topology.get(), fabric);
+  write_links(topology.get(), fabric);
+  write_hosts(topology.get(), fabric);
+  write_paths(topology.get(), fabric);
+}
+
+}  // namespace fabricsim::io

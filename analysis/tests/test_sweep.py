@@ -37,10 +37,11 @@ def test_summary_metrics_match_the_tables(ecmp_file):
 
 
 def test_packet_totals_sum_the_flow_and_link_columns(run_sim):
-    # A sprayed dctcp all-to-all (3-to-1 incasts) into 16 KiB buffers without ECN: drops and
-    # retransmits.
+    # A sprayed dctcp all-to-all sent synchronized (every host to the same destination at
+    # once: 3-to-1 incasts) into 16 KiB buffers without ECN: drops and retransmits.
     path = run_sim("packet-dctcp", "model=packet", "transport.kind=dctcp", "routing.policy=spray",
-                   "workload.0.kind=all_to_all", "switch.buffer_per_port=16KiB", "switch.ecn=off")
+                   "workload.0.kind=all_to_all", "workload.0.order=synchronized",
+                   "switch.buffer_per_port=16KiB", "switch.ecn=off")
     row = load_sweep([path]).iloc[0]
     r = load(path)
     assert row["retransmits"] == r.flows["retransmits"].sum()

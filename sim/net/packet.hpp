@@ -15,6 +15,7 @@ inline constexpr std::uint8_t kAck = 1;         // an acknowledgement travelling
 inline constexpr std::uint8_t kEcnCapable = 2;  // a switch may mark it instead of queueing silently
 inline constexpr std::uint8_t kCongestion = 4;  // marked Congestion Experienced on its way
 inline constexpr std::uint8_t kEcnEcho = 8;     // ACK of a packet that arrived marked
+inline constexpr std::uint8_t kRetransmission = 16;  // a copy sent again, or the ACK of one
 
 /// One packet (data or ACK). Packets travel by index into a PacketPool; `next` links a packet
 /// into the one list it is in at a time (a port's FIFO, a link's ring or the pool's free
@@ -27,7 +28,7 @@ struct Packet {
   std::uint32_t next;        // next packet in the list it is in
   std::uint32_t wire_bytes;  // payload + header: what the serializer sends
   std::uint16_t hop;         // index of the link it is crossing on its route
-  std::uint8_t flags;        // kAck | kEcnCapable | kCongestion | kEcnEcho
+  std::uint8_t flags;        // kAck | kEcnCapable | kCongestion | kEcnEcho | kRetransmission
 };
 
 /// Packets recycled through a free list: allocation happens only while the pool grows to

@@ -23,7 +23,8 @@ PacketModel::PacketModel(core::EventQueue& queue, const topo::Fabric& fabric,
       ports_(fabric.links.size()),
       link_stats_(fabric.links.size()),
       switch_ports_(fabric.nodes.size()),
-      nics_(fabric.host_count()) {
+      nics_(fabric.host_count()),
+      drops_(params.drops) {
   if (!windowed_ && transport_.kind != "ideal") {
     throw std::invalid_argument("packet model: unknown transport '" + transport_.kind + "'");
   }
@@ -33,8 +34,13 @@ PacketModel::PacketModel(core::EventQueue& queue, const topo::Fabric& fabric,
   if (switches_.buffer_per_port && *switches_.buffer_per_port < transport_.mtu) {
     throw std::invalid_argument("packet model: switch.buffer_per_port is smaller than one mtu");
   }
+  if (!windowed_ && !drops_.empty()) {
+    throw std::invalid_argument("packet model: dropping packets on purpose needs transport dctcp");
+  }
   window_ = {.mss = payload_,
              .reorder_threshold = transport_.reorder_threshold,
+             .reorder_window = transport_.reorder_window,
+             .tail_loss_probe = transport_.tail_loss_probe,
              .min_rto = transport_.min_rto,
              .gain = transport_.gain};
   for (topo::LinkId l = 0; l < fabric.links.size(); ++l) {
@@ -195,6 +201,7 @@ std::uint32_t PacketModel::make_packet(std::uint32_t host, core::Time now) {
   packet.wire_bytes = static_cast<std::uint32_t>(payload + header_);
   packet.hop = 0;
   packet.flags = windowed_ ? kEcnCapable : 0;
+  if (retransmit) packet.flags |= kRetransmission;
   return p;
 }
 
@@ -223,7 +230,8 @@ void PacketModel::deliver_data(std::uint32_t p, core::Time now) {
   if (windowed_) {
     // The packet turns into its own ACK: header only, back along the reverse route.
     const std::uint32_t dst = flow.tuple.dst_host;
-    packet.flags = kAck | ((packet.flags & kCongestion) != 0 ? kEcnEcho : 0);
+    packet.flags = kAck | ((packet.flags & kCongestion) != 0 ? kEcnEcho : 0) |
+                   (packet.flags & kRetransmission);
     packet.wire_bytes = static_cast<std::uint32_t>(header_);
     packet.hop = 0;
     packet.path = flow.ack_path_first;
@@ -248,10 +256,12 @@ void PacketModel::deliver_ack(std::uint32_t p, core::Time now) {
   const Packet& packet = pool_[p];
   const std::uint32_t f = packet.flow;
   const bool echo = (packet.flags & kEcnEcho) != 0;
+  const bool of_retransmission = (packet.flags & kRetransmission) != 0;
   const std::uint32_t seq = packet.seq;
   pool_.release(p);
   WindowSender& sender = senders_[f];
-  sender.on_ack(seq, echo, now, window_);
+  sender.on_ack(seq, echo, of_retransmission, now, window_);
+  arm_timer(f);
   if (!sender.in_ring && sender.can_send()) {
     sender.in_ring = true;
     nic_push(flows_[f].tuple.src_host, f);
@@ -260,19 +270,23 @@ void PacketModel::deliver_ack(std::uint32_t p, core::Time now) {
 }
 
 void PacketModel::arm_timer(std::uint32_t flow) {
+  // Lazy: a deadline pushed back leaves the armed wake-up alone (it re-arms when it fires
+  // early); only an earlier one arms another.
   WindowSender& sender = senders_[flow];
-  if (sender.timer_pending || sender.deadline() == core::Time::max()) return;
-  timers_.arm(flow, sender.deadline());
-  sender.timer_pending = true;
+  const core::Time deadline = sender.deadline();
+  if (deadline >= sender.timer_at) return;
+  timers_.arm(flow, deadline);
+  sender.timer_at = deadline;
 }
 
 void PacketModel::on_timer(std::uint32_t flow, core::Time now) {
-  // The timer is lazy: acknowledgements push the deadline back without touching the queue,
-  // and an early wake-up just re-arms it.
   WindowSender& sender = senders_[flow];
-  sender.timer_pending = false;
+  if (now >= sender.timer_at) sender.timer_at = core::Time::max();  // else an overtaken one
   if (sender.done()) return;
-  if (sender.deadline() <= now) sender.on_timeout(now, window_);
+  const TimerOutcome fired = sender.on_timer(now, window_);
+  FlowStats& stats = stats_[flow];
+  if (fired.timeout) ++stats.timeouts;
+  if (fired.probe) ++stats.probes;
   arm_timer(flow);
   if (!sender.in_ring && sender.can_send()) {
     sender.in_ring = true;

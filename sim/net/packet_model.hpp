@@ -14,11 +14,20 @@
 
 namespace fabricsim::net {
 
+/// A test seam: the first `copies` transmissions of data packet `seq` of flow `flow` are
+/// dropped by the first switch port they reach, counted as drops of that port (dctcp only).
+struct PacketDrop {
+  std::uint32_t flow = 0;
+  std::uint32_t seq = 0;
+  std::uint32_t copies = 1;
+};
+
 /// Everything the packet model is configured with.
 struct PacketParams {
   TransportParams transport;
   SwitchParams switches;
-  std::uint64_t seed = 0;  // seeds the per-packet routing and ECN marking streams
+  std::uint64_t seed = 0;         // seeds the per-packet routing and ECN marking streams
+  std::vector<PacketDrop> drops;  // tests only: packets to lose on purpose; empty otherwise
 };
 
 /// Told when the last packet of a flow has been delivered to its destination host.
@@ -38,7 +47,9 @@ struct FlowStats {
   std::uint32_t packets = 0;         // packets the flow is cut into
   std::uint32_t delivered_packets = 0;  // distinct packets arrived at the destination
   std::uint32_t sent_packets = 0;       // transmissions, retransmissions included
-  std::uint32_t retransmits = 0;        // packets sent again after being deemed lost
+  std::uint32_t retransmits = 0;        // packets sent again: deemed lost, or as a probe
+  std::uint32_t probes = 0;             // probe timer expiries that let a packet go (dctcp)
+  std::uint32_t timeouts = 0;           // retransmission timer expiries (dctcp)
   std::uint32_t out_of_order = 0;  // arrivals with a lower number than one already delivered
   std::uint32_t max_reorder = 0;   // largest (highest number delivered - number) on arrival
   core::Time start;
@@ -71,9 +82,10 @@ struct LinkStats {
 /// straight into the link's ring with its arrival time, and the queue's backlog is brought
 /// up to date lazily. A link has one pending event (its ring head's arrival); a host uplink
 /// has at most one more (the serializer freeing up while the NIC has more to send); a
-/// dctcp flow has at most one retransmission timer, kept in a TimerSet behind a single event
-/// of its own. No allocation per packet or event in
-/// steady state.
+/// dctcp flow's timers (reorder wait, loss probe, retransmission) are wake-ups in a TimerSet
+/// behind a single event of its own: lazy (a later deadline leaves the wake-up alone, which
+/// re-arms when it fires early), and a wake-up overtaken by an earlier deadline stays armed
+/// and does nothing. No allocation per packet or event in steady state.
 class PacketModel : public core::Handler, private routing::PathOccupancy, private TimerListener {
  public:
   /// `fabric`, `policy` and `listener` must outlive the model.
@@ -146,6 +158,8 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
   void on_arrival(topo::LinkId link, core::Time now);
   void deliver_data(std::uint32_t packet, core::Time now);
   void deliver_ack(std::uint32_t packet, core::Time now);
+  /// Whether the drop seam takes this packet, which is entering its first switch port.
+  bool drop_on_purpose(const Packet& packet);
   void arm_timer(std::uint32_t flow);
   void on_timer(std::uint32_t flow, core::Time now) override;
   double initial_window(std::uint32_t flow) const;
@@ -162,7 +176,7 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
   std::int64_t payload_;
   core::Rng route_rng_;
   core::Rng ecn_rng_;
-  TimerSet timers_;  // dctcp retransmission timers, by flow
+  TimerSet timers_;  // dctcp wake-ups, by flow
   PacketPool pool_;
   std::vector<Port> ports_;  // one per directed link
   std::vector<LinkStats> link_stats_;
@@ -175,6 +189,7 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
   std::vector<routing::PacketRouteState> data_routes_;  // per-packet policies: per flow
   std::vector<routing::PacketRouteState> ack_routes_;
   std::vector<routing::PathShare> shares_;  // scratch for the policy's choice
+  std::vector<PacketDrop> drops_;           // the test seam's packets still to drop
   std::size_t active_flows_ = 0;
 };
 

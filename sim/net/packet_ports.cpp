@@ -108,7 +108,7 @@ void PacketModel::enqueue(topo::LinkId link, std::uint32_t p, core::Time now) {
   Packet& packet = pool_[p];
   if (windowed_) {
     LinkStats& stats = link_stats_[link];
-    if (!admit(link, packet.wire_bytes, now)) {
+    if (!admit(link, packet.wire_bytes, now) || (!drops_.empty() && drop_on_purpose(packet))) {
       ++stats.drops;
       stats.dropped_bytes += packet.wire_bytes;
       pool_.release(p);
@@ -125,6 +125,17 @@ void PacketModel::enqueue(topo::LinkId link, std::uint32_t p, core::Time now) {
     }
   }
   commit(link, p, std::max(now, port.busy_until), now);
+}
+
+bool PacketModel::drop_on_purpose(const Packet& packet) {
+  if (packet.hop != 1 || (packet.flags & kAck) != 0) return false;  // not at its first switch
+  for (PacketDrop& drop : drops_) {
+    if (drop.flow == packet.flow && drop.seq == packet.seq && drop.copies > 0) {
+      --drop.copies;
+      return true;
+    }
+  }
+  return false;
 }
 
 void PacketModel::on_arrival(topo::LinkId link, core::Time now) {

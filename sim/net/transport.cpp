@@ -6,8 +6,8 @@ namespace {
 constexpr TransportInfo kTransports[] = {
     {"ideal", "no congestion control and no ACKs: line rate into unlimited buffers"},
     {"dctcp",
-     "window with ECN-fraction decrease (alpha), selective ACKs, reorder-tolerant loss "
-     "detection, retransmission timeout with a floor"},
+     "window with ECN-fraction decrease (alpha), selective ACKs, loss detection by send time "
+     "that tolerates reordering, tail-loss probes, retransmission timeout with a floor"},
 };
 
 }  // namespace

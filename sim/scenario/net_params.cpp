@@ -12,8 +12,11 @@
 namespace fabricsim::scenario {
 namespace {
 
-const Keys kTransportKeys{"kind",    "mtu",         "header", "initial_window",
-                          "min_rto", "reorder_threshold", "gain"};
+const Keys kTransportKeys{"kind",           "mtu",
+                          "header",         "initial_window",
+                          "min_rto",        "reorder_threshold",
+                          "reorder_window", "tail_loss_probe",
+                          "gain"};
 const Keys kSwitchKeys{"latency", "buffer_per_port", "shared_buffer", "ecn"};
 const Keys kSharedBufferKeys{"size", "alpha"};
 const Keys kEcnKeys{"kmin", "kmax", "pmax"};
@@ -83,6 +86,16 @@ net::TransportParams read_transport(const Tree& t) {
   if (const Tree* v = t.find("reorder_threshold")) {
     spec.reorder_threshold = read_u32(*v, child(path, "reorder_threshold"), 1);
   }
+  if (const Tree* v = t.find("reorder_window")) {
+    const std::string key = child(path, "reorder_window");
+    spec.reorder_window = is_word(*v, key, "auto", "a time such as 2us")
+                              ? std::nullopt
+                              : std::optional(read_time(*v, key, true));
+  }
+  if (const Tree* v = t.find("tail_loss_probe")) {
+    spec.tail_loss_probe =
+        read_choice(*v, child(path, "tail_loss_probe"), "tail_loss_probe setting", {"on", "off"}) == "on";
+  }
   if (const Tree* v = t.find("gain")) spec.gain = read_positive(*v, child(path, "gain"), 1.0);
   if (spec.header >= spec.mtu) {
     const auto [v, key] = blame_either(t, path, "header", "mtu");
@@ -133,6 +146,9 @@ void emit_transport(YAML::Emitter& out, const net::TransportParams& t) {
       << (t.initial_window.count() == 0 ? std::string("bdp") : core::format_bytes(t.initial_window));
   out << YAML::Key << "min_rto" << YAML::Value << core::format_time(t.min_rto);
   out << YAML::Key << "reorder_threshold" << YAML::Value << t.reorder_threshold;
+  out << YAML::Key << "reorder_window" << YAML::Value
+      << (t.reorder_window ? core::format_time(*t.reorder_window) : std::string("auto"));
+  out << YAML::Key << "tail_loss_probe" << YAML::Value << (t.tail_loss_probe ? "on" : "off");
   out << YAML::Key << "gain" << YAML::Value << exact_number(t.gain);
   out << YAML::EndMap;
 }

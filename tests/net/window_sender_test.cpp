@@ -27,7 +27,7 @@ TEST(WindowSender, WindowLimitsPacketsInFlight) {
   EXPECT_EQ(send_all(s, Time{}), 4);
   EXPECT_EQ(s.in_flight(), 4 * kMss);
   // Slow start: each acknowledged packet opens the window by its payload, so two more go.
-  s.on_ack(0, false, Time::us(10), kParams);
+  s.on_ack(0, false, false, Time::us(10), kParams);
   EXPECT_DOUBLE_EQ(s.cwnd(), 5 * kMss);
   EXPECT_EQ(send_all(s, Time::us(10)), 2);
 }
@@ -47,9 +47,9 @@ TEST(WindowSender, ReorderingShorterThanTheThresholdIsNotALoss) {
   WindowSender s;
   s.start(10, 10 * kMss, kMss, 10 * kMss);
   send_all(s, Time{});
-  for (std::uint32_t seq = 1; seq <= 3; ++seq) s.on_ack(seq, false, Time::us(5), kParams);
+  for (std::uint32_t seq = 1; seq <= 3; ++seq) s.on_ack(seq, false, false, Time::us(5), kParams);
   EXPECT_FALSE(s.can_send());  // all 10 sent, none lost
-  s.on_ack(4, false, Time::us(5), kParams);
+  s.on_ack(4, false, false, Time::us(5), kParams);
   ASSERT_TRUE(s.can_send());
   bool retransmit = false;
   EXPECT_EQ(s.take(Time::us(5), kParams, retransmit), 0u);
@@ -62,9 +62,9 @@ TEST(WindowSender, LateAckOfAPacketDeemedLostCancelsItsRetransmission) {
   WindowSender s;
   s.start(10, 10 * kMss, kMss, 10 * kMss);
   send_all(s, Time{});
-  for (std::uint32_t seq = 1; seq <= 4; ++seq) s.on_ack(seq, false, Time::us(5), kParams);
+  for (std::uint32_t seq = 1; seq <= 4; ++seq) s.on_ack(seq, false, false, Time::us(5), kParams);
   EXPECT_TRUE(s.can_send());  // packet 0 waits to be resent
-  s.on_ack(0, false, Time::us(6), kParams);
+  s.on_ack(0, false, false, Time::us(6), kParams);
   EXPECT_FALSE(s.can_send());  // it arrived after all: nothing to resend, nothing new left
   EXPECT_EQ(s.in_flight(), 5 * kMss);
 }
@@ -74,7 +74,7 @@ TEST(WindowSender, LateAckOfAPacketDeemedLostCancelsItsRetransmission) {
 std::uint32_t round_trip(WindowSender& s, std::uint32_t next, int mark_every) {
   send_all(s, Time::us(1));
   for (int i = 1; s.in_flight() > 0; ++i) {
-    s.on_ack(next++, mark_every > 0 && i % mark_every == 0, Time::us(2), kParams);
+    s.on_ack(next++, mark_every > 0 && i % mark_every == 0, false, Time::us(2), kParams);
   }
   return next;
 }
@@ -85,10 +85,10 @@ TEST(WindowSender, EcnEchoCutsTheWindowByHalfAlphaOncePerWindow) {
   WindowSender s;
   s.start(1000, 1000 * kMss, kMss, 4 * kMss);
   send_all(s, Time{});
-  s.on_ack(0, true, Time::us(1), kParams);
+  s.on_ack(0, true, false, Time::us(1), kParams);
   EXPECT_DOUBLE_EQ(s.alpha(), 1.0);
   EXPECT_DOUBLE_EQ(s.cwnd(), 2 * kMss);
-  s.on_ack(1, true, Time::us(1), kParams);
+  s.on_ack(1, true, false, Time::us(1), kParams);
   EXPECT_DOUBLE_EQ(s.cwnd(), 2 * kMss);
 }
 
@@ -110,36 +110,38 @@ TEST(WindowSender, AlphaDecaysWithoutMarksAndStaysAtOneWhenAllAreMarked) {
 }
 
 TEST(WindowSender, TimeoutResendsEverythingUnacknowledgedFromOnePacket) {
+  WindowParams params = kParams;
+  params.tail_loss_probe = false;  // the probe would come first
   WindowSender s;
   s.start(8, 8 * kMss, kMss, 8 * kMss);
   send_all(s, Time{});
   EXPECT_EQ(s.deadline(), Time::us(100));  // min_rto: no RTT sample yet
-  s.on_ack(2, false, Time::us(10), kParams);
+  s.on_ack(2, false, false, Time::us(10), params);
   EXPECT_EQ(s.deadline(), Time::us(100));  // a selective ACK does not restart the timer
-  s.on_timeout(Time::us(100), kParams);
+  EXPECT_TRUE(s.on_timer(Time::us(100), params).timeout);
   EXPECT_DOUBLE_EQ(s.cwnd(), kMss);
   EXPECT_EQ(s.deadline(), Time::us(300));  // backed off: 2 x 100 us after the timeout
   bool retransmit = false;
-  EXPECT_EQ(s.take(Time::us(100), kParams, retransmit), 0u);
+  EXPECT_EQ(s.take(Time::us(100), params, retransmit), 0u);
   EXPECT_TRUE(retransmit);
   EXPECT_FALSE(s.can_send());  // one packet of window
-  s.on_ack(0, false, Time::us(110), kParams);
-  EXPECT_EQ(s.take(Time::us(110), kParams, retransmit), 1u);
-  EXPECT_EQ(s.take(Time::us(110), kParams, retransmit), 3u);  // 2 was acknowledged
+  s.on_ack(0, false, true, Time::us(110), params);
+  EXPECT_EQ(s.take(Time::us(110), params, retransmit), 1u);
+  EXPECT_EQ(s.take(Time::us(110), params, retransmit), 3u);  // 2 was acknowledged
 }
 
 TEST(WindowSender, DoneWhenEveryPacketIsAcknowledged) {
   WindowSender s;
   s.start(3, 3 * kMss, kMss, 3 * kMss);
   send_all(s, Time{});
-  s.on_ack(2, false, Time::us(1), kParams);
-  s.on_ack(0, false, Time::us(1), kParams);
+  s.on_ack(2, false, false, Time::us(1), kParams);
+  s.on_ack(0, false, false, Time::us(1), kParams);
   EXPECT_FALSE(s.done());
-  const AckOutcome last = s.on_ack(1, false, Time::us(1), kParams);
+  const AckOutcome last = s.on_ack(1, false, false, Time::us(1), kParams);
   EXPECT_TRUE(last.done);
   EXPECT_EQ(s.deadline(), Time::max());
-  EXPECT_FALSE(s.on_ack(1, false, Time::us(2), kParams).newly_acked);
-  EXPECT_FALSE(s.on_ack(2, true, Time::us(3), kParams).newly_acked);  // after the scoreboard is freed
+  EXPECT_FALSE(s.on_ack(1, false, false, Time::us(2), kParams).newly_acked);
+  EXPECT_FALSE(s.on_ack(2, true, false, Time::us(3), kParams).newly_acked);  // after the scoreboard is freed
   EXPECT_FALSE(s.can_send());
 }
 

@@ -9,9 +9,6 @@ namespace {
 constexpr std::uint32_t kNone = 0xffffffffu;
 constexpr double kNoLevel = std::numeric_limits<double>::infinity();
 constexpr std::size_t kPrefetch = 8;  // flows fetched ahead while freezing
-/// A link this close to its capacity is saturated, and a flow this much faster than a
-/// link's level is faster than it: the slack that double-precision sums need.
-constexpr double kSaturated = 1e-9;
 /// Heap order: smallest share first, ties by link id so solves are reproducible.
 struct Later {
   template <typename Entry>
@@ -33,7 +30,8 @@ MaxMinSolver::MaxMinSolver(std::vector<double> capacity)
       unfrozen_(capacity_.size()),
       touched_in_(capacity_.size(), 0),
       scanned_in_(capacity_.size(), 0),
-      reached_in_(capacity_.size(), 0) {
+      rising_begin_(capacity_.size()),
+      rising_end_(capacity_.size()) {
   for (const double c : capacity_) {
     if (!(c > 0)) throw std::invalid_argument("link capacity must be positive");
   }
@@ -50,9 +48,8 @@ std::uint32_t MaxMinSolver::add(std::span<const LinkUse> uses) {
   }
   use_offset_.push_back(uses_.size());
   rate_.push_back(0.0);
-  rising_in_.push_back(0);
   frozen_in_.push_back(0);
-  solved_.push_back(0);
+  order_slot_.push_back(kNone);
   active_slot_.push_back(static_cast<std::uint32_t>(active_.size()));
   active_.push_back(id);
   added_.push_back(id);
@@ -67,13 +64,11 @@ void MaxMinSolver::remove(std::uint32_t flow) {
   active_slot_[moved] = slot;
   active_.pop_back();
   active_slot_[flow] = kNone;
-  const bool solved = solved_[flow] != 0;
+  const bool solved = order_slot_[flow] != kNone;
   if (solved) left_level_ = std::min(left_level_, rate_[flow]);
   for (std::uint64_t i = use_offset_[flow]; i < use_offset_[flow + 1]; ++i) {
-    // The flows it shared a saturated link with may rise: the next solve starts there.
-    const std::uint32_t link = uses_[i].link;
-    if (solved && saturated(link)) left_links_.push_back(link);
     // Swap-remove from the link's list; the flow moved into the hole learns its new slot.
+    const std::uint32_t link = uses_[i].link;
     std::vector<std::uint32_t>& flows = link_flows_[link];
     const std::uint32_t last = flows.back();
     flows[use_slot_[i]] = last;
@@ -96,23 +91,19 @@ std::span<const LinkUse> MaxMinSolver::uses(std::uint32_t flow) const {
   return {uses_.data() + use_offset_[flow], uses_.data() + use_offset_[flow + 1]};
 }
 
-std::span<const std::uint32_t> MaxMinSolver::resolved() const { return refrozen_; }
-
 void MaxMinSolver::push(std::uint32_t link, double share) {
   heap_.push_back({share, link});
   std::push_heap(heap_.begin(), heap_.end(), Later{});
-}
-
-bool MaxMinSolver::saturated(std::uint32_t link) const {
-  return link_load_[link] >= capacity_[link] * (1 - kSaturated);
 }
 
 /// The level below which nothing changes: the slowest leaver's rate, and for each newcomer's
 /// link l the lower of its slowest solved flow and capacity / demand. Below both, l carries
 /// level x demand in the old and the new filling alike minus what newcomers add, and it
 /// saturates no earlier than capacity / demand, so the filling below is the old one.
+/// 0 (everything re-fills) as soon as it reaches the slowest solved flow.
 double MaxMinSolver::restart_level() {
   double level = left_level_;
+  const double slowest = order_.empty() ? kNoLevel : rate_[order_.front()];
   for (const std::uint32_t flow : added_) {
     if (active_slot_[flow] == kNone) continue;
     for (const LinkUse& u : uses(flow)) {
@@ -120,56 +111,12 @@ double MaxMinSolver::restart_level() {
       scanned_in_[u.link] = solve_id_;
       level = std::min(level, capacity_[u.link] / link_demand_[u.link]);
       for (const std::uint32_t f : link_flows_[u.link]) {
-        if (solved_[f] != 0) level = std::min(level, rate_[f]);
+        if (order_slot_[f] != kNone) level = std::min(level, rate_[f]);
       }
+      if (level <= slowest) return 0.0;
     }
   }
   return level;
-}
-
-void MaxMinSolver::join(std::uint32_t flow) {
-  rising_in_[flow] = solve_id_;
-  region_.push_back(flow);
-  for (const LinkUse& u : uses(flow)) {
-    if (saturated(u.link)) reach(u.link);
-  }
-}
-
-void MaxMinSolver::reach(std::uint32_t link) {
-  if (reached_in_[link] == solve_id_) return;
-  reached_in_[link] = solve_id_;
-  frontier_.push_back(link);
-}
-
-/// Adds to the region every solved flow at or above `level` on a reached link, and so on
-/// through the saturated links of the flows it adds.
-void MaxMinSolver::grow_region(double level) {
-  while (!frontier_.empty()) {
-    const std::uint32_t l = frontier_.back();
-    frontier_.pop_back();
-    for (const std::uint32_t f : link_flows_[l]) {
-      if (rising_in_[f] != solve_id_ && solved_[f] != 0 && rate_[f] >= level) join(f);
-    }
-  }
-}
-
-void MaxMinSolver::unfreeze_region() {
-  ++fill_id_;
-  touched_.clear();
-  for (const std::uint32_t flow : region_) {
-    for (const LinkUse& u : uses(flow)) {
-      if (touched_in_[u.link] != fill_id_) {
-        touched_in_[u.link] = fill_id_;
-        touched_.push_back(u.link);
-        demand_[u.link] = 0.0;
-        unfrozen_[u.link] = 0;
-      }
-      if (solved_[flow] != 0) link_load_[u.link] -= u.fraction * rate_[flow];
-      demand_[u.link] += u.fraction;
-      ++unfrozen_[u.link];
-    }
-    solved_[flow] = 0;
-  }
 }
 
 void MaxMinSolver::solve() {
@@ -177,44 +124,71 @@ void MaxMinSolver::solve() {
   if (added_.empty() && left_level_ == kNoLevel) return;  // nothing changed
   ++solve_id_;
   const double level = restart_level();
-  region_.clear();
-  for (const std::uint32_t f : added_) {
-    if (active_slot_[f] != kNone) join(f);
+  // Flows below `level` keep their rates; the rest rise again from the frozen ones' leftovers.
+  const auto first = static_cast<std::size_t>(
+      std::partition_point(order_.begin(), order_.end(),
+                           [&](std::uint32_t f) { return rate_[f] < level; }) -
+      order_.begin());
+  if (first == 0) std::fill(link_load_.begin(), link_load_.end(), 0.0);  // no drift survives
+  unfreeze(first);
+  fill(level);
+  for (std::size_t i = 0; i < refrozen_.size(); ++i) {
+    if (i + kPrefetch < refrozen_.size()) __builtin_prefetch(&uses_[use_offset_[refrozen_[i + kPrefetch]]]);
+    const std::uint32_t f = refrozen_[i];
+    order_slot_[f] = static_cast<std::uint32_t>(order_.size());
+    order_.push_back(f);
+    for (const LinkUse& u : uses(f)) link_load_[u.link] += u.fraction * rate_[f];
   }
-  for (const std::uint32_t l : left_links_) reach(l);
-  grow_region(level);
-  added_.clear();
-  left_links_.clear();
-  left_level_ = kNoLevel;
-  do {
-    unfreeze_region();
-    fill(level);
-    for (const std::uint32_t f : refrozen_) {
-      solved_[f] = 1;
-      for (const LinkUse& u : uses(f)) link_load_[u.link] += u.fraction * rate_[f];
-    }
-    frozen_total_ += refrozen_.size();
-  } while (absorb_faster_outsiders(level));
+  frozen_total_ += refrozen_.size();
 }
 
-/// A flow outside the region that is faster than a link the region just saturated would
-/// break max-min there: it joins the region (with what it reaches), and the caller fills
-/// again. False when no link has such a flow.
-bool MaxMinSolver::absorb_faster_outsiders(double level) {
-  const std::size_t before = region_.size();
-  for (std::size_t i = 0; i < saturated_.size(); ++i) {
-    const double ceiling = saturated_level_[i] * (1 + kSaturated);
-    for (const std::uint32_t f : link_flows_[saturated_[i]]) {
-      if (rising_in_[f] != solve_id_ && solved_[f] != 0 && rate_[f] > ceiling) join(f);
+/// Collects the flows to re-fill (solved ones from `first` on, and newcomers), takes their
+/// load off their links, and lists them link by link for fill().
+void MaxMinSolver::unfreeze(std::size_t first) {
+  rising_.clear();
+  for (std::size_t i = first; i < order_.size(); ++i) {
+    const std::uint32_t f = order_[i];
+    order_slot_[f] = kNone;
+    if (active_slot_[f] != kNone) rising_.push_back(f);
+  }
+  const std::size_t solved = first > 0 ? rising_.size() : 0;  // these carry load to take off
+  for (const std::uint32_t f : added_) {
+    if (active_slot_[f] != kNone) rising_.push_back(f);
+  }
+  order_.resize(first);
+  added_.clear();
+  left_level_ = kNoLevel;
+
+  touched_.clear();
+  for (std::size_t i = 0; i < rising_.size(); ++i) {
+    // Bound by cache misses on the flows' uses, so fetch a few flows ahead.
+    if (i + kPrefetch < rising_.size()) __builtin_prefetch(&uses_[use_offset_[rising_[i + kPrefetch]]]);
+    const std::uint32_t f = rising_[i];
+    const bool loaded = i < solved;  // its rate is counted in link_load_
+    for (const LinkUse& u : uses(f)) {
+      if (touched_in_[u.link] != solve_id_) {
+        touched_in_[u.link] = solve_id_;
+        touched_.push_back(u.link);
+        demand_[u.link] = 0.0;
+        unfrozen_[u.link] = 0;
+      }
+      if (loaded) link_load_[u.link] -= u.fraction * rate_[f];
+      demand_[u.link] += u.fraction;
+      ++unfrozen_[u.link];
     }
   }
-  grow_region(level);
-  return region_.size() > before;
+  std::uint32_t end = 0;
+  for (const std::uint32_t l : touched_) {
+    rising_begin_[l] = rising_end_[l] = end;
+    end += unfrozen_[l];
+  }
+  rising_flows_.resize(end);
+  for (const std::uint32_t f : rising_) {
+    for (const LinkUse& u : uses(f)) rising_flows_[rising_end_[u.link]++] = f;
+  }
 }
+
 void MaxMinSolver::fill(double level) {
-  refrozen_.clear();
-  saturated_.clear();
-  saturated_level_.clear();
   heap_.clear();
   for (const std::uint32_t l : touched_) {
     remaining_[l] = std::max(0.0, capacity_[l] - link_load_[l]);
@@ -235,19 +209,17 @@ void MaxMinSolver::fill(double level) {
     // This link saturates: freeze every flow still rising on it. Levels never fall, so the
     // frozen flows come out in rate order even where rounding nudges a share down.
     level = std::max(level, share);
-    saturated_.push_back(top.link);
-    saturated_level_.push_back(level);
-    const std::vector<std::uint32_t>& flows = link_flows_[top.link];
-    for (std::size_t i = 0; i < flows.size(); ++i) {
+    const std::uint32_t begin = rising_begin_[top.link], end = rising_end_[top.link];
+    for (std::uint32_t i = begin; i < end; ++i) {
       // The loop is bound by cache misses on per-flow state, so fetch a few flows ahead.
-      if (i + kPrefetch < flows.size()) {
-        const std::uint32_t ahead = flows[i + kPrefetch];
-        __builtin_prefetch(&rising_in_[ahead]);
+      if (i + kPrefetch < end) {
+        const std::uint32_t ahead = rising_flows_[i + kPrefetch];
+        __builtin_prefetch(&frozen_in_[ahead]);
         __builtin_prefetch(&uses_[use_offset_[ahead]]);
       }
-      const std::uint32_t f = flows[i];
-      if (rising_in_[f] != solve_id_ || frozen_in_[f] == fill_id_) continue;
-      frozen_in_[f] = fill_id_;
+      const std::uint32_t f = rising_flows_[i];
+      if (frozen_in_[f] == solve_id_) continue;
+      frozen_in_[f] = solve_id_;
       rate_[f] = level;
       refrozen_.push_back(f);
       for (const LinkUse& u : uses(f)) {

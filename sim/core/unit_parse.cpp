@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <utility>
 
+#include "core/limits.hpp"
+
 namespace fabricsim::core {
 namespace {
 
@@ -40,6 +42,8 @@ std::string unit_list(const std::array<Unit, N>& units) {
   return out;
 }
 
+constexpr int128 kInt128Max = static_cast<int128>(~uint128{0} >> 1);
+
 /// A decimal number split exactly: value = digits / 10^fraction_digits.
 struct Decimal {
   int128 digits = 0;
@@ -53,20 +57,24 @@ template <std::size_t N>
                   " (write a number followed by one of: " + unit_list(units) + ")");
 }
 
-/// Parses "<number><unit>" and returns the value in the base unit times 10^fraction_digits.
+/// Parses "<number><unit>" and returns the value in the base unit times 10^fraction_digits,
+/// and that power of ten. At most kMaxInputDigits digits, so 10^fraction_digits fits 128 bits;
+/// the product with the unit is checked, so nothing can wrap or divide by zero.
 template <std::size_t N>
 std::pair<int128, int128> parse_scaled(std::string_view text, std::string_view what,
-                                           const std::array<Unit, N>& units) {
+                                       const std::array<Unit, N>& units) {
   std::size_t i = 0;
   Decimal d;
-  bool any_digit = false;
+  int digit_count = 0;
   bool seen_point = false;
   for (; i < text.size(); ++i) {
     const char c = text[i];
     if (std::isdigit(static_cast<unsigned char>(c))) {
-      if (d.digits > (int128{1} << 100)) fail(text, what, units);
+      if (++digit_count > kMaxInputDigits) {
+        throw UnitError("'" + std::string(text) + "' has more than " +
+                        std::to_string(kMaxInputDigits) + " digits");
+      }
       d.digits = d.digits * 10 + (c - '0');
-      any_digit = true;
       if (seen_point) ++d.fraction_digits;
     } else if (c == '.' && !seen_point) {
       seen_point = true;
@@ -76,12 +84,15 @@ std::pair<int128, int128> parse_scaled(std::string_view text, std::string_view w
   }
   std::string_view suffix = text.substr(i);
   while (!suffix.empty() && suffix.front() == ' ') suffix.remove_prefix(1);
-  if (!any_digit) fail(text, what, units);
+  if (digit_count == 0) fail(text, what, units);
   for (const Unit& u : units) {
     if (suffix == u.suffix) {
       int128 scale = 1;
       for (int k = 0; k < d.fraction_digits; ++k) scale *= 10;
-      return {d.digits * u.multiplier, scale};
+      int128 scaled = 0;
+      // An overflow is past every limit: saturate, and the range check reports it.
+      if (__builtin_mul_overflow(d.digits, int128{u.multiplier}, &scaled)) return {kInt128Max, 1};
+      return {scaled, scale};
     }
   }
   if (suffix.empty()) {
@@ -91,9 +102,12 @@ std::pair<int128, int128> parse_scaled(std::string_view text, std::string_view w
   fail(text, what, units);
 }
 
-std::int64_t checked(int128 v, std::string_view text, std::string_view what) {
-  if (v > std::numeric_limits<std::int64_t>::max()) {
-    throw UnitError("'" + std::string(text) + "' is too large for a " + std::string(what));
+/// `v` when it is at most `max`; else the error names the largest valid value.
+std::int64_t in_range(int128 v, std::int64_t max, std::string_view text, std::string_view what,
+                      const std::string& max_text) {
+  if (v > max) {
+    throw UnitError("'" + std::string(text) + "' is too large for a " + std::string(what) +
+                    " (valid: 0.." + max_text + ")");
   }
   return static_cast<std::int64_t>(v);
 }
@@ -111,7 +125,8 @@ std::string format_exact(std::int64_t v, const std::array<Unit, N>& units) {
 
 Time parse_time(std::string_view text) {
   const auto [scaled, scale] = parse_scaled(text, "time", kTimeUnits);
-  return Time::ps(checked((scaled + scale / 2) / scale, text, "time"));
+  return Time::ps(in_range((scaled + scale / 2) / scale, kMaxInputTime.ps(), text, "time",
+                           format_time(kMaxInputTime)));
 }
 
 Bytes parse_bytes(std::string_view text) {
@@ -119,7 +134,8 @@ Bytes parse_bytes(std::string_view text) {
   if (scaled % scale != 0) {
     throw UnitError("'" + std::string(text) + "' is not a whole number of bytes");
   }
-  return Bytes(checked(scaled / scale, text, "size"));
+  return Bytes(in_range(scaled / scale, kMaxInputBytes.count(), text, "size",
+                        format_bytes(kMaxInputBytes)));
 }
 
 Bitrate parse_bitrate(std::string_view text) {
@@ -127,7 +143,8 @@ Bitrate parse_bitrate(std::string_view text) {
   if (scaled % scale != 0) {
     throw UnitError("'" + std::string(text) + "' is not a whole number of bits per second");
   }
-  return Bitrate(checked(scaled / scale, text, "rate"));
+  return Bitrate(in_range(scaled / scale, kMaxInputRate.bps(), text, "rate",
+                          format_bitrate(kMaxInputRate)));
 }
 
 std::string format_time(Time t) { return format_exact(t.ps(), kTimeUnits); }

@@ -2,12 +2,14 @@
 
 #include <hdf5.h>
 
+#include "core/limits.hpp"
 #include "io/hdf5_handle.hpp"
 
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -42,10 +44,15 @@ class TraceReader {
       if (ids_shape[d] == 0)
         fail("expert_ids has no " + std::string(kAxes[d]) + " (a zero dimension)");
     }
-    const std::uint64_t elements = ids_shape[0] * ids_shape[1] * ids_shape[2];
-    if (elements > kMaxTraceElements || ids_shape[1] > UINT32_MAX || ids_shape[2] > UINT32_MAX) {
-      fail("expert_ids has " + std::to_string(elements) + " entries, more than the limit of " +
-           std::to_string(kMaxTraceElements));
+    // Checked: crafted dimensions may multiply past 64 bits and wrap to a small count.
+    const std::optional<std::uint64_t> rows = core::checked_mul(ids_shape[0], ids_shape[1]);
+    const std::optional<std::uint64_t> elements =
+        rows ? core::checked_mul(*rows, ids_shape[2]) : std::nullopt;
+    if (!elements || *elements > kMaxTraceElements) {
+      fail("expert_ids is " + std::to_string(ids_shape[0]) + " x " + std::to_string(ids_shape[1]) +
+           " x " + std::to_string(ids_shape[2]) + " entries, more than the limit of " +
+           std::to_string(kMaxTraceElements) + " (valid: tokens x layers x top_k in 1.." +
+           std::to_string(kMaxTraceElements) + ")");
     }
     trace.layers = static_cast<std::uint32_t>(ids_shape[1]);
     trace.top_k = static_cast<std::uint32_t>(ids_shape[2]);
@@ -54,7 +61,7 @@ class TraceReader {
            ", the last dimension of expert_ids) is more than experts (" +
            std::to_string(trace.experts) + ")");
     }
-    trace.expert_ids.resize(elements);
+    trace.expert_ids.resize(*elements);
     trace.source_gpu.resize(src_shape[0]);
     read_all("expert_ids", H5T_NATIVE_INT16, trace.expert_ids.data());
     read_all("source_gpu", H5T_NATIVE_INT32, trace.source_gpu.data());

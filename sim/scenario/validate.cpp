@@ -70,6 +70,14 @@ topo::LeafSpineSpec read_topology(const Tree& t) {
              std::to_string(spec.spines) + " x " + std::to_string(spec.links_per_pair) +
              " fabric cables, more than the limit of " + with_commas(kMaxFabricCables));
   }
+  const std::uint64_t paths = topo::equal_cost_paths(spec);
+  if (paths > topo::kMaxPaths) {
+    const auto [origin, key] = blame({"links_per_pair", "spines", "leaves"});
+    fail(origin, key,
+         "leaves x (leaves - 1) x spines x links_per_pair^2 + leaves = " + with_commas(paths) +
+             " equal-cost paths, more than the limit of " + with_commas(topo::kMaxPaths) +
+             " (valid: reduce leaves, spines or links_per_pair)");
+  }
   return spec;
 }
 

@@ -13,6 +13,9 @@ inline constexpr std::uint64_t kMaxFabricCables = std::uint64_t{1} << 22;  // le
 inline constexpr std::uint64_t kMaxFlowsPerWorkload = 50'000'000;
 inline constexpr std::uint64_t kMaxSubflows = 1'024;
 inline constexpr std::int64_t kMaxMoeBytesPerGpu = std::int64_t{1} << 50;  // 1 PiB per direction
+/// YAML values a document (aliases expanded) and an override may make, and their nesting.
+inline constexpr std::uint64_t kMaxYamlValues = 4'000'000;
+inline constexpr int kMaxYamlDepth = 64;
 
 /// Validates `root` (the scenario with overrides applied and the topology file merged in,
 /// `topology.file` already resolved) and returns the typed Scenario. Throws ScenarioError.

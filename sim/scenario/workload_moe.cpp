@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/limits.hpp"
 #include "core/unit_parse.hpp"
 #include "scenario/read.hpp"
 #include "scenario/suggest.hpp"
@@ -225,8 +226,11 @@ traffic::MoeSpec read_moe(const Tree& item, const std::string& path, std::uint32
              core::format_bytes(core::Bytes(kMaxMoeBytesPerGpu)) + " per GPU");
   }
   const std::uint64_t g = gpus;
-  const std::uint64_t passes = std::uint64_t{spec.layers} * spec.iterations * (spec.backward ? 2 : 1);
-  check_flows(item, path, item.find("gpus") ? "gpus" : "layers", g * (g - 1) * 2 * passes,
+  // Saturating: layers x iterations x 2 alone can pass 2^64.
+  const std::uint64_t passes =
+      core::saturating_mul(std::uint64_t{spec.layers} * spec.iterations, spec.backward ? 2 : 1);
+  check_flows(item, path, item.find("gpus") ? "gpus" : "layers",
+              core::saturating_mul(g * (g - 1) * 2, passes),
               "gpus x (gpus - 1) x 2 x passes = " + std::to_string(g) + " x " + std::to_string(g - 1) +
                   " x 2 x " + std::to_string(passes));
   return spec;

@@ -7,20 +7,34 @@
 #include <fstream>
 #include <sstream>
 
+#include "scenario/read.hpp"
 #include "scenario/scenario.hpp"
 #include "scenario/tree.hpp"
+#include "scenario/validate.hpp"
 
 namespace fabricsim::scenario {
 namespace {
 
-/// Converts a yaml-cpp node; `fixed` (an override) replaces every node's own mark.
+/// Converts a yaml-cpp node; `fixed` (an override) replaces every node's own mark. yaml-cpp
+/// shares an aliased node, a Tree copies it: nine nested aliases of nine items each expand a
+/// 1 KB file to 10^9 values, so the values made and the nesting depth are bounded.
 class Converter {
  public:
   Converter(std::string file, const Origin* fixed) : file_(std::move(file)), fixed_(fixed) {}
 
-  Tree convert(const YAML::Node& node, const std::string& path) const {
+  Tree convert(const YAML::Node& node, const std::string& path, int depth = 0) {
     Tree tree;
     tree.origin = origin_of(node);
+    if (++values_ > kMaxYamlValues) {
+      fail(tree.origin, path,
+           "the document expands to more than " + with_commas(kMaxYamlValues) +
+               " values (aliases (*name) copy what they name; the limit is " +
+               with_commas(kMaxYamlValues) + ")");
+    }
+    if (depth > kMaxYamlDepth) {
+      fail(tree.origin, path,
+           "nested more than " + std::to_string(kMaxYamlDepth) + " levels deep (the limit)");
+    }
     switch (node.Type()) {
       case YAML::NodeType::Scalar:
         tree.kind = Tree::Kind::scalar;
@@ -29,12 +43,12 @@ class Converter {
       case YAML::NodeType::Sequence:
         tree.kind = Tree::Kind::list;
         for (std::size_t i = 0; i < node.size(); ++i) {
-          tree.items.push_back(convert(node[i], child_path(path, std::to_string(i))));
+          tree.items.push_back(convert(node[i], child_path(path, std::to_string(i)), depth + 1));
         }
         break;
       case YAML::NodeType::Map:
         tree.kind = Tree::Kind::map;
-        for (const auto& kv : node) add_entry(tree, kv.first, kv.second, path);
+        for (const auto& kv : node) add_entry(tree, kv.first, kv.second, path, depth);
         break;
       default:  // Null and Undefined: an empty value
         break;
@@ -56,7 +70,7 @@ class Converter {
   }
 
   void add_entry(Tree& map, const YAML::Node& key, const YAML::Node& value,
-                 const std::string& path) const {
+                 const std::string& path, int depth) {
     const Origin key_origin = origin_of(key);
     if (!key.IsScalar())
       fail(key_origin, path.empty() ? "(top level)" : path, "keys must be plain names");
@@ -66,7 +80,7 @@ class Converter {
       fail(key_origin, entry_path,
            "duplicate key (first given at line " + std::to_string(first->key_origin.line) + ")");
     }
-    Tree child = convert(value, entry_path);
+    Tree child = convert(value, entry_path, depth + 1);
     child.key = name;
     child.key_origin = key_origin;
     map.items.push_back(std::move(child));
@@ -74,6 +88,7 @@ class Converter {
 
   std::string file_;
   const Origin* fixed_;
+  std::uint64_t values_ = 0;
 };
 
 }  // namespace

@@ -18,7 +18,6 @@ namespace {
 // Sanity limits, checked before anything is allocated.
 constexpr std::uint64_t kMaxHosts = 65'536;
 constexpr std::uint64_t kMaxLinks = std::uint64_t{1} << 24;  // directed links (16M)
-constexpr std::uint64_t kMaxPaths = std::uint64_t{4} << 20;  // equal-cost paths in total (4M)
 constexpr std::uint32_t kUnreached = std::numeric_limits<std::uint32_t>::max();
 
 struct VertexProps {
@@ -79,15 +78,30 @@ std::uint64_t validate(const LeafSpineSpec& spec) {
            std::to_string(spec.spines) + " spines x " + std::to_string(spec.links_per_pair) +
            " links_per_pair); the limit is " + std::to_string(kMaxLinks) + " directed links");
   }
-  // leaves*spines*per_pair <= 2^23 now, so this product fits comfortably in 128 bits.
-  const core::uint128 paths = leaves * (leaves - 1) * spines * per_pair * per_pair + leaves;
+  const std::uint64_t paths = equal_cost_paths(spec);
   if (paths > kMaxPaths) {
-    reject("too many equal-cost paths (" + std::to_string(static_cast<std::uint64_t>(paths)) +
+    reject("too many equal-cost paths (" + std::to_string(paths) +
            " = leaves^2 x spines x links_per_pair^2 roughly); the limit is " +
            std::to_string(kMaxPaths) + ": reduce leaves, spines or links_per_pair");
   }
-  return static_cast<std::uint64_t>(paths);
+  return paths;
 }
+
+}  // namespace
+
+std::uint64_t equal_cost_paths(const LeafSpineSpec& spec) {
+  // Each factor is a uint32: the product of five fits in 128 bits when leaves * spines *
+  // links_per_pair is small, so compute in two checked steps.
+  const core::uint128 leaves = spec.leaves, spines = spec.spines, per_pair = spec.links_per_pair;
+  const core::uint128 per_leaf_pair = spines * per_pair * per_pair;  // < 2^96
+  const core::uint128 pairs = leaves * (leaves == 0 ? 0 : leaves - 1);     // < 2^64
+  core::uint128 paths = 0;
+  if (__builtin_mul_overflow(pairs, per_leaf_pair, &paths)) return UINT64_MAX;
+  paths += leaves;
+  return paths > UINT64_MAX ? UINT64_MAX : static_cast<std::uint64_t>(paths);
+}
+
+namespace {
 
 /// Adds one cable as two directed links (a->b then b->a) to both the graph and the table.
 void add_cable(Graph& graph, std::vector<Link>& links, NodeId a, NodeId b, const LinkSpec& spec) {

@@ -26,6 +26,12 @@ struct LeafSpineSpec {
 /// Host bandwidth into a leaf divided by the leaf's uplink bandwidth (1.0 = non-blocking).
 double oversubscription(const LeafSpineSpec& spec);
 
+/// Most equal-cost paths a fabric may store (4M, ~16 bytes each with their links).
+inline constexpr std::uint64_t kMaxPaths = std::uint64_t{4} << 20;
+/// Equal-cost paths the build stores: leaves x (leaves - 1) x spines x links_per_pair^2 between
+/// leaves, plus one per leaf to itself; saturates at UINT64_MAX.
+std::uint64_t equal_cost_paths(const LeafSpineSpec& spec);
+
 /// Builds the graph (Boost.Graph), finds the equal-cost paths between leaves on it, and
 /// compiles the result into a flat Fabric.
 Fabric build_leaf_spine(const LeafSpineSpec& spec);

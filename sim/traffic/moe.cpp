@@ -5,6 +5,7 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "core/limits.hpp"
 #include "traffic/expert_load.hpp"
 
 namespace fabricsim::traffic {
@@ -132,6 +133,18 @@ const MoeTrace& checked_trace(const MoeSpec& spec, std::uint32_t gpus, const Con
       throw std::invalid_argument(where + "expert id " + std::to_string(e) + " out of range");
     }
   }
+  // The most one GPU could send per direction: every token of the trace x top_k x a token's
+  // bytes. Checked, so a long trace with a wide hidden size cannot wrap the demand sizes.
+  const std::uint32_t widest = std::max({spec.bytes_per_element, spec.dispatch_bytes_per_element,
+                                         spec.combine_bytes_per_element});
+  const std::uint64_t bytes = core::saturating_mul(
+      core::saturating_mul(core::saturating_mul(trace.tokens(), spec.top_k), spec.hidden), widest);
+  if (bytes > static_cast<std::uint64_t>(core::kMaxInputBytes.count())) {
+    throw std::invalid_argument(where + std::to_string(trace.tokens()) + " tokens x top_k " +
+                                std::to_string(spec.top_k) + " x hidden " +
+                                std::to_string(spec.hidden) + " x " + std::to_string(widest) +
+                                " bytes could put more than the limit of 1024TiB on one GPU");
+  }
   return trace;
 }
 
@@ -139,7 +152,13 @@ const MoeTrace& checked_trace(const MoeSpec& spec, std::uint32_t gpus, const Con
 core::Time compute_time(std::span<const std::int64_t> gpu_tokens, const MoeSpec& spec, double factor) {
   const std::int64_t busiest = *std::max_element(gpu_tokens.begin(), gpu_tokens.end());
   const double seconds = static_cast<double>(busiest) * spec.flops_per_token * factor / spec.gpu_flops;
-  return core::Time::ps(static_cast<std::int64_t>(std::ceil(seconds * 1e12)));
+  const double ps = std::ceil(seconds * 1e12);
+  if (!(ps <= static_cast<double>(core::kMaxInputTime.ps()))) {
+    throw std::invalid_argument("moe: expert compute of " + std::to_string(seconds) +
+                                " s per layer (tokens x flops_per_token / gpu_flops) is more than "
+                                "the limit of 1000000s");
+  }
+  return core::Time::ps(static_cast<std::int64_t>(ps));
 }
 
 /// Appends the steps of one layer pass (dispatch -> compute -> combine) after `last`.

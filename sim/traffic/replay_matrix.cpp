@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/limits.hpp"
+#include "core/unit_parse.hpp"
 #include "traffic/replay.hpp"
 
 namespace fabricsim::traffic {
@@ -70,7 +72,7 @@ std::optional<core::Time> to_time_us(std::string_view s) {
   const std::string_view whole = s.substr(0, dot);
   const std::string_view frac =
       dot == std::string_view::npos ? std::string_view{} : s.substr(dot + 1);
-  constexpr std::uint64_t kMaxUs = std::numeric_limits<std::int64_t>::max() / 1'000'000;
+  constexpr std::uint64_t kMaxUs = core::kMaxInputTime.ps() / 1'000'000;
   const std::optional<std::uint64_t> us =
       whole.empty() ? std::optional<std::uint64_t>(0) : to_uint(whole);
   if (!us || *us > kMaxUs || (whole.empty() && frac.empty()) || frac.size() > 6)
@@ -82,7 +84,9 @@ std::optional<core::Time> to_time_us(std::string_view s) {
     ps = *f;
     for (std::size_t i = frac.size(); i < 6; ++i) ps *= 10;  // 6 fractional digits of us = 1 ps
   }
-  return core::Time::ps(static_cast<std::int64_t>(*us * 1'000'000 + ps));
+  const core::Time t = core::Time::ps(static_cast<std::int64_t>(*us * 1'000'000 + ps));
+  if (t > core::kMaxInputTime) return std::nullopt;
+  return t;
 }
 
 /// A count header ("Nodes 8"): the value, at most `max`.
@@ -126,14 +130,16 @@ Connection parse_connection(const std::vector<std::string_view>& t, std::uint64_
       const std::optional<core::Time> v = to_time_us(value);
       if (!v)
         error("start '" + value +
-              "' is not a time in microseconds (e.g. 0, 12.5; at most 6 decimals)");
+              "' is not a time in microseconds (e.g. 0, 12.5; at most 6 decimals; valid 0.." +
+              std::to_string(core::kMaxInputTime.ps() / 1'000'000) + ")");
       c.start = *v;
       has_start = true;
     } else if (key == "size") {
       const std::optional<std::uint64_t> v = to_uint(value);
-      if (!v || *v == 0 ||
-          *v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-        error("size '" + value + "' is not a byte count > 0");
+      const auto max = static_cast<std::uint64_t>(core::kMaxInputBytes.count());
+      if (!v || *v == 0 || *v > max) {
+        error("size '" + value + "' is not a byte count in 1.." + std::to_string(max) + " (" +
+              core::format_bytes(core::kMaxInputBytes) + ")");
       }
       c.bytes = core::Bytes(static_cast<std::int64_t>(*v));
     } else {

@@ -269,10 +269,11 @@ TEST(ScenarioLoad, TopLevelListIsRejected) {
 }
 
 TEST(ScenarioLoad, CountsAcceptTheirLimitsExactly) {
-  // 4096 leaves x 16 hosts = 65,536 hosts: exactly the limit, so accepted; and an
-  // all-to-all in groups of 512 makes 65,536 x 511 = 33,488,896 flows, under 50,000,000.
+  // 256 leaves x 256 hosts = 65,536 hosts: exactly the limit, so accepted (with 256 x 255 + 256
+  // = 65,536 equal-cost paths, under 4M); and an all-to-all in groups of 512 makes
+  // 65,536 x 511 = 33,488,896 flows, under 50,000,000.
   const std::string path = write_temp("limits.yaml",
-                                      "topology: {leaves: 4096, hosts_per_leaf: 16, spines: 1}\n"
+                                      "topology: {leaves: 256, hosts_per_leaf: 256, spines: 1}\n"
                                       "workload: [{kind: all_to_all, group_size: 512}]\n");
   const Scenario s = load(path);
   EXPECT_EQ(s.topology.leaves * s.topology.hosts_per_leaf, 65'536u);

@@ -91,9 +91,11 @@ TEST(ConnectionMatrix, ErrorsNameFileAndLine) {
   EXPECT_EQ(error_of(head + "0->4 start 0 size 10\n"),
             "m.cm:3: node 4 is out of range (Nodes 4: valid 0..3)");
   EXPECT_EQ(error_of(head + "0->1 start 0\n"), "m.cm:3: missing size");
-  EXPECT_EQ(error_of(head + "0->1 start 0 size 0\n"), "m.cm:3: size '0' is not a byte count > 0");
+  EXPECT_EQ(error_of(head + "0->1 start 0 size 0\n"),
+            "m.cm:3: size '0' is not a byte count in 1..1125899906842624 (1024TiB)");
   EXPECT_EQ(error_of(head + "0->1 start -1 size 5\n"),
-            "m.cm:3: start '-1' is not a time in microseconds (e.g. 0, 12.5; at most 6 decimals)");
+            "m.cm:3: start '-1' is not a time in microseconds (e.g. 0, 12.5; at most 6 decimals; "
+            "valid 0..1000000000000)");
   EXPECT_EQ(error_of(head + "0->1 start 0 size 5 flow 3\n"),
             "m.cm:3: unknown key 'flow' (valid: id, start, size)");
   EXPECT_EQ(error_of(head + "2->2 start 0 size 5\n"), "m.cm:3: connection from node 2 to itself");

@@ -8,8 +8,11 @@
 #include <utility>
 #include <vector>
 
+#include "app/output_probe.hpp"
 #include "app/progress.hpp"
 #include "app/run_context.hpp"
+#include "core/unit_parse.hpp"
+#include "engine/resource_estimate.hpp"
 #include "engine/simulation.hpp"
 #include "io/hdf5_writer.hpp"
 #include "io/moe_trace.hpp"
@@ -31,8 +34,10 @@ constexpr int kBadInput = 2;
 
 constexpr const char* kUsage =
     "usage: fabricsim <command> [options]\n"
-    "  run SCENARIO.yaml [-o OUT.h5] [--set key.path=value ...] [--seed N] [--quiet]\n"
-    "  validate SCENARIO.yaml [--set ...]   parse and check, print the resolved scenario\n"
+    "  run SCENARIO.yaml [-o OUT.h5] [--set key.path=value ...] [--seed N] [--max-memory SIZE]\n"
+    "      [--quiet]\n"
+    "  validate SCENARIO.yaml [--set ...]   every check of run short of simulating; prints the\n"
+    "                                       resolved scenario and its resource estimate\n"
     "  info SCENARIO.yaml [--set ...]       topology facts: nodes, links, paths, bisection\n"
     "  list                                 routing policies, workloads, transports, models\n"
     "  --version\n"
@@ -59,7 +64,9 @@ constexpr Command kCommands[] = {
     {"run", "run SCENARIO.yaml [options]",
      "Simulates the scenario, writes the result file (HDF5) and prints a summary."},
     {"validate", "validate SCENARIO.yaml [options]",
-     "Parses and checks the scenario and prints it resolved (defaults filled in, overrides applied)."},
+     "Runs every check of `run` short of simulating (scenario, traces, connection matrices, "
+     "resource estimate, output file) and prints the scenario resolved (defaults filled in, "
+     "overrides applied) and its resource estimate."},
     {"info", "info SCENARIO.yaml [options]",
      "Prints the scenario's topology: hosts, switches, links, equal-cost paths, bisection."},
     {"list", "list",
@@ -77,6 +84,7 @@ struct Args {
   std::string scenario;
   std::string output;
   std::vector<std::string> overrides;
+  std::string max_memory;  // --max-memory SIZE; empty: derived from the machine's memory
   bool quiet = false;
   bool help = false;
 };
@@ -89,6 +97,11 @@ po::options_description command_options(const std::string& command, Args& args, 
   options.add_options()("set", po::value(&args.overrides)->composing()->value_name("KEY=VALUE"),
                         "override a YAML key by its dotted path (repeatable): routing.policy=spray")(
       "seed", po::value(&seed)->value_name("N"), "random seed (same as --set seed=N)");
+  if (command == "run" || command == "validate") {
+    options.add_options()("max-memory", po::value(&args.max_memory)->value_name("SIZE"),
+                          "refuse a scenario whose estimated state exceeds SIZE (e.g. 8GiB; "
+                          "default: 80% of the machine's memory)");
+  }
   if (command == "run") {
     options.add_options()("output,o", po::value(&args.output)->value_name("OUT.h5"),
                           "result file (default: the scenario's output.file)")(
@@ -132,9 +145,40 @@ Args parse_args(const Command& command, const std::vector<std::string>& rest) {
   return args;
 }
 
+/// The scenario with -o applied, after every check that needs no simulation: the resource
+/// estimate against the memory limit and whether the output can be created.
+struct Checked {
+  fsim::scenario::Scenario scenario;
+  fsim::engine::ResourceEstimate estimate;
+  std::uint64_t memory_limit = 0;
+};
+
+Checked load_checked(const Args& args, const std::string& command) {
+  Checked c{fsim::scenario::load(args.scenario, args.overrides), {}, 0};
+  if (!args.output.empty()) c.scenario.output.file = args.output;
+  std::string source;
+  if (args.max_memory.empty()) {
+    c.memory_limit = fsim::engine::default_memory_limit();
+    source = "80% of this machine's memory";
+  } else {
+    try {
+      c.memory_limit = static_cast<std::uint64_t>(fsim::core::parse_bytes(args.max_memory).count());
+    } catch (const fsim::core::UnitError& e) {
+      throw UsageError(std::string("--max-memory: ") + e.what(), command);
+    }
+    source = "--max-memory " + args.max_memory;
+  }
+  c.estimate = fsim::engine::estimate_resources(c.scenario);
+  fsim::engine::check_resources(c.estimate, c.memory_limit, source);
+  if (const std::string why = fsim::app::output_problem(c.scenario.output.file); !why.empty()) {
+    throw fsim::engine::ResourceError("cannot create the output " + c.scenario.output.file + ": " + why);
+  }
+  return c;
+}
+
 int run(const Args& args, const std::string& command_line) {
-  fsim::scenario::Scenario scenario = fsim::scenario::load(args.scenario, args.overrides);
-  if (!args.output.empty()) scenario.output.file = args.output;
+  const Checked checked = load_checked(args, "run");
+  const fsim::scenario::Scenario& scenario = checked.scenario;
   const std::string started = fsim::app::utc_now_iso8601();
   fsim::engine::Simulation simulation(scenario);
   fsim::app::ProgressLine progress(!args.quiet);
@@ -214,7 +258,12 @@ int dispatch(const std::vector<std::string>& argv, const std::string& command_li
   if (name == "list") return list();
   if (name == "run") return run(args, command_line);
   if (name == "info") return info(args);
-  std::cout << fsim::scenario::to_yaml(fsim::scenario::load(args.scenario, args.overrides));
+  // validate: run minus simulating. Building the simulation reads the traces and generates
+  // the traffic, so it fails exactly where run would.
+  const Checked checked = load_checked(args, "validate");
+  const fsim::engine::Simulation simulation(checked.scenario);
+  std::cout << fsim::scenario::to_yaml(checked.scenario)
+            << fsim::engine::format_estimate(checked.estimate, checked.memory_limit);
   return kOk;
 }
 
@@ -233,6 +282,9 @@ int main(int argc, char** argv) {
     }
     return kBadInput;
   } catch (const fsim::scenario::ScenarioError& e) {
+    std::cerr << "fabricsim: " << e.what() << "\n";
+    return kBadInput;
+  } catch (const fsim::engine::ResourceError& e) {
     std::cerr << "fabricsim: " << e.what() << "\n";
     return kBadInput;
   } catch (const fsim::io::TraceError& e) {

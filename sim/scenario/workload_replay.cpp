@@ -112,6 +112,11 @@ traffic::ConnectionMatrixSpec read_connection_matrix(const Tree& item, const std
          "the matrix has " + std::to_string(matrix.nodes) + " nodes but the placement gives " +
              std::to_string(gpus) + " GPUs (node i runs on GPU i of the placement)");
   }
+  spec.connections = matrix.connections.size();
+  for (const traffic::Connection& c : matrix.connections) {
+    spec.total_bytes += static_cast<double>(c.bytes.count());
+    spec.last_start = std::max(spec.last_start, c.start);
+  }
   check_flows(item, path, "file", matrix.connections.size(),
               "the matrix lists " + std::to_string(matrix.connections.size()) + " connections, so");
   return spec;

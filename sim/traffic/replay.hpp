@@ -17,6 +17,10 @@ struct ConnectionMatrixSpec {
   std::string file;  // resolved path
   core::Time start{};
   Placement placement;
+  // Figures of the file, filled in by the scenario reader for the resource estimate.
+  std::uint64_t connections = 0;
+  double total_bytes = 0;
+  core::Time last_start{};  // the latest connection start, relative to `start`
 
   bool operator==(const ConnectionMatrixSpec&) const = default;
 };

@@ -88,11 +88,11 @@ TEST_F(Cli, BadOverrideExitsTwoNamingTheOverride) {
   EXPECT_FALSE(fs::exists(dir_ / "x.h5"));
 }
 
-TEST_F(Cli, UnwritableOutputExitsOneAndLeavesNoPartialFile) {
+TEST_F(Cli, UnwritableOutputExitsTwoBeforeRunningAndLeavesNoPartialFile) {
   std::ofstream(dir_ / "file") << "not a folder";
   const fs::path out = dir_ / "file" / "out.h5";
   const Outcome r = fabricsim("run " + tiny_ + " --quiet -o " + out.string());
-  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find(out.string()), std::string::npos) << r.output;
   EXPECT_FALSE(fs::exists(out.string() + ".partial"));
 }

@@ -1,0 +1,229 @@
+#include "engine/resource_estimate.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <limits>
+#include <variant>
+
+#include "core/limits.hpp"
+#include "core/unit_parse.hpp"
+#include "routing/policy.hpp"
+#include "topo/leaf_spine.hpp"
+#include "traffic/workload.hpp"
+
+namespace fabricsim::engine {
+namespace {
+
+using core::saturating_add;
+using core::saturating_mul;
+
+// Bytes of state, measured on this code (max RSS over runs of 0.1M..2M flows, both models):
+// an application flow holds its demand, its /app_flows row and the HDF5 column copies; a
+// subflow its /flows row, route, solver uses (flow model) or sender and receiver (packet
+// model); a packet its pooled record. A path is a few link ids.
+constexpr std::uint64_t kBytesPerFlow = 160;
+constexpr std::uint64_t kBytesPerFluidSubflow = 320;
+constexpr std::uint64_t kBytesPerPacketSubflow = 640;
+constexpr std::uint64_t kBytesPerPacket = 128;
+constexpr std::uint64_t kBytesPerPath = 24;
+constexpr std::uint64_t kBytesBase = 64ull << 20;  // the program, HDF5 and yaml-cpp
+
+/// What one workload adds: flows, bytes sent and time it spends outside transfers.
+struct WorkloadFigures {
+  std::uint64_t flows = 0;
+  double bytes = 0;
+  double start_s = 0;
+  double busy_s = 0;  // compute, and the span background flows arrive over
+};
+
+double seconds(core::Time t) { return t.seconds(); }
+
+struct FiguresOf {
+  std::uint32_t hosts;
+  core::Bitrate host_rate;
+
+  std::uint32_t gpus(const traffic::Placement& p) const { return traffic::placed_count(p, hosts); }
+
+  WorkloadFigures operator()(const traffic::PermutationSpec& w) const {
+    const std::uint64_t n = gpus(w.placement);
+    return {n, static_cast<double>(n) * static_cast<double>(w.bytes.count()), seconds(w.start), 0};
+  }
+  WorkloadFigures operator()(const traffic::AllToAllSpec& w) const {
+    const std::uint64_t g = gpus(w.placement);
+    const std::uint64_t group = w.group_size == 0 ? g : w.group_size;
+    const std::uint64_t pairs = g * (group - 1);
+    return {saturating_mul(pairs, w.chunks),
+            static_cast<double>(pairs) * static_cast<double>(w.bytes.count()), seconds(w.start), 0};
+  }
+  WorkloadFigures operator()(const traffic::CollectiveSpec& w) const {
+    const std::uint32_t g = gpus(w.placement);
+    // Every algorithm moves at most twice the buffer out of each GPU per iteration.
+    const double bytes = 2.0 * static_cast<double>(w.bytes.count()) * g * w.iterations;
+    return {traffic::collective_flows(w, g), bytes, seconds(w.start),
+            static_cast<double>(w.iterations) * seconds(w.compute)};
+  }
+  WorkloadFigures operator()(const traffic::MoeSpec& w) const {
+    const std::uint64_t g = gpus(w.placement);
+    const std::uint64_t passes =
+        saturating_mul(std::uint64_t{w.layers} * w.iterations, w.backward ? 2 : 1);
+    const std::uint32_t widest = std::max({w.bytes_per_element, w.dispatch_bytes_per_element,
+                                           w.combine_bytes_per_element});
+    // Each GPU dispatches and combines every local token to top_k experts per pass.
+    const double per_pass = 2.0 * static_cast<double>(g) * w.tokens_per_gpu * w.top_k *
+                            static_cast<double>(w.hidden) * widest;
+    // The busiest GPU could compute every token of the group.
+    const double compute = w.flops_per_token > 0 ? static_cast<double>(g) * w.tokens_per_gpu *
+                                                       w.top_k * w.flops_per_token / w.gpu_flops
+                                                 : 0;
+    return {saturating_mul(g * (g - 1) * 2, passes), per_pass * static_cast<double>(passes),
+            seconds(w.start), compute * static_cast<double>(passes)};
+  }
+  WorkloadFigures operator()(const traffic::ConnectionMatrixSpec& w) const {
+    return {w.connections, w.total_bytes, seconds(w.start + w.last_start), 0};
+  }
+  WorkloadFigures operator()(const traffic::BackgroundSpec& w) const {
+    const double expected = traffic::expected_background_flows(w, gpus(w.placement), host_rate);
+    const auto flows = static_cast<std::uint64_t>(
+        std::min(std::ceil(expected), static_cast<double>(w.max_flows)));
+    return {flows, static_cast<double>(flows) * w.sizes.mean_bytes(), seconds(w.start),
+            seconds(w.duration)};
+  }
+};
+
+/// The most subflows the policy makes of one flow: split's k, or for auto (s / gcd(r, s))
+/// its worst case over the flows r leaving a leaf, which is s itself.
+std::uint32_t most_subflows(const scenario::Scenario& s) {
+  const std::unique_ptr<routing::Policy> policy = routing::make_policy(
+      {.name = s.routing.policy, .subflows = s.routing.subflows, .salt = 0,
+       .flowlet_gap = s.routing.flowlet_gap});
+  const std::uint32_t uplinks = s.topology.spines * s.topology.links_per_pair;
+  std::uint32_t most = 1;
+  for (const std::uint32_t r : {1u, 2u, uplinks - 1, uplinks}) {
+    if (r >= 1) most = std::max(most, policy->subflows({r, uplinks}));
+  }
+  return most;
+}
+
+/// Packets one subflow may have out before its first ACK: its initial window, by default one
+/// bandwidth-delay product of the longest route (four links there and back).
+std::uint64_t window_packets(const scenario::Scenario& s) {
+  const topo::LeafSpineSpec& t = s.topology;
+  const std::int64_t mtu = std::max<std::int64_t>(s.transport.mtu.count(), 1);
+  if (s.transport.initial_window.count() > 0) {
+    return static_cast<std::uint64_t>((s.transport.initial_window.count() + mtu - 1) / mtu);
+  }
+  const double rtt_s = 2.0 * (2 * t.host_link.latency.seconds() + 2 * t.fabric_link.latency.seconds());
+  const double bdp = static_cast<double>(t.host_link.rate.bps()) / 8 * rtt_s;
+  return static_cast<std::uint64_t>(std::ceil(bdp / static_cast<double>(mtu))) + 1;
+}
+
+std::string size_text(std::uint64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f GiB", static_cast<double>(bytes) / (1ull << 30));
+  return buf;
+}
+
+std::string count_text(std::uint64_t v) {
+  const std::string digits = std::to_string(v);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+/// The memory limit of this process's cgroup (v2), or UINT64_MAX when there is none.
+std::uint64_t cgroup_limit() {
+  std::ifstream in("/sys/fs/cgroup/memory.max");
+  std::string text;
+  if (!(in >> text) || text == "max") return std::numeric_limits<std::uint64_t>::max();
+  try {
+    return std::stoull(text);
+  } catch (const std::exception&) {
+    return std::numeric_limits<std::uint64_t>::max();
+  }
+}
+
+}  // namespace
+
+ResourceEstimate estimate_resources(const scenario::Scenario& s) {
+  ResourceEstimate e;
+  const std::uint32_t hosts = s.topology.leaves * s.topology.hosts_per_leaf;
+  const FiguresOf figures_of{hosts, s.topology.host_link.rate};
+  double bytes = 0, latest_start = 0, busy = 0;
+  for (const traffic::WorkloadSpec& spec : s.workloads) {
+    const WorkloadFigures f = std::visit(figures_of, spec);
+    e.flows = saturating_add(e.flows, f.flows);
+    bytes += f.bytes;
+    latest_start = std::max(latest_start, f.start_s);
+    busy += f.busy_s;
+  }
+  e.subflows_per_flow = most_subflows(s);
+  e.subflows = saturating_mul(e.flows, e.subflows_per_flow);
+  e.paths = topo::equal_cost_paths(s.topology);
+  const bool packet = s.model == "packet";
+  if (packet) e.packets_in_flight = saturating_mul(e.subflows, window_packets(s));
+  e.state_bytes = saturating_add(
+      saturating_add(saturating_mul(e.flows, kBytesPerFlow),
+                     saturating_mul(e.subflows, packet ? kBytesPerPacketSubflow : kBytesPerFluidSubflow)),
+      saturating_add(saturating_add(saturating_mul(e.packets_in_flight, kBytesPerPacket),
+                                    saturating_mul(e.paths, kBytesPerPath)),
+                     kBytesBase));
+  // Max-min keeps some link saturated while flows are left, so all bytes through the slowest
+  // link bound the transfer time from above.
+  const std::int64_t slowest = std::min(s.topology.host_link.rate.bps(), s.topology.fabric_link.rate.bps());
+  e.horizon_seconds = latest_start + busy + bytes * 8 / static_cast<double>(std::max<std::int64_t>(slowest, 1));
+  return e;
+}
+
+std::uint64_t default_memory_limit() {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page = sysconf(_SC_PAGE_SIZE);
+  const std::uint64_t physical = pages > 0 && page > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page)
+                                                       : std::uint64_t{4} << 30;
+  return std::min(physical, cgroup_limit()) / 10 * 8;
+}
+
+void check_resources(const ResourceEstimate& e, std::uint64_t memory_limit,
+                     const std::string& limit_source) {
+  const std::string figures = count_text(e.flows) + " flows, " + count_text(e.subflows) +
+                              " subflows (up to " + std::to_string(e.subflows_per_flow) +
+                              " per flow), " + count_text(e.packets_in_flight) +
+                              " packets in flight, " + count_text(e.paths) + " paths";
+  if (e.subflows > kMaxSubflowsTotal) {
+    throw ResourceError("the scenario needs " + figures + ": more than the limit of " +
+                        count_text(kMaxSubflowsTotal) +
+                        " subflows in all (fewer flows, or fewer routing.subflows)");
+  }
+  if (e.state_bytes > memory_limit) {
+    throw ResourceError("the scenario needs about " + size_text(e.state_bytes) + " of memory (" +
+                        figures + "), more than the limit of " + size_text(memory_limit) + " (" +
+                        limit_source + "; --max-memory sets it)");
+  }
+  if (!(e.horizon_seconds <= core::kMaxSimulatedTime.seconds())) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.3g s", e.horizon_seconds);
+    throw ResourceError("the scenario may run to " + std::string(buf) +
+                        " of simulated time (latest start + compute + every byte at the slowest "
+                        "link), more than the clock's limit of " +
+                        core::format_time(core::kMaxSimulatedTime) +
+                        "; shorten start times, sizes or compute, or raise link rates");
+  }
+}
+
+std::string format_estimate(const ResourceEstimate& e, std::uint64_t memory_limit) {
+  char horizon[32];
+  std::snprintf(horizon, sizeof horizon, "%.3g s", e.horizon_seconds);
+  return "# resource estimate: " + count_text(e.flows) + " flows, " + count_text(e.subflows) +
+         " subflows (up to " + std::to_string(e.subflows_per_flow) + " per flow), " +
+         count_text(e.packets_in_flight) + " packets in flight, " + count_text(e.paths) +
+         " paths, about " + size_text(e.state_bytes) + " of state (limit " +
+         size_text(memory_limit) + "), simulated time at most " + horizon + "\n";
+}
+
+}  // namespace fabricsim::engine

@@ -85,6 +85,11 @@ std::pair<int128, int128> parse_scaled(std::string_view text, std::string_view w
   std::string_view suffix = text.substr(i);
   while (!suffix.empty() && suffix.front() == ' ') suffix.remove_prefix(1);
   if (digit_count == 0) fail(text, what, units);
+  // Trailing fraction zeros change nothing: drop them, so "1.000...0MiB" cannot overflow.
+  while (d.fraction_digits > 0 && d.digits % 10 == 0) {
+    d.digits /= 10;
+    --d.fraction_digits;
+  }
   for (const Unit& u : units) {
     if (suffix == u.suffix) {
       int128 scale = 1;

@@ -21,16 +21,16 @@ namespace {
 using core::saturating_add;
 using core::saturating_mul;
 
-// Bytes of state, measured on this code (max RSS over runs of 0.1M..2M flows, both models):
-// an application flow holds its demand, its /app_flows row and the HDF5 column copies; a
-// subflow its /flows row, route, solver uses (flow model) or sender and receiver (packet
-// model); a packet its pooled record. A path is a few link ids.
-constexpr std::uint64_t kBytesPerFlow = 160;
-constexpr std::uint64_t kBytesPerFluidSubflow = 320;
-constexpr std::uint64_t kBytesPerPacketSubflow = 640;
-constexpr std::uint64_t kBytesPerPacket = 128;
-constexpr std::uint64_t kBytesPerPath = 24;
-constexpr std::uint64_t kBytesBase = 64ull << 20;  // the program, HDF5 and yaml-cpp
+// Bytes of state, from the peak RSS of runs on this code (bench/scenarios/a2a-*.yaml at
+// several group sizes): flow model 367 B per flow with one subflow and 268 B per extra
+// subflow; packet model 813 B per 16-packet flow. The constants round those up (the packet
+// ones assume every window is out at once), so the estimate is an upper bound.
+constexpr std::uint64_t kBytesPerFlow = 128;  // demand, /app_flows row, HDF5 copies
+constexpr std::uint64_t kBytesPerFluidSubflow = 288;  // /flows row, route, solver uses
+constexpr std::uint64_t kBytesPerPacketSubflow = 512;  // /flows row, sender, receiver
+constexpr std::uint64_t kBytesPerPacket = 64;  // a pooled packet record
+constexpr std::uint64_t kBytesPerPath = 24;    // a path's link ids and offset
+constexpr std::uint64_t kBytesBase = 32ull << 20;  // the program, HDF5 and yaml-cpp
 
 /// What one workload adds: flows, bytes sent and time it spends outside transfers.
 struct WorkloadFigures {
@@ -121,9 +121,12 @@ std::uint64_t window_packets(const scenario::Scenario& s) {
   return static_cast<std::uint64_t>(std::ceil(bdp / static_cast<double>(mtu))) + 1;
 }
 
+/// "12.3 GiB", or "45.6 MiB" below 1 GiB.
 std::string size_text(std::uint64_t bytes) {
+  const bool gib = bytes >= (1ull << 30);
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f GiB", static_cast<double>(bytes) / (1ull << 30));
+  std::snprintf(buf, sizeof buf, "%.1f %s", static_cast<double>(bytes) / (gib ? 1ull << 30 : 1ull << 20),
+                gib ? "GiB" : "MiB");
   return buf;
 }
 
@@ -167,7 +170,16 @@ ResourceEstimate estimate_resources(const scenario::Scenario& s) {
   e.subflows = saturating_mul(e.flows, e.subflows_per_flow);
   e.paths = topo::equal_cost_paths(s.topology);
   const bool packet = s.model == "packet";
-  if (packet) e.packets_in_flight = saturating_mul(e.subflows, window_packets(s));
+  if (packet) {
+    // Every first window at once, but never more packets than all the bytes make.
+    const double payload = static_cast<double>(
+        std::max<std::int64_t>(s.transport.mtu.count() - s.transport.header.count(), 1));
+    const double all_packets = std::ceil(bytes / payload) + static_cast<double>(e.subflows);
+    const std::uint64_t windows = saturating_mul(e.subflows, window_packets(s));
+    e.packets_in_flight = all_packets < static_cast<double>(windows)
+                              ? static_cast<std::uint64_t>(all_packets)
+                              : windows;
+  }
   e.state_bytes = saturating_add(
       saturating_add(saturating_mul(e.flows, kBytesPerFlow),
                      saturating_mul(e.subflows, packet ? kBytesPerPacketSubflow : kBytesPerFluidSubflow)),

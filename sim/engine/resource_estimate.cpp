@@ -38,6 +38,7 @@ struct WorkloadFigures {
   double bytes = 0;
   double start_s = 0;
   double busy_s = 0;  // compute, and the span background flows arrive over
+  std::uint64_t extra_bytes = 0;  // state of its own: MoE token routes
 };
 
 double seconds(core::Time t) { return t.seconds(); }
@@ -79,8 +80,15 @@ struct FiguresOf {
     const double compute = w.flops_per_token > 0 ? static_cast<double>(g) * w.tokens_per_gpu *
                                                        w.top_k * w.flops_per_token / w.gpu_flops
                                                  : 0;
-    return {saturating_mul(g * (g - 1) * 2, passes), per_pass * static_cast<double>(passes),
-            seconds(w.start), compute * static_cast<double>(passes)};
+    // A GPU sends only to GPUs that host an expert (replicas included), and without a trace
+    // to at most tokens_per_gpu x top_k of them.
+    const bool replicate = w.balancer.kind == traffic::BalancerSpec::Kind::replicate;
+    std::uint64_t peers = std::min<std::uint64_t>(g - 1, std::uint64_t{w.experts} + (replicate ? w.balancer.replicas : 0));
+    if (w.routing_trace.empty()) peers = std::min(peers, std::uint64_t{w.tokens_per_gpu} * w.top_k);
+    // Each token slot keeps its source and expert (two 4-byte ids) while a layer is routed.
+    const std::uint64_t routes = saturating_mul(g * w.tokens_per_gpu, std::uint64_t{w.top_k} * 8);
+    return {saturating_mul(g * peers * 2, passes), per_pass * static_cast<double>(passes),
+            seconds(w.start), compute * static_cast<double>(passes), routes};
   }
   WorkloadFigures operator()(const traffic::ConnectionMatrixSpec& w) const {
     return {w.connections, w.total_bytes, seconds(w.start + w.last_start), 0};
@@ -159,12 +167,14 @@ ResourceEstimate estimate_resources(const scenario::Scenario& s) {
   const std::uint32_t hosts = s.topology.leaves * s.topology.hosts_per_leaf;
   const FiguresOf figures_of{hosts, s.topology.host_link.rate};
   double bytes = 0, latest_start = 0, busy = 0;
+  std::uint64_t extra = 0;
   for (const traffic::WorkloadSpec& spec : s.workloads) {
     const WorkloadFigures f = std::visit(figures_of, spec);
     e.flows = saturating_add(e.flows, f.flows);
     bytes += f.bytes;
     latest_start = std::max(latest_start, f.start_s);
     busy += f.busy_s;
+    extra = saturating_add(extra, f.extra_bytes);
   }
   e.subflows_per_flow = most_subflows(s);
   e.subflows = saturating_mul(e.flows, e.subflows_per_flow);
@@ -185,7 +195,7 @@ ResourceEstimate estimate_resources(const scenario::Scenario& s) {
                      saturating_mul(e.subflows, packet ? kBytesPerPacketSubflow : kBytesPerFluidSubflow)),
       saturating_add(saturating_add(saturating_mul(e.packets_in_flight, kBytesPerPacket),
                                     saturating_mul(e.paths, kBytesPerPath)),
-                     kBytesBase));
+                     saturating_add(kBytesBase, extra)));
   // Max-min keeps some link saturated while flows are left, so all bytes through the slowest
   // link bound the transfer time from above.
   const std::int64_t slowest = std::min(s.topology.host_link.rate.bps(), s.topology.fabric_link.rate.bps());

@@ -1,5 +1,7 @@
 #include "core/unit_parse.hpp"
 
+#include "core/limits.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -92,6 +94,31 @@ TEST(UnitParse, OverflowIsAnErrorNotAWrap) {
   // 10^11 s = 10^23 ps, far beyond int64's 9.2e18.
   EXPECT_THROW(parse_time("100000000000s"), UnitError);
   EXPECT_THROW(parse_bytes("99999999999TiB"), UnitError);
+}
+
+TEST(UnitParse, LimitsAreInclusiveAndTheErrorGivesTheRange) {
+  // core/limits.hpp: 10^6 s, 1 PiB, 1 Pbps are the largest values; one more is refused.
+  EXPECT_EQ(parse_time("1000000s"), kMaxInputTime);
+  EXPECT_EQ(parse_bytes("1024TiB"), kMaxInputBytes);
+  EXPECT_EQ(parse_bitrate("1000Tbps"), kMaxInputRate);
+  EXPECT_EQ(error_of([] { parse_time("1000000000000000000001ps"); }),
+            "'1000000000000000000001ps' is too large for a time (valid: 0..1000000s)");
+  EXPECT_EQ(error_of([] { parse_bytes("1125899906842625B"); }),
+            "'1125899906842625B' is too large for a size (valid: 0..1024TiB)");
+  EXPECT_EQ(error_of([] { parse_bitrate("1000000000000001bps"); }),
+            "'1000000000000001bps' is too large for a rate (valid: 0..1000Tbps)");
+}
+
+TEST(UnitParse, ManyDigitsAreAnErrorNeverADivisionByZero) {
+  // 128 fraction digits made 10^128, which wraps 128 bits to 0 and then divided by it.
+  const std::string tiny = "0." + std::string(127, '0') + "1B";
+  EXPECT_THROW(parse_bytes(tiny), UnitError);
+  EXPECT_THROW(parse_time("0." + std::string(40, '0') + "1s"), UnitError);
+  EXPECT_THROW(parse_bytes("1" + std::string(36, '0') + "B"), UnitError);  // 37 digits
+  // Trailing fraction zeros count toward the 36 digits but not toward the value.
+  EXPECT_EQ(parse_bytes("1." + std::string(35, '0') + "MiB"), Bytes(1 << 20));
+  // 27 digits of TiB pass 128 bits; the product saturates and is refused, not wrapped.
+  EXPECT_THROW(parse_bytes("123456789012345678901234567TiB"), UnitError);
 }
 
 TEST(UnitFormat, PicksTheLargestExactUnit) {

@@ -43,6 +43,8 @@ struct WorkloadFigures {
 
 double seconds(core::Time t) { return t.seconds(); }
 
+/// The figures of each workload kind (a visitor over traffic::WorkloadSpec), from its spec
+/// and the topology's host count and rate alone.
 struct FiguresOf {
   std::uint32_t hosts;
   core::Bitrate host_rate;
@@ -109,11 +111,8 @@ std::uint32_t most_subflows(const scenario::Scenario& s) {
       {.name = s.routing.policy, .subflows = s.routing.subflows, .salt = 0,
        .flowlet_gap = s.routing.flowlet_gap});
   const std::uint32_t uplinks = s.topology.spines * s.topology.links_per_pair;
-  std::uint32_t most = 1;
-  for (const std::uint32_t r : {1u, 2u, uplinks - 1, uplinks}) {
-    if (r >= 1) most = std::max(most, policy->subflows({r, uplinks}));
-  }
-  return most;
+  // A fixed k does not depend on r; auto's s / gcd(r, s) is largest at r = 1.
+  return std::max(policy->subflows({1, uplinks}), policy->subflows({uplinks, uplinks}));
 }
 
 /// Packets one subflow may have out before its first ACK: its initial window, by default one
@@ -126,7 +125,8 @@ std::uint64_t window_packets(const scenario::Scenario& s) {
   }
   const double rtt_s = 2.0 * (2 * t.host_link.latency.seconds() + 2 * t.fabric_link.latency.seconds());
   const double bdp = static_cast<double>(t.host_link.rate.bps()) / 8 * rtt_s;
-  return static_cast<std::uint64_t>(std::ceil(bdp / static_cast<double>(mtu))) + 1;
+  // Clamped before the cast: 1 Pbps over 10^6 s links is ~10^21 bytes.
+  return static_cast<std::uint64_t>(std::min(std::ceil(bdp / static_cast<double>(mtu)), 1e18)) + 1;
 }
 
 /// "12.3 GiB", or "45.6 MiB" below 1 GiB.

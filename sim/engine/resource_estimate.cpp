@@ -199,7 +199,11 @@ ResourceEstimate estimate_resources(const scenario::Scenario& s) {
   // Max-min keeps some link saturated while flows are left, so all bytes through the slowest
   // link bound the transfer time from above.
   const std::int64_t slowest = std::min(s.topology.host_link.rate.bps(), s.topology.fabric_link.rate.bps());
-  e.horizon_seconds = latest_start + busy + bytes * 8 / static_cast<double>(std::max<std::int64_t>(slowest, 1));
+  // Each flow may wait one route latency (four links) behind the one before it.
+  const double route_s =
+      2 * s.topology.host_link.latency.seconds() + 2 * s.topology.fabric_link.latency.seconds();
+  e.horizon_seconds = latest_start + busy + static_cast<double>(e.flows) * route_s +
+                      bytes * 8 / static_cast<double>(std::max<std::int64_t>(slowest, 1));
   return e;
 }
 
@@ -231,8 +235,8 @@ void check_resources(const ResourceEstimate& e, std::uint64_t memory_limit,
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.3g s", e.horizon_seconds);
     throw ResourceError("the scenario may run to " + std::string(buf) +
-                        " of simulated time (latest start + compute + every byte at the slowest "
-                        "link), more than the clock's limit of " +
+                        " of simulated time (latest start + compute + a route latency per flow + "
+                        "every byte at the slowest link), more than the clock's limit of " +
                         core::format_time(core::kMaxSimulatedTime) +
                         "; shorten start times, sizes or compute, or raise link rates");
   }

@@ -17,7 +17,8 @@ struct ResourceEstimate {
   std::uint64_t packets_in_flight = 0;  // packet model: every subflow's first window at once
   std::uint64_t paths = 0;             // equal-cost paths the fabric stores
   std::uint64_t state_bytes = 0;       // memory of the above, in bytes
-  double horizon_seconds = 0;          // latest start + compute + all bytes at the slowest link
+  double horizon_seconds = 0;  // latest start + compute + a route latency a flow + all bytes
+                               // at the slowest link
 };
 
 /// The estimate for `scenario` (validated, so its workloads fit its topology).

@@ -24,7 +24,13 @@ topo::LinkSpec read_link(const Tree& t, const std::string& path) {
   check_map(t, path, kLinkKeys);
   topo::LinkSpec link;
   if (const Tree* v = t.find("rate")) link.rate = read_rate(*v, child(path, "rate"));
-  if (const Tree* v = t.find("latency")) link.latency = read_time(*v, child(path, "latency"), true);
+  if (const Tree* v = t.find("latency")) {
+    link.latency = read_time(*v, child(path, "latency"), true);
+    if (link.latency > kMaxLinkLatency) {
+      fail(v->where(), child(path, "latency"),
+           "must be at most " + core::format_time(kMaxLinkLatency) + ", got '" + v->scalar + "'");
+    }
+  }
   return link;
 }
 

@@ -13,6 +13,10 @@ inline constexpr std::uint64_t kMaxFabricCables = std::uint64_t{1} << 22;  // le
 inline constexpr std::uint64_t kMaxFlowsPerWorkload = 50'000'000;
 inline constexpr std::uint64_t kMaxSubflows = 1'024;
 inline constexpr std::int64_t kMaxMoeBytesPerGpu = std::int64_t{1} << 50;  // 1 PiB per direction
+/// A link's latency: RTT estimators add up several round trips of four links each, so a
+/// latency a datacenter never sees (1 s is a fifth of the way around the earth in fibre) is
+/// refused rather than allowed near the clock's range.
+inline constexpr core::Time kMaxLinkLatency = core::Time::ms(1000);
 /// YAML values a document (aliases expanded) and an override may make, and their nesting.
 inline constexpr std::uint64_t kMaxYamlValues = 4'000'000;
 inline constexpr int kMaxYamlDepth = 64;

@@ -39,8 +39,9 @@ TEST(ResourceEstimate, CountsFlowsSubflowsPathsAndStateOfAnAllToAll) {
   EXPECT_EQ(e.paths, 28u);
   EXPECT_EQ(e.packets_in_flight, 0u);
   EXPECT_EQ(e.state_bytes, 240u * (128 + 288) + 28 * 24 + (32u << 20));
-  // Every byte through one 100 Gb/s link: 240 MiB x 8 / 10^11 = 20.13 ms.
-  EXPECT_NEAR(e.horizon_seconds, 240.0 * (1 << 20) * 8 / 1e11, 1e-9);
+  // Every byte through one 100 Gb/s link, 240 MiB x 8 / 10^11 = 20.13 ms, plus a route of
+  // four 1 us links per flow, 240 x 4 us = 0.96 ms.
+  EXPECT_NEAR(e.horizon_seconds, 240.0 * (1 << 20) * 8 / 1e11 + 240 * 4e-6, 1e-9);
 }
 
 TEST(ResourceEstimate, SplitMultipliesSubflowsByItsKAndAutoByTheUplinks) {

@@ -1,19 +1,24 @@
 // fabricsim command line: run, validate, info, list; `<command> --help` for each.
 // Exit codes: 0 ok, 1 run failed, 2 bad input.
 #include <boost/program_options.hpp>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "app/output_guard.hpp"
 #include "app/output_probe.hpp"
 #include "app/progress.hpp"
 #include "app/run_context.hpp"
 #include "core/unit_parse.hpp"
 #include "engine/resource_estimate.hpp"
 #include "engine/simulation.hpp"
+#include "io/file_digest.hpp"
 #include "io/hdf5_writer.hpp"
 #include "io/moe_trace.hpp"
 #include "metrics/summary.hpp"
@@ -173,12 +178,30 @@ Checked load_checked(const Args& args, const std::string& command) {
   if (const std::string why = fsim::app::output_problem(c.scenario.output.file); !why.empty()) {
     throw fsim::engine::ResourceError("cannot create the output " + c.scenario.output.file + ": " + why);
   }
+  std::vector<std::string> inputs;
+  for (const fsim::scenario::InputPath& input : c.scenario.inputs) inputs.push_back(input.path);
+  fsim::app::check_output(c.scenario.output.file, fsim::io::partial_path(c.scenario.output.file),
+                          inputs);
   return c;
+}
+
+/// Test-only: FABRICSIM_TEST_SIGNAL_DURING_WRITE=INT (or TERM) raises that signal once the
+/// temporary result file exists, so tests interrupt a write deterministically.
+std::function<void()> signal_during_write_hook() {
+  const char* name = std::getenv("FABRICSIM_TEST_SIGNAL_DURING_WRITE");
+  if (name == nullptr) return {};
+  const int signal_number = std::string(name) == "TERM" ? SIGTERM : SIGINT;
+  return [signal_number] { std::raise(signal_number); };
 }
 
 int run(const Args& args, const std::string& command_line) {
   const Checked checked = load_checked(args, "run");
   const fsim::scenario::Scenario& scenario = checked.scenario;
+  std::vector<fsim::metrics::InputFile> inputs;
+  for (const fsim::scenario::InputPath& input : scenario.inputs) {
+    inputs.push_back(fsim::io::describe_input(input.role, input.path));
+  }
+  fsim::app::remove_on_signal(fsim::io::partial_path(scenario.output.file));
   const std::string started = fsim::app::utc_now_iso8601();
   fsim::engine::Simulation simulation(scenario);
   fsim::app::ProgressLine progress(!args.quiet);
@@ -188,7 +211,9 @@ int run(const Args& args, const std::string& command_line) {
   results.info.command_line = command_line;
   results.info.start_time_utc = started;
   results.info.host_name = fsim::app::host_name();
-  fsim::io::write_results(scenario.output.file, simulation.fabric(), results);
+  results.info.inputs = std::move(inputs);
+  fsim::io::write_results(scenario.output.file, simulation.fabric(), results,
+                          signal_during_write_hook());
   if (!args.quiet) {
     const std::vector<std::string> names = fsim::io::link_names(simulation.fabric());
     const auto link_name = [&names](std::uint32_t l) { return names[l]; };
@@ -280,6 +305,9 @@ int main(int argc, char** argv) {
     } else {
       std::cerr << "'fabricsim " << e.command << " --help' lists its options.\n";
     }
+    return kBadInput;
+  } catch (const fsim::app::OutputRefused& e) {
+    std::cerr << "fabricsim: " << e.what() << "\n";
     return kBadInput;
   } catch (const fsim::scenario::ScenarioError& e) {
     std::cerr << "fabricsim: " << e.what() << "\n";

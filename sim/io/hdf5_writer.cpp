@@ -1,10 +1,12 @@
 #include "io/hdf5_writer.hpp"
 
 #include <hdf5.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <span>
 #include <string>
@@ -19,6 +21,13 @@ namespace fabricsim::io {
 namespace {
 
 namespace fs = std::filesystem;
+
+// Why: HDF5 1.10 closes every file still open at exit, and a file whose final flush failed
+// (a full disk) stays registered half torn down, so that close dereferences freed memory
+// and the process dies by SIGSEGV after reporting the error. Every handle here is closed
+// explicitly, so the exit-time sweep has nothing to do; turning it off (before the first
+// HDF5 call, hence at static initialisation) makes a failed write end with its message.
+[[maybe_unused]] const bool kNoExitSweep = H5dont_atexit() >= 0;
 
 void write_root_attributes(hid_t file, const metrics::RunInfo& info) {
   write_attribute(file, "schema_version", static_cast<std::int32_t>(kSchemaVersion));
@@ -37,6 +46,15 @@ void write_root_attributes(hid_t file, const metrics::RunInfo& info) {
   write_attribute(file, "command_line", info.command_line);
   write_attribute(file, "start_time_utc", info.start_time_utc);
   write_attribute(file, "host_name", info.host_name);
+}
+
+void write_inputs(hid_t file, const std::vector<metrics::InputFile>& inputs) {
+  using metrics::InputFile;
+  const Handle g = create_group(file, "inputs");
+  write_column(g.get(), "role", column(inputs, &InputFile::role), "text");
+  write_column(g.get(), "path", column(inputs, &InputFile::path), "text");
+  write_column(g.get(), "bytes", column(inputs, &InputFile::bytes), "bytes");
+  write_column(g.get(), "sha256", column(inputs, &InputFile::sha256), "text");
 }
 
 void write_flows(hid_t file, const std::vector<metrics::FlowRecord>& flows) {
@@ -175,12 +193,19 @@ void write_moe(hid_t file, const std::vector<metrics::ExpertTokens>& records) {
   }
 }
 
-// Writes the complete file at `file_path`; every handle is closed before it returns.
+// Writes the complete file at `file_path`; every handle is closed before it returns, the
+// groups (scoped in each write_*) before the file. The file is closed "strong", so even an
+// object a failed write left open is closed with it.
 void write_file(const std::string& file_path, const topo::Fabric& fabric,
-                const metrics::Results& results) {
-  Handle file = owned(H5Fcreate(file_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose,
-              "H5Fcreate");
+                const metrics::Results& results, const std::function<void()>& after_create) {
+  Handle access = owned(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "H5Pcreate(file access)");
+  check(H5Pset_fclose_degree(access.get(), H5F_CLOSE_STRONG), "H5Pset_fclose_degree");
+  Handle file = owned(H5Fcreate(file_path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get()),
+                      H5Fclose, "H5Fcreate");
+  check(access.close(), "H5Pclose(file access)");
   write_root_attributes(file.get(), results.info);
+  if (after_create) after_create();
+  write_inputs(file.get(), results.info.inputs);
   write_topology(file.get(), fabric);
   write_app_flows(file.get(), results.app_flows);
   write_flows(file.get(), results.flows);
@@ -198,8 +223,12 @@ void discard(const fs::path& partial) {
 
 }  // namespace
 
+std::string partial_path(const std::string& path) {
+  return path + "." + std::to_string(::getpid()) + ".partial";
+}
+
 void write_results(const std::string& path, const topo::Fabric& fabric,
-                   const metrics::Results& results) {
+                   const metrics::Results& results, const std::function<void()>& after_create) {
   if (path.empty()) throw OutputError("cannot write results: empty output path");
   const std::string failed = "cannot write results to '" + path + "': ";
   std::error_code ec;
@@ -215,9 +244,9 @@ void write_results(const std::string& path, const topo::Fabric& fabric,
     throw OutputError(failed + "cannot turn off HDF5's error printing");
   }
 
-  const std::string partial = path + ".partial";
+  const std::string partial = partial_path(path);
   try {
-    write_file(partial, fabric, results);
+    write_file(partial, fabric, results, after_create);
   } catch (const WriteFailure& e) {
     discard(partial);
     throw OutputError(failed + e.what());

@@ -94,6 +94,15 @@ struct ExpertTokens {
   std::int64_t dropped = 0;              // over capacity: skipped their expert
 };
 
+/// A file the run read (/inputs table): its role ("scenario", "topology", "routing_trace",
+/// "connection_matrix"), its absolute path, and its size and SHA-256 when the run began.
+struct InputFile {
+  std::string role;
+  std::string path;
+  std::uint64_t bytes = 0;
+  std::string sha256;  // lower-case hex
+};
+
 /// Run-level facts: root attributes of the result file. The engine fills what the run
 /// knows; the command line, start time and host name come from the app.
 struct RunInfo {
@@ -110,6 +119,7 @@ struct RunInfo {
   std::string command_line;    // argv, each word shell-quoted where needed, joined by spaces
   std::string start_time_utc;  // ISO-8601, e.g. "2026-11-24T19:37:47Z"
   std::string host_name;
+  std::vector<InputFile> inputs;  // filled by the app; written as /inputs
 };
 
 /// Everything a run produces; the engine fills it, io writes it, the summary reads it.

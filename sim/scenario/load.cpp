@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <filesystem>
+#include <variant>
 
 #include "scenario/read.hpp"
 #include "scenario/scenario.hpp"
@@ -44,11 +45,12 @@ namespace {
 
 /// Replaces `topology.file` by the file's keys; keys written beside `file` (in the
 /// scenario or through --set) win over the file's, recursively into host_link/fabric_link.
-void include_topology_file(Tree& topology) {
-  if (!topology.is_map()) return;  // validation reports the wrong type
+/// Returns the file's resolved path; "" when there is none.
+std::string include_topology_file(Tree& topology) {
+  if (!topology.is_map()) return "";  // validation reports the wrong type
   const auto file_it = std::find_if(topology.items.begin(), topology.items.end(),
                                     [](const Tree& item) { return item.key == "file"; });
-  if (file_it == topology.items.end()) return;
+  if (file_it == topology.items.end()) return "";
   const Tree file = *file_it;
   topology.items.erase(file_it);
   const std::string found = resolve_input_file(file, "topology.file", "topology file");
@@ -72,6 +74,22 @@ void include_topology_file(Tree& topology) {
          "a topology file cannot include another topology file");
   }
   merge_under(topology, base);
+  return found;
+}
+
+/// The scenario file, the topology file, then each workload's trace or matrix.
+std::vector<InputPath> input_paths(const std::string& path, const std::string& topology_file,
+                                   const std::vector<traffic::WorkloadSpec>& workloads) {
+  std::vector<InputPath> out{{"scenario", path}};
+  if (!topology_file.empty()) out.push_back({"topology", topology_file});
+  for (const traffic::WorkloadSpec& w : workloads) {
+    if (const auto* moe = std::get_if<traffic::MoeSpec>(&w); moe && !moe->routing_trace.empty()) {
+      out.push_back({"routing_trace", moe->routing_trace});
+    } else if (const auto* matrix = std::get_if<traffic::ConnectionMatrixSpec>(&w)) {
+      out.push_back({"connection_matrix", matrix->file});
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -86,9 +104,11 @@ Scenario load(const std::string& path, const std::vector<std::string>& overrides
              describe(root));
   }
   for (const std::string& arg : overrides) apply_override(root, arg);
-  if (Tree* topology = root.find("topology")) include_topology_file(*topology);
+  std::string topology_file;
+  if (Tree* topology = root.find("topology")) topology_file = include_topology_file(*topology);
   Scenario scenario = build_scenario(root);
   scenario.overrides = overrides;
+  scenario.inputs = input_paths(path, topology_file, scenario.workloads);
   return scenario;
 }
 

@@ -30,6 +30,13 @@ struct OutputSpec {
   core::Time sample_interval = core::Time::us(10);
 };
 
+/// A file the scenario made the run read, as resolved: its role ("scenario", "topology",
+/// "routing_trace", "connection_matrix") and its path.
+struct InputPath {
+  std::string role;
+  std::string path;
+};
+
 /// A validated scenario: every field typed, with units, defaults filled in.
 struct Scenario {
   std::string name = "unnamed";
@@ -43,6 +50,7 @@ struct Scenario {
   std::vector<traffic::WorkloadSpec> workloads;
   OutputSpec output;
   std::vector<std::string> overrides;  // the --set arguments applied, "key.path=value"
+  std::vector<InputPath> inputs;       // the scenario file first, then the files it names
 };
 
 /// Bad input. The message names file:line:column, the key path and the valid choices.
@@ -52,8 +60,9 @@ class ScenarioError : public std::runtime_error {
 };
 
 /// Reads `path`, applies `overrides` ("a.b.c=value", YAML scalars) before validation,
-/// resolves `topology: {file: ...}` (relative to the scenario's folder, then the current
-/// folder) and validates everything. Throws ScenarioError.
+/// resolves `topology: {file: ...}` and validates everything. A relative file name, in the
+/// file or in an override, is looked for in the scenario's folder, then the current
+/// folder. Throws ScenarioError.
 Scenario load(const std::string& path, const std::vector<std::string>& overrides = {});
 
 /// The resolved scenario as YAML that `load` accepts again and yields the same Scenario.

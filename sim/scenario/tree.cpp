@@ -80,7 +80,9 @@ void fail(const Origin& origin, std::string_view path, std::string_view what) {
 }
 
 void apply_override(Tree& root, const std::string& arg) {
-  const Origin origin{"", 0, 0, arg};
+  // The scenario's name rides along so a file named in an override resolves from the
+  // scenario's folder, as one written in the file does; str() still shows the argument.
+  const Origin origin{root.origin.file, 0, 0, arg};
   const std::size_t eq = arg.find('=');
   if (eq == std::string::npos) {
     throw ScenarioError("--set " + arg + ": expected key.path=value (e.g. routing.policy=spray)");

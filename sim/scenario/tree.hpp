@@ -11,7 +11,7 @@ namespace fabricsim::scenario {
 
 /// Where a value was written: a file position (1-based line and column), or a --set argument.
 struct Origin {
-  std::string file;     // as the user named it; empty for an override
+  std::string file;     // as the user named it; for an override, the scenario it applies to
   int line = 0;         // 1-based; 0 when unknown
   int column = 0;       // 1-based; 0 when unknown
   std::string set_arg;  // the whole "a.b=value" argument when the value came from --set

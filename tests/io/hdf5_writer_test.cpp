@@ -303,7 +303,7 @@ TEST_F(Hdf5Writer, RejectsASeriesWhoseMatricesDoNotMatchTheLinksWithoutLeavingAF
     EXPECT_NE(std::string(e.what()).find("3 samples x 6 links"), std::string::npos) << e.what();
   }
   EXPECT_FALSE(fs::exists(out));
-  EXPECT_FALSE(fs::exists(out + ".partial"));
+  EXPECT_FALSE(fs::exists(partial_path(out)));
 }
 
 TEST_F(Hdf5Writer, BuildsExpertTokenCubePerWorkload) {
@@ -353,9 +353,9 @@ TEST_F(Hdf5Writer, EveryDatasetHasAUnitsString) {
   write_results(out, tiny_fabric(), small_results());
   const Id f = open_file(out);
   const auto datasets = all_datasets(f.get());
-  // 3 node + 6 link + 5 host + 4 path columns, 8 app-flow + 13 flow + 10 step + 7
+  // 4 input + 3 node + 6 link + 5 host + 4 path columns, 8 app-flow + 13 flow + 10 step + 7
   // link-summary columns, 3 link-series datasets, 2 x 6 MoE datasets.
-  EXPECT_EQ(datasets.size(), 71u);
+  EXPECT_EQ(datasets.size(), 75u);
   const std::set<std::string> known = {"ps",   "bytes",    "bps",    "id",     "index",
                                        "text", "fraction", "tokens", "packets", "1"};
   for (const auto& d : datasets) {
@@ -395,7 +395,7 @@ TEST_F(Hdf5Writer, CreatesParentFoldersAndLeavesNoPartialFile) {
   const std::string out = path("a/b/run.h5");
   write_results(out, tiny_fabric(), small_results());
   EXPECT_TRUE(fs::is_regular_file(out));
-  EXPECT_FALSE(fs::exists(out + ".partial"));
+  EXPECT_FALSE(fs::exists(partial_path(out)));
   EXPECT_EQ(std::distance(fs::directory_iterator(dir_ / "a/b"), fs::directory_iterator{}), 1);
 }
 
@@ -417,7 +417,7 @@ TEST_F(Hdf5Writer, FailsWhenParentIsARegularFileAndNamesThePath) {
     EXPECT_NE(std::string(e.what()).find(out), std::string::npos) << e.what();
   }
   EXPECT_FALSE(fs::exists(out));
-  EXPECT_FALSE(fs::exists(out + ".partial"));
+  EXPECT_FALSE(fs::exists(partial_path(out)));
 }
 
 TEST_F(Hdf5Writer, FailsWhenTargetIsAFolderAndRemovesThePartialFile) {
@@ -431,13 +431,13 @@ TEST_F(Hdf5Writer, FailsWhenTargetIsAFolderAndRemovesThePartialFile) {
     EXPECT_NE(std::string(e.what()).find(out), std::string::npos) << e.what();
   }
   EXPECT_TRUE(fs::is_directory(out));
-  EXPECT_FALSE(fs::exists(out + ".partial"));
+  EXPECT_FALSE(fs::exists(partial_path(out)));
 }
 
 TEST_F(Hdf5Writer, ReportsAnHdf5FailureWithThePathAndKeepsForeignFolders) {
   // A folder squats on the partial name, so H5Fcreate itself fails.
   const std::string out = path("run.h5");
-  fs::create_directories(out + ".partial");
+  fs::create_directories(partial_path(out));
   try {
     write_results(out, tiny_fabric(), small_results());
     FAIL() << "expected OutputError";
@@ -447,7 +447,7 @@ TEST_F(Hdf5Writer, ReportsAnHdf5FailureWithThePathAndKeepsForeignFolders) {
     EXPECT_NE(message.find("H5Fcreate"), std::string::npos) << message;
   }
   EXPECT_FALSE(fs::exists(out));
-  EXPECT_TRUE(fs::is_directory(out + ".partial"));
+  EXPECT_TRUE(fs::is_directory(partial_path(out)));
 }
 
 TEST_F(Hdf5Writer, RejectsNegativeExpertIndicesWithoutLeavingAFile) {
@@ -456,7 +456,7 @@ TEST_F(Hdf5Writer, RejectsNegativeExpertIndicesWithoutLeavingAFile) {
   results.expert_tokens.push_back({0, -1, 0, {1}, {1}, 0});
   EXPECT_THROW(write_results(out, tiny_fabric(), results), OutputError);
   EXPECT_FALSE(fs::exists(out));
-  EXPECT_FALSE(fs::exists(out + ".partial"));
+  EXPECT_FALSE(fs::exists(partial_path(out)));
 }
 
 }  // namespace

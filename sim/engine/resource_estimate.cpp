@@ -11,6 +11,7 @@
 
 #include "core/limits.hpp"
 #include "core/unit_parse.hpp"
+#include "engine/link_sampler.hpp"
 #include "routing/policy.hpp"
 #include "topo/leaf_spine.hpp"
 #include "traffic/workload.hpp"
@@ -204,6 +205,14 @@ ResourceEstimate estimate_resources(const scenario::Scenario& s) {
       2 * s.topology.host_link.latency.seconds() + 2 * s.topology.fabric_link.latency.seconds();
   e.horizon_seconds = latest_start + busy + static_cast<double>(e.flows) * route_s +
                       bytes * 8 / static_cast<double>(std::max<std::int64_t>(slowest, 1));
+  // Packet model: the link series, one sample of every link per interval up to its cap.
+  if (packet && s.output.sample_interval.ps() > 0) {
+    const topo::LeafSpineSpec& t = s.topology;
+    const double links = 2.0 * hosts + 2.0 * t.leaves * t.spines * t.links_per_pair;
+    const double samples = e.horizon_seconds / s.output.sample_interval.seconds() + 1;
+    const double cells = std::min(links * samples, static_cast<double>(LinkSampler::kMaxCells));
+    e.state_bytes = saturating_add(e.state_bytes, static_cast<std::uint64_t>(cells) * 16);
+  }
   return e;
 }
 

@@ -88,8 +88,9 @@ struct FiguresOf {
     const bool replicate = w.balancer.kind == traffic::BalancerSpec::Kind::replicate;
     std::uint64_t peers = std::min<std::uint64_t>(g - 1, std::uint64_t{w.experts} + (replicate ? w.balancer.replicas : 0));
     if (w.routing_trace.empty()) peers = std::min(peers, std::uint64_t{w.tokens_per_gpu} * w.top_k);
-    // Each token slot keeps its source and expert (two 4-byte ids) while a layer is routed.
-    const std::uint64_t routes = saturating_mul(g * w.tokens_per_gpu, std::uint64_t{w.top_k} * 8);
+    // Each token slot keeps its source and expert ids, and the per-GPU and per-pair counts
+    // built from them, while a layer is routed: 16 bytes a slot (moe-4096 measured).
+    const std::uint64_t routes = saturating_mul(g * w.tokens_per_gpu, std::uint64_t{w.top_k} * 16);
     return {saturating_mul(g * peers * 2, passes), per_pass * static_cast<double>(passes),
             seconds(w.start), compute * static_cast<double>(passes), routes};
   }

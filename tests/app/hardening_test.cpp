@@ -118,7 +118,7 @@ std::vector<Case> cases() {
        2, "of simulated time"},
       // YAML structure: alias expansion and nesting.
       {"alias_bomb", alias_bomb(), "", 2, "expands to more than 4,000,000 values"},
-      {"aliases_are_fine",
+      {"small_aliases_expand_and_reach_validation",
        "link: &link {rate: 100Gbps, latency: 1us}\n"
        "topology: {leaves: 2, spines: 2, hosts_per_leaf: 2, host_link: *link, fabric_link: *link}\n"
        "workload: [{kind: permutation, bytes: 1MiB}]\n",

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (clang, ASan + UBSan, in build-fuzz/) and runs each on a seed
+# corpus drawn from the repository's scenarios and fixtures.
+#   fuzz/run.sh [RUNS [TARGET...]]   RUNS executions per target (default 1000000); targets:
+#                                    fuzz_scenario fuzz_units fuzz_connection_matrix fuzz_moe_trace
+# FUZZ_MAX_SECONDS=N stops each target after N seconds even if RUNS were not reached.
+# The growing corpus stays in build-fuzz/corpus/<target>/; crashes go to
+# build-fuzz/crashes/<target>/ (each one should become a regression test under tests/).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+runs="${1:-1000000}"
+shift || true
+targets=("$@")
+((${#targets[@]})) || targets=(fuzz_scenario fuzz_units fuzz_connection_matrix fuzz_moe_trace)
+
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DFABRICSIM_FUZZ=ON -DFABRICSIM_TESTS=OFF >/dev/null
+cmake --build build-fuzz -j"$(nproc)" --target "${targets[@]}"
+
+# seed_files TARGET: the repository files that seed TARGET, one per line.
+seed_files() {
+  case "$1" in
+    fuzz_scenario) find scenarios tests/scenarios topologies -name '*.yaml' ;;
+    fuzz_connection_matrix) find scenarios tests/scenarios -name '*.cm' ;;
+    fuzz_moe_trace) find scenarios tests -name '*.h5' ;;
+  esac
+}
+
+for target in "${targets[@]}"; do
+  seeds="build-fuzz/corpus/$target/seeds" corpus="build-fuzz/corpus/$target/work"
+  crashes="build-fuzz/crashes/$target"
+  mkdir -p "$seeds" "$corpus" "$crashes"
+  if [[ "$target" == fuzz_units ]]; then
+    n=0
+    while IFS= read -r line; do printf '%s' "$line" >"$seeds/unit$((n++))"; done <fuzz/seeds/units.txt
+  else
+    seed_files "$target" | while IFS= read -r f; do cp "$f" "$seeds/$(echo "$f" | tr / _)"; done
+  fi
+  echo "fuzz: $target, $runs runs, $(ls "$seeds" | wc -l) seeds"
+  build-fuzz/fuzz/"$target" -runs="$runs" -max_total_time="${FUZZ_MAX_SECONDS:-0}" -print_final_stats=1 -artifact_prefix="$crashes/" \
+    "$corpus" "$seeds" 2>&1 | grep -E '^(stat::|#[0-9]+ +DONE|==[0-9]+==|SUMMARY|artifact_prefix|Test unit written)' || true
+  echo "fuzz: $target corpus $(ls "$corpus" | wc -l) files, crashes $(ls "$crashes" | wc -l)"
+done

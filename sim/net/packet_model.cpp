@@ -15,6 +15,7 @@ PacketModel::PacketModel(core::EventQueue& queue, const topo::Fabric& fabric,
       transport_(params.transport),
       switches_(params.switches),
       windowed_(params.transport.kind == "dctcp"),
+      dropping_(!params.drops.empty()),
       header_(params.transport.header.count()),
       payload_(params.transport.mtu.count() - params.transport.header.count()),
       route_rng_(params.seed, "net.route"),
@@ -34,7 +35,7 @@ PacketModel::PacketModel(core::EventQueue& queue, const topo::Fabric& fabric,
   if (switches_.buffer_per_port && *switches_.buffer_per_port < transport_.mtu) {
     throw std::invalid_argument("packet model: switch.buffer_per_port is smaller than one mtu");
   }
-  if (!windowed_ && !drops_.empty()) {
+  if (!windowed_ && dropping_) {
     throw std::invalid_argument("packet model: dropping packets on purpose needs transport dctcp");
   }
   window_ = {.mss = payload_,

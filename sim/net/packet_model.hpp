@@ -172,6 +172,7 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
   SwitchParams switches_;
   WindowParams window_;
   bool windowed_;  // dctcp: ACKs, buffers, marking
+  bool dropping_;  // the test seam has packets to drop (drops_)
   std::int64_t header_;
   std::int64_t payload_;
   core::Rng route_rng_;

@@ -108,7 +108,7 @@ void PacketModel::enqueue(topo::LinkId link, std::uint32_t p, core::Time now) {
   Packet& packet = pool_[p];
   if (windowed_) {
     LinkStats& stats = link_stats_[link];
-    if (!admit(link, packet.wire_bytes, now) || (!drops_.empty() && drop_on_purpose(packet))) {
+    if (!admit(link, packet.wire_bytes, now) || (dropping_ && drop_on_purpose(packet))) {
       ++stats.drops;
       stats.dropped_bytes += packet.wire_bytes;
       pool_.release(p);

@@ -17,14 +17,12 @@ class Ring {
     std::uint32_t size = 1;
     while (size < capacity) size *= 2;
     slots_.assign(size, T{});
-    mask_ = size - 1;
     first_ = 0;
     end_ = 0;
   }
   /// Empties the ring and frees its storage.
   void release() {
     slots_ = {};
-    mask_ = 0;
     first_ = 0;
     end_ = 0;
   }
@@ -35,8 +33,8 @@ class Ring {
   std::size_t capacity() const { return slots_.size(); }
 
   /// The value at `position`, in [first(), end()).
-  T& operator[](std::uint32_t position) { return slots_[position & mask_]; }
-  const T& operator[](std::uint32_t position) const { return slots_[position & mask_]; }
+  T& operator[](std::uint32_t position) { return slots_[position & mask()]; }
+  const T& operator[](std::uint32_t position) const { return slots_[position & mask()]; }
   T& front() { return (*this)[first_]; }
 
   /// Appends a value at position end().
@@ -54,11 +52,10 @@ class Ring {
     const auto mask = static_cast<std::uint32_t>(bigger.size() - 1);
     for (std::uint32_t p = first_; p != end_; ++p) bigger[p & mask] = (*this)[p];
     slots_ = std::move(bigger);
-    mask_ = mask;
   }
+  std::uint32_t mask() const { return static_cast<std::uint32_t>(slots_.size() - 1); }
 
   std::vector<T> slots_;
-  std::uint32_t mask_ = 0;
   std::uint32_t first_ = 0;
   std::uint32_t end_ = 0;
 };

@@ -7,19 +7,17 @@
 namespace fabricsim::net {
 namespace {
 
-constexpr std::uint32_t kAcked = 0;
-constexpr std::uint32_t kLost = 1;
-constexpr std::uint32_t kResent = 2;  // sent more than once
-constexpr std::uint32_t kWords = 3;
+constexpr Scoreboard::Flag kAcked = Scoreboard::kAcked;
+constexpr Scoreboard::Flag kLost = Scoreboard::kLost;
+constexpr Scoreboard::Flag kResent = Scoreboard::kResent;  // sent more than once
 constexpr std::uint32_t kMaxBackoff = 6;
-constexpr std::uint32_t kInitialRing = 64;  // send-time slots reserved at start, at most
+constexpr std::uint32_t kInitialRing = 4;  // send-time slots reserved at start, at most
 
 }  // namespace
 
 void WindowSender::start(std::uint32_t packets, std::int64_t bytes, std::int64_t mss,
                          double initial_window) {
-  bits_.assign(kWords * ((std::size_t{packets} + 63) / 64), 0);
-  sent_.reset(std::min(packets, kInitialRing));
+  board_.reset(packets, std::min(packets, kInitialRing));
   packets_ = packets;
   bytes_ = bytes;
   mss_ = mss;
@@ -27,27 +25,9 @@ void WindowSender::start(std::uint32_t packets, std::int64_t bytes, std::int64_t
   ssthresh_ = std::numeric_limits<double>::infinity();
 }
 
-bool WindowSender::test(std::uint32_t seq, std::uint32_t which) const {
-  return ((bits_[kWords * (seq / 64) + which] >> (seq % 64)) & 1U) != 0;
-}
-
-void WindowSender::set(std::uint32_t seq, std::uint32_t which, bool on) {
-  std::uint64_t& word = bits_[kWords * (seq / 64) + which];
-  const std::uint64_t bit = std::uint64_t{1} << (seq % 64);
-  word = on ? (word | bit) : (word & ~bit);
-}
-
 std::int64_t WindowSender::payload(std::uint32_t seq) const {
   return std::min(mss_, bytes_ - std::int64_t{seq} * mss_);
 }
-
-bool WindowSender::can_send() const {
-  if (probe_due_) return true;
-  if (lost_waiting_ == 0 && next_new_ == packets_) return false;
-  return in_flight_ == 0 || static_cast<double>(in_flight_ + mss_) <= cwnd_;
-}
-
-core::Time WindowSender::deadline() const { return std::min({reorder_at_, probe_at_, rto_at_}); }
 
 core::Time WindowSender::rto(const WindowParams& params) const {
   const core::Time estimate = srtt_ + core::Time::ps(4 * rttvar_.ps());
@@ -56,7 +36,8 @@ core::Time WindowSender::rto(const WindowParams& params) const {
 
 core::Time WindowSender::reorder_window(const WindowParams& params) const {
   if (params.reorder_window) return *params.reorder_window;
-  return std::max(kMinReorderWindow, srtt_ + core::Time::ps(4 * rttvar_.ps()));
+  return std::max({kMinReorderWindow, srtt_ + core::Time::ps(4 * rttvar_.ps()),
+                   core::Time::ps(2 * overtaken_.ps())});
 }
 
 core::Time WindowSender::probe_timeout() const {
@@ -70,24 +51,25 @@ std::uint32_t WindowSender::take(core::Time now, const WindowParams& params, boo
   std::uint32_t seq = 0;
   retransmit = true;
   if (lost_waiting_ > 0) {
-    while (!test(retx_next_, kLost)) ++retx_next_;
+    while (!board_.test(retx_next_, kLost)) ++retx_next_;
     seq = retx_next_++;
-    set(seq, kLost, false);
+    board_.set(seq, kLost, false);
     --lost_waiting_;
     in_flight_ += payload(seq);
   } else if (next_new_ < packets_) {
     retransmit = false;
     seq = next_new_++;
-    sent_.push_back(now);
+    board_.push_sent(una_, seq, now);
     in_flight_ += payload(seq);
   } else {
     // Only a probe gets here: a second copy of a packet still counted in flight.
     seq = highest_outstanding();
   }
   if (retransmit) {
-    set(seq, kResent, true);
-    sent_[seq] = now;
-    resends_.push_back({now, seq});
+    board_.set(seq, kResent, true);
+    board_.set_sent(seq, now);
+    if (!resends_) resends_ = std::make_unique<Ring<Resend>>();
+    resends_->push_back({now, seq});
   }
   if (rto_at_ == core::Time::max()) rto_at_ = now + rto(params);
   arm_probe(now, params);
@@ -96,12 +78,13 @@ std::uint32_t WindowSender::take(core::Time now, const WindowParams& params, boo
 
 std::uint32_t WindowSender::highest_outstanding() const {
   std::uint32_t seq = next_new_;
-  while (seq > una_ && (test(seq - 1, kAcked) || test(seq - 1, kLost))) --seq;
+  while (seq > una_ && (board_.test(seq - 1, kAcked) || board_.test(seq - 1, kLost))) --seq;
   return seq - 1;
 }
 
 void WindowSender::arm_probe(core::Time now, const WindowParams& params) {
-  const bool armed = params.tail_loss_probe && srtt_ > core::Time{};
+  // Only a flow that cannot send needs one: the next packet of one that can does its job.
+  const bool armed = params.tail_loss_probe && srtt_ > core::Time{} && !can_send();
   probe_at_ = armed ? now + probe_timeout() : core::Time::max();
 }
 
@@ -121,13 +104,13 @@ AckOutcome WindowSender::on_ack(std::uint32_t seq, bool ecn_echo, bool of_retran
                                 core::Time now, const WindowParams& params) {
   // A duplicate ACK (of a packet delivered twice) may come after the last one: the
   // scoreboard is gone by then.
-  if (done() || test(seq, kAcked)) return {};
-  set(seq, kAcked, true);
+  if (done() || board_.test(seq, kAcked)) return {};
+  board_.set(seq, kAcked, true);
   ++acked_count_;
   const std::int64_t bytes = payload(seq);
-  if (test(seq, kLost)) {
+  if (board_.test(seq, kLost)) {
     // Deemed lost but only late: it no longer needs resending.
-    set(seq, kLost, false);
+    board_.set(seq, kLost, false);
     --lost_waiting_;
   } else {
     in_flight_ -= bytes;
@@ -135,18 +118,19 @@ AckOutcome WindowSender::on_ack(std::uint32_t seq, bool ecn_echo, bool of_retran
   high_acked_ = std::max(high_acked_, seq + 1);
   // The send time of the copy acknowledged is known unless the first copy of a packet sent
   // twice arrived late (its time was overwritten by the resend's).
-  const bool resent = test(seq, kResent);
+  const bool resent = board_.test(seq, kResent);
   if (!resent || of_retransmission) {
-    const core::Time sent = sent_[seq];
+    const core::Time sent = board_.sent(seq);
     if (!resent) sample_rtt(now - sent);
+    // Overtaken: a packet sent this much later was acknowledged first.
+    if (sent < rack_sent_) overtaken_ = std::max(overtaken_, rack_sent_ - sent);
     if (sent > rack_sent_) {
       rack_sent_ = sent;
       rack_rtt_ = now - sent;
     }
   }
   const std::uint32_t una_before = una_;
-  while (una_ < packets_ && test(una_, kAcked)) ++una_;
-  sent_.drop_before(una_);
+  while (una_ < packets_ && board_.test(una_, kAcked)) ++una_;
 
   acked_in_window_ += bytes;
   if (ecn_echo) marked_in_window_ += bytes;
@@ -173,9 +157,8 @@ AckOutcome WindowSender::on_ack(std::uint32_t seq, bool ecn_echo, bool of_retran
   if (done()) {
     reorder_at_ = probe_at_ = rto_at_ = core::Time::max();
     probe_due_ = false;
-    bits_ = {};
-    sent_.release();
-    resends_.release();
+    board_.release();
+    resends_.reset();
     return {.newly_acked = true, .done = true};
   }
   detect_losses(now, params);
@@ -190,10 +173,13 @@ AckOutcome WindowSender::on_ack(std::uint32_t seq, bool ecn_echo, bool of_retran
 }
 
 void WindowSender::detect_losses(core::Time now, const WindowParams& params) {
-  const core::Time window = reorder_window(params);
-  // Lost by time: sent before the latest-sent packet acknowledged, and overdue by the window.
-  const auto overdue = [&](core::Time sent) {
-    return sent < rack_sent_ && now >= sent + rack_rtt_ + window;
+  // When a packet sent at `sent` is lost by time: once overdue by the reorder window, if a
+  // packet sent after it has been acknowledged; never (max) otherwise.
+  core::Time window = core::Time::max();  // worked out at the first candidate
+  const auto lost_at = [&](core::Time sent) {
+    if (sent >= rack_sent_) return core::Time::max();
+    if (window == core::Time::max()) window = reorder_window(params);
+    return sent + rack_rtt_ + window;
   };
   const std::uint32_t lost_before = lost_waiting_;
   reorder_at_ = core::Time::max();
@@ -201,28 +187,29 @@ void WindowSender::detect_losses(core::Time now, const WindowParams& params) {
   first_scan_ = std::max(first_scan_, una_);
   for (; first_scan_ < next_new_; ++first_scan_) {
     const std::uint32_t seq = first_scan_;
-    if (test(seq, kAcked) || test(seq, kLost) || test(seq, kResent)) continue;
-    const core::Time sent = sent_[seq];
-    if (std::uint64_t{seq} + params.reorder_threshold + 1 < high_acked_ || overdue(sent)) {
+    if (board_.test(seq, kAcked) || board_.test(seq, kLost) || board_.test(seq, kResent)) continue;
+    const core::Time at = lost_at(board_.sent(seq));
+    if (std::uint64_t{seq} + params.reorder_threshold + 1 < high_acked_ || at <= now) {
       mark_lost(seq);
       continue;
     }
-    if (sent < rack_sent_) reorder_at_ = sent + rack_rtt_ + window;
+    reorder_at_ = at;
     break;
   }
-  // Retransmissions, in the order they were sent; a copy superseded by a later one is dropped.
-  while (!resends_.empty()) {
-    const Resend r = resends_.front();
-    if (test(r.seq, kAcked) || test(r.seq, kLost) || sent_[r.seq] != r.sent) {
-      resends_.pop_front();
+  // Resends, in the order sent; a copy superseded by a later one is dropped.
+  while (resends_ && !resends_->empty()) {
+    const Resend r = resends_->front();
+    if (board_.test(r.seq, kAcked) || board_.test(r.seq, kLost) || board_.sent(r.seq) != r.sent) {
+      resends_->pop_front();
       continue;
     }
-    if (overdue(r.sent)) {
+    const core::Time at = lost_at(r.sent);
+    if (at <= now) {
       mark_lost(r.seq);
-      resends_.pop_front();
+      resends_->pop_front();
       continue;
     }
-    if (r.sent < rack_sent_) reorder_at_ = std::min(reorder_at_, r.sent + rack_rtt_ + window);
+    reorder_at_ = std::min(reorder_at_, at);
     break;
   }
   if (lost_waiting_ > lost_before && una_ >= reduce_end_) {
@@ -232,7 +219,7 @@ void WindowSender::detect_losses(core::Time now, const WindowParams& params) {
 }
 
 void WindowSender::mark_lost(std::uint32_t seq) {
-  set(seq, kLost, true);
+  board_.set(seq, kLost, true);
   ++lost_waiting_;
   in_flight_ -= payload(seq);
   retx_next_ = std::min(retx_next_, seq);
@@ -261,8 +248,8 @@ TimerOutcome WindowSender::on_timer(core::Time now, const WindowParams& params) 
 
 void WindowSender::timeout(core::Time now, const WindowParams& params) {
   for (std::uint32_t seq = una_; seq < next_new_; ++seq) {
-    if (test(seq, kAcked) || test(seq, kLost)) continue;
-    set(seq, kLost, true);
+    if (board_.test(seq, kAcked) || board_.test(seq, kLost)) continue;
+    board_.set(seq, kLost, true);
     ++lost_waiting_;
   }
   in_flight_ = 0;

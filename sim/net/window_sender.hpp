@@ -1,11 +1,14 @@
 #pragma once
+#include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
 #include "core/units.hpp"
 #include "net/packet.hpp"
 #include "net/ring.hpp"
+#include "net/scoreboard.hpp"
 
 namespace fabricsim::net {
 
@@ -49,12 +52,13 @@ struct TimerOutcome {
 ///   reorder_threshold has been acknowledged. It seldom fires first; it bounds the wait in
 ///   packets when reorder_window is long. Lost packets are resent before new data, lowest
 ///   first; a late ACK of a packet deemed lost cancels its retransmission.
-/// - Tail-loss probe (`tail_loss_probe`): when nothing has been sent or newly acknowledged for
-///   pto = max(2 srtt, srtt + 4 rttvar, kMinProbeTimeout) (RFC 8985's or RFC 9002's, whichever
-///   is longer) while packets are outstanding, one packet goes out whatever the window: a lost
-///   one, else a new one, else again the highest-numbered packet outstanding. Its ACK lets the
-///   time rule find what is missing. pto doubles with each probe until a new acknowledgement.
-///   No probe before the first RTT sample.
+/// - Tail-loss probe (`tail_loss_probe`): when a flow that cannot send (its window is full or
+///   everything has been sent) has packets outstanding and nothing has been sent or newly
+///   acknowledged for pto = max(2 srtt, srtt + 4 rttvar, kMinProbeTimeout) (RFC 8985's or RFC
+///   9002's, whichever is longer), one packet goes out whatever the window: a lost one, else a
+///   new one, else again the highest-numbered packet outstanding. Its ACK lets the time rule
+///   find what is missing. pto doubles with each probe until a new acknowledgement. No probe
+///   before the first RTT sample. (A flow that can send needs none: its next packet does it.)
 /// - Timeout: when the lowest unacknowledged packet does not advance for rto = max(min_rto,
 ///   srtt + 4 rttvar) (doubling on consecutive timeouts), every unacknowledged packet is
 ///   deemed lost and the window falls to one packet. The last resort.
@@ -65,11 +69,12 @@ struct TimerOutcome {
 /// - RTT: every ACK of a packet sent once is a sample (RFC 6298 smoothing); Karn: an ACK of a
 ///   packet sent more than once is not.
 ///
-/// Memory while the flow runs (freed when it is done): three bits per packet of the flow;
-/// 8 B per packet from the lowest unacknowledged to the highest sent (their send times, in a
-/// power-of-two ring of at least min(packets, 64) slots); 16 B per resend since the oldest
-/// one still outstanding (a ring, empty without loss); 296 B fixed. Nothing is allocated per
-/// packet once the rings have grown to their high-water marks.
+/// Memory while the flow runs (freed when it is done): one allocation with three bits per
+/// packet of the flow and 8 B per packet from the lowest unacknowledged to the highest sent
+/// (their send times, in a power-of-two ring of at least min(packets, 4) slots: Scoreboard);
+/// 16 B per resend since the oldest one still outstanding (a ring allocated at the first
+/// resend); 240 B fixed. Nothing is allocated per packet once the rings have grown to their
+/// high-water marks.
 class WindowSender {
  public:
   /// Floor of reorder_window auto (and its value before the first RTT sample).
@@ -82,7 +87,11 @@ class WindowSender {
   void start(std::uint32_t packets, std::int64_t bytes, std::int64_t mss, double initial_window);
 
   /// True when the flow has a packet to send and the window (or a due probe) lets it go.
-  bool can_send() const;
+  bool can_send() const {
+    if (probe_due_) return true;
+    if (lost_waiting_ == 0 && next_new_ == packets_) return false;
+    return in_flight_ == 0 || static_cast<double>(in_flight_ + mss_) <= cwnd_;
+  }
   /// Takes the next packet to send at `now`; sets `retransmit` when it was sent before.
   std::uint32_t take(core::Time now, const WindowParams& params, bool& retransmit);
   /// Payload of packet `seq`.
@@ -95,7 +104,7 @@ class WindowSender {
   TimerOutcome on_timer(core::Time now, const WindowParams& params);
 
   /// The earliest timer: reorder wait, probe or retransmission; Time::max() when none.
-  core::Time deadline() const;
+  core::Time deadline() const { return std::min(std::min(reorder_at_, probe_at_), rto_at_); }
   bool done() const { return acked_count_ == packets_; }
   double cwnd() const { return cwnd_; }
   double alpha() const { return alpha_; }
@@ -112,8 +121,6 @@ class WindowSender {
     core::Time sent;
     std::uint32_t seq;
   };
-  bool test(std::uint32_t seq, std::uint32_t which) const;
-  void set(std::uint32_t seq, std::uint32_t which, bool on);
   core::Time rto(const WindowParams& params) const;
   core::Time probe_timeout() const;
   void sample_rtt(core::Time sample);
@@ -126,9 +133,8 @@ class WindowSender {
   void timeout(core::Time now, const WindowParams& params);
   void reduce(double factor);
 
-  std::vector<std::uint64_t> bits_;  // per 64 packets: acked, lost, resent words
-  Ring<core::Time> sent_;            // latest send time of each packet in [una_, next_new_)
-  Ring<Resend> resends_;             // retransmissions not yet known acked or lost, in send order
+  Scoreboard board_;  // flags of every packet, send times of those in [una_, next_new_)
+  std::unique_ptr<Ring<Resend>> resends_;  // resends not known acked or lost, in send order
   std::int64_t bytes_ = 0;
   std::int64_t mss_ = 0;
   std::int64_t in_flight_ = 0;  // payload sent, neither acknowledged nor deemed lost
@@ -149,6 +155,7 @@ class WindowSender {
   std::uint32_t reduce_end_ = 0;               // no further reduction until una passes this packet
   core::Time rack_sent_ = core::Time::ps(-1);  // send time of the latest-sent packet acked
   core::Time rack_rtt_{};                      // its round trip
+  core::Time overtaken_{};  // the most a packet acknowledged late was sent before another
   core::Time srtt_{};
   core::Time rttvar_{};
   core::Time reorder_at_ = core::Time::max();  // the time rule's next verdict

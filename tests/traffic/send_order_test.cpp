@@ -98,9 +98,10 @@ TEST(AllToAll, PairwiseRoundRSendsToIPlusROrToPeerRInIndexOrder) {
   }
   const AllToAllSpec sync{
       .bytes = core::Bytes(64), .algorithm = Algorithm::pairwise, .order = SendOrder::synchronized};
+  // The workload is named: a range-for over a member of a temporary would read freed memory.
+  const Workload synchronized = generate({sync}, Context{.hosts = 4, .seed = 1});
   std::multiset<std::uint32_t> first_round;
-  for (const Demand& d : generate({sync}, Context{.hosts = 4, .seed = 1}).steps[0].demands)
-    first_round.insert(d.dst);
+  for (const Demand& d : synchronized.steps[0].demands) first_round.insert(d.dst);
   EXPECT_EQ(first_round.count(0), 3u);
 }
 

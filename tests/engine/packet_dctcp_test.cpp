@@ -95,7 +95,7 @@ TEST(PacketDctcp, SkewedMoeLayerWithSmallInitialWindowsStaysNearTheFluidTime) {
 
 TEST(PacketDctcp, BdpInitialWindowsOverflowTheBufferInAnIncastAndRecover) {
   // The default window is one BDP (~29 packets) per flow: 15 flows start a 1.7 MB burst into
-  // a 1 MiB buffer. Packets are dropped, resent (tails by the timer) and every flow still
+  // a 1 MiB buffer. Packets are dropped, resent (tails after a probe) and every flow still
   // delivers all its bytes: the step is longer than the fluid one, which knows no loss.
   const scenario::Scenario s = skewed_moe();
   const metrics::Results fluid = run(s, "flow");

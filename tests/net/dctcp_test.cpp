@@ -145,8 +145,8 @@ TEST(Dctcp, EcmpKeepsEveryFlowInOrder) {
 
 TEST(Dctcp, RecoversFromDropsAtASmallBuffer) {
   // No ECN and 32 KiB per port: the incast overflows the downlink, packets are dropped, and
-  // every flow still delivers every byte exactly once through retransmissions (including the
-  // tails, which only the timer can recover).
+  // every flow still delivers every byte exactly once through retransmissions (the tails
+  // through probes).
   NetBench b(one_leaf(16), "ecmp", dctcp({.buffer_per_port = Bytes(32 << 10), .ecn = std::nullopt}));
   for (std::uint32_t s = 0; s < 15; ++s) b.start(s, 15, 500'000);
   b.run();

@@ -5,58 +5,32 @@
 
 namespace fabricsim::net {
 
-/// Values at consecutive positions [first(), end()) of a sequence numbered by uint32 (packet
-/// numbers, say): a power-of-two ring indexed by position, doubling when a push finds it
-/// full. It holds only the span between its oldest and newest values, indexes in O(1) and
-/// allocates only while it grows to that span's high-water mark.
+/// A FIFO in a power-of-two ring that doubles when a push finds it full: O(1) push and pop,
+/// and no allocation once it has grown to its high-water mark.
 template <class T>
 class Ring {
  public:
-  /// Empties the ring, positions starting at 0, with room for at least `capacity` values.
-  void reset(std::uint32_t capacity) {
-    std::uint32_t size = 1;
-    while (size < capacity) size *= 2;
-    slots_.assign(size, T{});
-    first_ = 0;
-    end_ = 0;
-  }
-  /// Empties the ring and frees its storage.
-  void release() {
-    slots_ = {};
-    first_ = 0;
-    end_ = 0;
-  }
-
   bool empty() const { return first_ == end_; }
-  std::uint32_t first() const { return first_; }
-  std::uint32_t end() const { return end_; }
-  std::size_t capacity() const { return slots_.size(); }
+  std::uint32_t size() const { return end_ - first_; }
+  const T& front() const { return slots_[first_ & mask()]; }
 
-  /// The value at `position`, in [first(), end()).
-  T& operator[](std::uint32_t position) { return slots_[position & mask()]; }
-  const T& operator[](std::uint32_t position) const { return slots_[position & mask()]; }
-  T& front() { return (*this)[first_]; }
-
-  /// Appends a value at position end().
   void push_back(const T& value) {
-    if (end_ - first_ == slots_.size()) grow();
-    (*this)[end_++] = value;
+    if (size() == slots_.size()) grow();
+    slots_[end_++ & mask()] = value;
   }
   void pop_front() { ++first_; }
-  /// Forgets the positions below `position` (in [first(), end()]).
-  void drop_before(std::uint32_t position) { first_ = position; }
 
  private:
+  std::uint32_t mask() const { return static_cast<std::uint32_t>(slots_.size() - 1); }
   void grow() {
     std::vector<T> bigger(std::max<std::size_t>(4, 2 * slots_.size()));
     const auto mask = static_cast<std::uint32_t>(bigger.size() - 1);
-    for (std::uint32_t p = first_; p != end_; ++p) bigger[p & mask] = (*this)[p];
+    for (std::uint32_t p = first_; p != end_; ++p) bigger[p & mask] = slots_[p & this->mask()];
     slots_ = std::move(bigger);
   }
-  std::uint32_t mask() const { return static_cast<std::uint32_t>(slots_.size() - 1); }
 
   std::vector<T> slots_;
-  std::uint32_t first_ = 0;
+  std::uint32_t first_ = 0;  // positions count up and wrap; the slot is position & mask
   std::uint32_t end_ = 0;
 };
 

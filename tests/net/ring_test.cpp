@@ -5,32 +5,34 @@
 namespace fabricsim::net {
 namespace {
 
-TEST(Ring, KeepsEachValueAtItsPositionWhileItGrows) {
-  // Room for 4: pushing 10 values while keeping only the last 6 needs 8 slots, and every
-  // value stays readable at its position through both doublings.
+TEST(Ring, PopsInPushOrderWhileItGrows) {
+  // 10 values pushed while the oldest beyond 6 are popped: the ring doubles from 4 to 8 with
+  // values wrapped around, and still pops 4, 5, ..., 9 in order.
   Ring<int> ring;
-  ring.reset(3);
-  EXPECT_EQ(ring.capacity(), 4u);
+  int popped = 0;
   for (int v = 0; v < 10; ++v) {
-    ring.push_back(100 + v);
-    if (ring.end() - ring.first() > 6) ring.pop_front();
+    ring.push_back(v);
+    if (ring.size() > 6) {
+      EXPECT_EQ(ring.front(), popped++);
+      ring.pop_front();
+    }
   }
-  EXPECT_EQ(ring.first(), 4u);
-  EXPECT_EQ(ring.end(), 10u);
-  EXPECT_EQ(ring.capacity(), 8u);
-  for (std::uint32_t p = ring.first(); p < ring.end(); ++p)
-    EXPECT_EQ(ring[p], 100 + static_cast<int>(p));
+  for (int expected = 4; expected < 10; ++expected) {
+    ASSERT_FALSE(ring.empty());
+    EXPECT_EQ(ring.front(), expected);
+    ring.pop_front();
+  }
+  EXPECT_TRUE(ring.empty());
 }
 
-TEST(Ring, ReusesItsSlotsWhenTheSpanStaysWithinCapacity) {
-  // A sliding span of 3 over 1,000 positions never grows a ring of 4.
+TEST(Ring, ASlidingWindowWrapsAroundItsSlots) {
+  // 1,000 values through a window of 3: positions wrap many times around 4 slots.
   Ring<int> ring;
-  ring.reset(4);
   for (int v = 0; v < 1000; ++v) {
     ring.push_back(v);
-    if (ring.end() - ring.first() == 3) ring.drop_before(ring.first() + 1);
+    if (ring.size() == 3) ring.pop_front();
   }
-  EXPECT_EQ(ring.capacity(), 4u);
+  EXPECT_EQ(ring.size(), 2u);
   EXPECT_EQ(ring.front(), 998);
 }
 

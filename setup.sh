@@ -35,15 +35,15 @@ build() {
 
 # The binary and the unit and end-to-end tests of every folder but net/ and engine/ (the
 # packet model and whole simulations, slow under sanitizers), with ASan + UBSan; any report
-# fails its test. -O1 without debug info compiles about 2.5x faster than -O2 -g.
+# fails its test. -O1 without debug info compiles about 2.5x faster than -O2 -g. Warnings are
+# not errors here: with sanitizers GCC 12 reports false maybe-uninitialized warnings inside
+# libstdc++ (std::regex); the Release build above holds -Werror under CI.
 SANITIZED_TARGETS=(fabricsim tests_core tests_topo tests_routing tests_traffic tests_flow
   tests_metrics tests_scenario tests_io tests_app)
 build_sanitized() {
-  local werror=OFF
-  [[ "${CI:-}" == "true" ]] && werror=ON
   local sanitize="-fsanitize=address,undefined"
   cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-O1 \
-    -DFABRICSIM_WERROR="$werror" \
+    -DFABRICSIM_WERROR=OFF \
     -DCMAKE_CXX_FLAGS="$sanitize -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
     -DCMAKE_C_FLAGS="$sanitize" -DCMAKE_EXE_LINKER_FLAGS="$sanitize" >/dev/null
   cmake --build build-asan -j"$(nproc)" --target "${SANITIZED_TARGETS[@]}"

@@ -3,6 +3,7 @@
 // and `run` with a message naming the cause, leave no output file, and change no input;
 // every neighbour must pass `validate` and leave nothing behind either.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -176,7 +177,8 @@ std::vector<Case> cases() {
 class Hardening : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / "fabricsim_hardening";
+    // Per process, so concurrent test runs (two build folders) never share it.
+    dir_ = fs::temp_directory_path() / ("fabricsim_hardening_" + std::to_string(::getpid()));
     fs::remove_all(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }

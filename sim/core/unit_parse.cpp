@@ -168,4 +168,14 @@ std::string format_bytes(Bytes b) {
 
 std::string format_bitrate(Bitrate r) { return format_exact(r.bps(), kRateUnits); }
 
+std::string format_count(std::uint64_t v) {
+  const std::string digits = std::to_string(v);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
 }  // namespace fabricsim::core

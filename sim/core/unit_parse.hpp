@@ -25,5 +25,7 @@ Bitrate parse_bitrate(std::string_view text);
 std::string format_time(Time t);
 std::string format_bytes(Bytes b);
 std::string format_bitrate(Bitrate r);
+/// 50000000 -> "50,000,000", so counts and limits read at a glance.
+std::string format_count(std::uint64_t v);
 
 }  // namespace fabricsim::core

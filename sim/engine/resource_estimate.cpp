@@ -140,16 +140,6 @@ std::string size_text(std::uint64_t bytes) {
   return buf;
 }
 
-std::string count_text(std::uint64_t v) {
-  const std::string digits = std::to_string(v);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
 /// The memory limit of this process's cgroup (v2), or UINT64_MAX when there is none.
 std::uint64_t cgroup_limit() {
   std::ifstream in("/sys/fs/cgroup/memory.max");
@@ -227,13 +217,13 @@ std::uint64_t default_memory_limit() {
 
 void check_resources(const ResourceEstimate& e, std::uint64_t memory_limit,
                      const std::string& limit_source) {
-  const std::string figures = count_text(e.flows) + " flows, " + count_text(e.subflows) +
+  const std::string figures = core::format_count(e.flows) + " flows, " + core::format_count(e.subflows) +
                               " subflows (up to " + std::to_string(e.subflows_per_flow) +
-                              " per flow), " + count_text(e.packets_in_flight) +
-                              " packets in flight, " + count_text(e.paths) + " paths";
+                              " per flow), " + core::format_count(e.packets_in_flight) +
+                              " packets in flight, " + core::format_count(e.paths) + " paths";
   if (e.subflows > kMaxSubflowsTotal) {
     throw ResourceError("the scenario needs " + figures + ": more than the limit of " +
-                        count_text(kMaxSubflowsTotal) +
+                        core::format_count(kMaxSubflowsTotal) +
                         " subflows in all (fewer flows, or fewer routing.subflows)");
   }
   if (e.state_bytes > memory_limit) {
@@ -255,9 +245,9 @@ void check_resources(const ResourceEstimate& e, std::uint64_t memory_limit,
 std::string format_estimate(const ResourceEstimate& e, std::uint64_t memory_limit) {
   char horizon[32];
   std::snprintf(horizon, sizeof horizon, "%.3g s", e.horizon_seconds);
-  return "# resource estimate: " + count_text(e.flows) + " flows, " + count_text(e.subflows) +
+  return "# resource estimate: " + core::format_count(e.flows) + " flows, " + core::format_count(e.subflows) +
          " subflows (up to " + std::to_string(e.subflows_per_flow) + " per flow), " +
-         count_text(e.packets_in_flight) + " packets in flight, " + count_text(e.paths) +
+         core::format_count(e.packets_in_flight) + " packets in flight, " + core::format_count(e.paths) +
          " paths, about " + size_text(e.state_bytes) + " of state (limit " +
          size_text(memory_limit) + "), simulated time at most " + horizon + "\n";
 }

@@ -32,17 +32,6 @@ std::string child(std::string_view path, std::string_view key) {
   return path.empty() ? std::string(key) : std::string(path) + "." + std::string(key);
 }
 
-/// 50000000 -> "50,000,000", so limits read at a glance.
-std::string with_commas(std::uint64_t v) {
-  const std::string digits = std::to_string(v);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
 /// Requires a map whose keys all belong to `keys`; an unknown key gets a "did you mean".
 void check_map(const Tree& tree, const std::string& path, const Keys& keys) {
   if (!tree.is_map()) {
@@ -76,7 +65,7 @@ std::uint64_t read_count(const Tree& t, const std::string& path, std::uint64_t m
   std::uint64_t v = 0;
   const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
   if (ec != std::errc() || v > max) {
-    fail(t.where(), path, "must be at most " + with_commas(max) + ", got " + text);
+    fail(t.where(), path, "must be at most " + core::format_count(max) + ", got " + text);
   }
   if (v < min) fail(t.where(), path, "must be at least " + std::to_string(min) + ", got " + text);
   return v;
@@ -152,8 +141,8 @@ void check_flows(const Tree& item, const std::string& path, const char* key, std
   if (flows <= kMaxFlowsPerWorkload) return;
   const auto [origin, where] = blame_in(item, path, key);
   fail(origin, where,
-       formula + " = " + with_commas(flows) + " flows, more than the limit of " +
-           with_commas(kMaxFlowsPerWorkload) + " per workload");
+       formula + " = " + core::format_count(flows) + " flows, more than the limit of " +
+           core::format_count(kMaxFlowsPerWorkload) + " per workload");
 }
 
 /// An expert-parallel or all-to-all group size: 0 (all hosts) or 2..hosts.

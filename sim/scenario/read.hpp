@@ -19,8 +19,6 @@ inline constexpr std::uint64_t kMaxU32 = std::numeric_limits<std::uint32_t>::max
 
 /// "a.b" + "c" -> "a.b.c"; "" + "c" -> "c".
 std::string child(std::string_view path, std::string_view key);
-/// 50000000 -> "50,000,000", so limits read at a glance.
-std::string with_commas(std::uint64_t v);
 /// Requires a map whose keys all belong to `keys`; an unknown key gets a "did you mean".
 void check_map(const Tree& tree, const std::string& path, const Keys& keys);
 const std::string& scalar(const Tree& t, const std::string& path, std::string_view expected);

@@ -65,8 +65,8 @@ topo::LeafSpineSpec read_topology(const Tree& t) {
     const auto [origin, key] = blame({"leaves", "hosts_per_leaf"});
     fail(origin, key,
          std::to_string(spec.leaves) + " leaves x " + std::to_string(spec.hosts_per_leaf) +
-             " hosts_per_leaf = " + with_commas(hosts) + " hosts, more than the limit of " +
-             with_commas(kMaxHosts));
+             " hosts_per_leaf = " + core::format_count(hosts) + " hosts, more than the limit of " +
+             core::format_count(kMaxHosts));
   }
   const core::uint128 cables = core::uint128{spec.leaves} * spec.spines * spec.links_per_pair;
   if (cables > kMaxFabricCables) {
@@ -74,14 +74,14 @@ topo::LeafSpineSpec read_topology(const Tree& t) {
     fail(origin, key,
          "leaves x spines x links_per_pair = " + std::to_string(spec.leaves) + " x " +
              std::to_string(spec.spines) + " x " + std::to_string(spec.links_per_pair) +
-             " fabric cables, more than the limit of " + with_commas(kMaxFabricCables));
+             " fabric cables, more than the limit of " + core::format_count(kMaxFabricCables));
   }
   const std::uint64_t paths = topo::equal_cost_paths(spec);
   if (paths > topo::kMaxPaths) {
     const auto [origin, key] = blame({"links_per_pair", "spines", "leaves"});
     fail(origin, key,
-         "leaves x (leaves - 1) x spines x links_per_pair^2 + leaves = " + with_commas(paths) +
-             " equal-cost paths, more than the limit of " + with_commas(topo::kMaxPaths) +
+         "leaves x (leaves - 1) x spines x links_per_pair^2 + leaves = " + core::format_count(paths) +
+             " equal-cost paths, more than the limit of " + core::format_count(topo::kMaxPaths) +
              " (valid: reduce leaves, spines or links_per_pair)");
   }
   return spec;

@@ -33,7 +33,7 @@ std::uint32_t read_chunks(const Tree& item, const std::string& path, core::Bytes
   const std::uint32_t chunks = read_u32(*v, child(path, "chunks"), 1);
   if (static_cast<std::int64_t>(chunks) > bytes.count()) {
     fail(v->where(), child(path, "chunks"),
-         with_commas(chunks) + " chunks of " + with_commas(static_cast<std::uint64_t>(bytes.count())) +
+         core::format_count(chunks) + " chunks of " + core::format_count(static_cast<std::uint64_t>(bytes.count())) +
              " bytes would leave chunks empty (at most one chunk per byte)");
   }
   return chunks;
@@ -98,7 +98,7 @@ traffic::CollectiveSpec read_collective(const Tree& item, const std::string& pat
   one.chunks = one.iterations = 1;
   check_flows(item, path, "chunks", traffic::collective_flows(spec, gpus),
               std::string(traffic::algorithm_name(spec.algorithm)) + " " + kind + " on " + std::to_string(gpus) +
-                  " GPUs: " + with_commas(traffic::collective_flows(one, gpus)) + " flows per chunk x " +
+                  " GPUs: " + core::format_count(traffic::collective_flows(one, gpus)) + " flows per chunk x " +
                   std::to_string(spec.chunks) + " chunks x " + std::to_string(spec.iterations) + " iterations");
   return spec;
 }

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/unit_parse.hpp"
 #include "scenario/read.hpp"
 #include "scenario/scenario.hpp"
 #include "scenario/tree.hpp"
@@ -27,9 +28,9 @@ class Converter {
     tree.origin = origin_of(node);
     if (++values_ > kMaxYamlValues) {
       fail(tree.origin, path,
-           "the document expands to more than " + with_commas(kMaxYamlValues) +
+           "the document expands to more than " + core::format_count(kMaxYamlValues) +
                " values (aliases (*name) copy what they name; the limit is " +
-               with_commas(kMaxYamlValues) + ")");
+               core::format_count(kMaxYamlValues) + ")");
     }
     if (depth > kMaxYamlDepth) {
       fail(tree.origin, path,

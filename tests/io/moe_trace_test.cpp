@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "io/hdf5_read.hpp"
+#include "io/trace_error.hpp"
 
 namespace fabricsim::io {
 namespace {
@@ -98,16 +99,6 @@ struct TraceFile {
   }
 };
 
-/// The TraceError message of reading `path`, or "" when it reads.
-std::string error_of(const std::string& path) {
-  try {
-    read_moe_trace(path);
-  } catch (const TraceError& e) {
-    return e.what();
-  }
-  return "";
-}
-
 TEST(MoeTrace, WellFormedSmallFileReads) {
   const traffic::MoeTrace t = read_moe_trace(TraceFile{}.write("good"));
   EXPECT_EQ(t.tokens(), 4u);
@@ -153,7 +144,7 @@ TEST(MoeTrace, MalformedFilesNameTheFileAndTheProblem) {
   cases.back().file.source[2] = -3;
   for (const Case& c : cases) {
     const std::string path = c.file.write(c.name);
-    const std::string message = error_of(path);
+    const std::string message = trace_error_of(path);
     EXPECT_EQ(message.rfind(path + ": ", 0), 0u) << c.name << ": " << message;
     EXPECT_NE(message.find(c.expect), std::string::npos) << c.name << ": " << message;
   }
@@ -161,11 +152,11 @@ TEST(MoeTrace, MalformedFilesNameTheFileAndTheProblem) {
 
 TEST(MoeTrace, MissingAndNonHdf5FilesNameTheFile) {
   const std::string missing = (fs::temp_directory_path() / "fabricsim_no_such_trace.h5").string();
-  EXPECT_EQ(error_of(missing),
+  EXPECT_EQ(trace_error_of(missing),
             missing + ": no such file (MoE routing trace layout: docs/traces.md)");
   const std::string text =
       std::string(FABRICSIM_SOURCE_DIR) + "/scenarios/traces/make_sample_moe_trace.py";
-  EXPECT_NE(error_of(text).find(text + ": not an HDF5 file"), std::string::npos);
+  EXPECT_NE(trace_error_of(text).find(text + ": not an HDF5 file"), std::string::npos);
 }
 
 }  // namespace

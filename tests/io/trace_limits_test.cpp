@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "io/hdf5_read.hpp"
+#include "io/trace_error.hpp"
 #include "io/moe_trace.hpp"
 #include "support/cli_run.hpp"
 
@@ -48,21 +49,12 @@ std::string write_trace(const std::string& name, const std::vector<hsize_t>& ids
   return path;
 }
 
-std::string error_of(const std::string& path) {
-  try {
-    read_moe_trace(path);
-  } catch (const TraceError& e) {
-    return e.what();
-  }
-  return "";
-}
-
 TEST(TraceLimits, DimensionsWhoseProductWrapsAreRefusedBeforeAnyRead) {
   // 2^19 tokens x 2^31 layers x 2^14 top_k = 2^64 entries: wrapped to 0 it passed the size
   // check, and the read wrote into an empty buffer (a segfault).
   const std::string path =
       write_trace("wrap", {hsize_t{1} << 19, hsize_t{1} << 31, hsize_t{1} << 14}, hsize_t{1} << 19, 32767);
-  const std::string message = error_of(path);
+  const std::string message = trace_error_of(path);
   EXPECT_NE(message.find(path + ": expert_ids is 524288 x 2147483648 x 16384 entries, more than "
                                 "the limit of 2147483648"),
             std::string::npos)
@@ -72,7 +64,7 @@ TEST(TraceLimits, DimensionsWhoseProductWrapsAreRefusedBeforeAnyRead) {
 TEST(TraceLimits, DimensionsJustOverTheElementLimitAreRefused) {
   // 2^30 tokens x 1 layer x 3 = 3 x 2^30 entries, more than 2^31.
   const std::string path = write_trace("over", {hsize_t{1} << 30, 1, 3}, hsize_t{1} << 30, 4);
-  EXPECT_NE(error_of(path).find("more than the limit of 2147483648"), std::string::npos) << error_of(path);
+  EXPECT_NE(trace_error_of(path).find("more than the limit of 2147483648"), std::string::npos) << trace_error_of(path);
 }
 
 class TraceCli : public ::testing::Test {

@@ -232,7 +232,7 @@ TEST(Simulation, BytesAreConservedAndCombineFollowsDispatch) {
             16 * 256 * 2);
 }
 
-TEST(Simulation, ResolveIntervalKeepsPhysicsAndSavesSolves) {
+TEST(Simulation, ResolveIntervalKeepsPhysics) {
   // Holding re-solves to multiples of 5 us leaves finished flows' capacity idle and new flows
   // at rate 0 until the next one, so no link ever runs above its rate and no flow beats its
   // host links; the skewed MoE run ends no earlier than the exact one.

@@ -95,7 +95,6 @@ class TraceCli : public ::testing::Test {
       EXPECT_NE(r.output.find(fragment), std::string::npos) << r.output;
     }
     EXPECT_FALSE(fs::exists(out));
-    EXPECT_FALSE(fs::exists(out.string() + ".partial"));
     EXPECT_EQ(test_support::snapshot(dir_), before);
   }
   fs::path dir_;

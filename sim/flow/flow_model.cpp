@@ -1,5 +1,6 @@
 #include "flow/flow_model.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -17,18 +18,22 @@ FlowModel::FlowModel(core::EventQueue& queue, std::vector<double> capacity,
     : queue_(queue),
       listener_(listener),
       solver_(std::move(capacity)),
-      resolve_interval_(resolve_interval) {}
+      resolve_interval_(resolve_interval),
+      level_(solver_.link_count(), 0.0),
+      settled_ps_(solver_.link_count(), 0),
+      service_(solver_.link_count(), 0.0),
+      members_(solver_.link_count()),
+      marked_in_(solver_.link_count(), 0) {}
 
 std::uint32_t FlowModel::start_flow(std::span<const LinkUse> uses, double bytes) {
   const std::uint32_t id = solver_.add(uses);
-  remaining_.push_back(bytes);
-  settled_ps_.push_back(queue_.now().ps());
-  rate_.push_back(0.0);
+  bytes_.push_back(bytes);
+  done_.push_back(0);
   request_solve(queue_.now());
   return id;
 }
 
-double FlowModel::rate(std::uint32_t flow) const { return remaining_[flow] > 0 ? rate_[flow] : 0.0; }
+double FlowModel::rate(std::uint32_t flow) const { return done_[flow] ? 0.0 : solver_.rate(flow); }
 
 void FlowModel::request_solve(core::Time now) {
   std::int64_t at = now.ps();
@@ -44,14 +49,19 @@ void FlowModel::on_event(std::uint32_t tag, core::Time now) {
   scheduled_ps_ = -1;
   dispatching_ = true;
   finished_.clear();
-  while (!completions_.empty() && completions_.top_key() <= now.ps()) {
-    const std::uint32_t f = completions_.top();
-    completions_.erase(f);
-    solver_.remove(f);
-    remaining_[f] = 0;
-    finished_.push_back(f);
+  while (!groups_.empty() && groups_.top_key() <= now.ps()) {
+    const std::uint32_t g = groups_.top();
+    while (!members_.empty(g) && finish_ps(g, members_.top_key(g)) <= now.ps()) {
+      const std::uint32_t f = members_.top(g);
+      members_.erase(f, g);
+      solver_.remove(f);
+      done_[f] = 1;
+      finished_.push_back(f);
+    }
+    reschedule(g);
   }
   // Listeners may start flows at `now`: one re-solve below covers those and the finished.
+  std::sort(finished_.begin(), finished_.end());
   for (const std::uint32_t f : finished_) listener_.on_flow_sent(f, now);
   if (!finished_.empty()) request_solve(now);
   if (solve_at_ == now.ps()) resolve(now);
@@ -59,23 +69,58 @@ void FlowModel::on_event(std::uint32_t tag, core::Time now) {
   schedule_next();
 }
 
+void FlowModel::settle(std::uint32_t group, std::int64_t now_ps) {
+  service_[group] += level_[group] * static_cast<double>(now_ps - settled_ps_[group]);
+  settled_ps_[group] = now_ps;
+}
+
+void FlowModel::mark(std::uint32_t group) {
+  if (marked_in_[group] == solves_) return;
+  marked_in_[group] = static_cast<std::uint32_t>(solves_);
+  marked_.push_back(group);
+}
+
 void FlowModel::resolve(core::Time now) {
   solve_at_ = -1;
   solver_.solve();
   ++solves_;
-  for (const std::uint32_t f : solver_.resolved()) {
-    const double rate = solver_.rate(f);
-    if (rate == rate_[f]) continue;
-    // Settle the bytes sent at the old rate, then predict the end at the new one.
-    remaining_[f] -= rate_[f] * static_cast<double>(now.ps() - settled_ps_[f]);
-    settled_ps_[f] = now.ps();
-    rate_[f] = rate;
-    completions_.set(f, now.ps() + std::max<std::int64_t>(1, ceil_ps(remaining_[f], rate)));
+  marked_.clear();
+  // Groups are settled at their old levels before anything changes; a moving flow takes the
+  // bytes it has left to its new group.
+  for (const MaxMinSolver::Move& m : solver_.moves()) {
+    double left = bytes_[m.flow];
+    if (m.from != MaxMinSolver::kNoGroup) {
+      settle(m.from, now.ps());
+      left = members_.key(m.flow, m.from) - service_[m.from];
+      members_.erase(m.flow, m.from);
+      mark(m.from);
+    }
+    const std::uint32_t to = solver_.group(m.flow);
+    settle(to, now.ps());
+    members_.set(m.flow, service_[to] + left, to);
+  }
+  for (const std::uint32_t g : solver_.refrozen()) {
+    settle(g, now.ps());
+    level_[g] = solver_.level(g);
+    mark(g);
+  }
+  for (const std::uint32_t g : marked_) reschedule(g);
+}
+
+std::int64_t FlowModel::finish_ps(std::uint32_t group, double done_at) const {
+  return settled_ps_[group] + std::max<std::int64_t>(1, ceil_ps(done_at - service_[group], level_[group]));
+}
+
+void FlowModel::reschedule(std::uint32_t group) {
+  if (members_.empty(group)) {
+    groups_.erase(group);
+  } else {
+    groups_.set(group, finish_ps(group, members_.top_key(group)));
   }
 }
 
 void FlowModel::schedule_next() {
-  std::int64_t next = completions_.empty() ? std::numeric_limits<std::int64_t>::max() : completions_.top_key();
+  std::int64_t next = groups_.empty() ? std::numeric_limits<std::int64_t>::max() : groups_.top_key();
   if (solve_at_ >= 0) next = std::min(next, solve_at_);
   if (next == std::numeric_limits<std::int64_t>::max() || next == scheduled_ps_) return;
   scheduled_ps_ = next;

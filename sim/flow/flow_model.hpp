@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "core/event_queue.hpp"
-#include "flow/completion_heap.hpp"
+#include "flow/indexed_heaps.hpp"
 #include "flow/max_min.hpp"
 
 namespace fabricsim::flow {
@@ -22,9 +22,12 @@ class FlowListener {
 /// start or finish. All changes at one instant share one re-solve, and the model keeps a
 /// single live event in the queue (its next completion or pending re-solve).
 ///
-/// Why it is fast: a re-solve sets only the rates that can change (MaxMinSolver), and a flow
-/// whose rate is unchanged is not touched at all: its bytes are settled lazily from the last
-/// time its rate changed, and completions come from a heap that moves only re-keyed flows.
+/// Why it is fast: every flow of a group (MaxMinSolver: the flows bottlenecked at one link)
+/// runs at the group's level, so the model keeps time per group, not per flow. A group's
+/// service is the bytes each of its flows has sent since the group began; a flow ends when
+/// the service reaches the mark set when it joined (service then + bytes left). A new level
+/// re-times the group's next completion only, and a flow is touched only when it changes
+/// group, so a re-solve that moves thousands of rates costs a few dozen group updates.
 class FlowModel : public core::Handler {
  public:
   /// `capacity` per link in bytes per picosecond. `resolve_interval` > 0 holds re-solves to
@@ -35,29 +38,37 @@ class FlowModel : public core::Handler {
 
   /// Starts a flow of `bytes` at the queue's current time; returns its id (ids count up).
   std::uint32_t start_flow(std::span<const LinkUse> uses, double bytes);
-  /// Current rate of a flow in bytes per picosecond (0 once finished).
+  /// Current rate of a flow in bytes per picosecond (0 before its first solve, and once finished).
   double rate(std::uint32_t flow) const;
   std::size_t active_flows() const { return solver_.active().size(); }
   std::uint64_t solves() const { return solves_; }
-  /// Rates set by all re-solves together: how much work the incremental solver did.
-  std::uint64_t rates_set() const { return solver_.frozen_total(); }
 
   void on_event(std::uint32_t tag, core::Time now) override;
 
  private:
   void request_solve(core::Time now);
   void resolve(core::Time now);
+  void settle(std::uint32_t group, std::int64_t now_ps);
+  void mark(std::uint32_t group);
+  std::int64_t finish_ps(std::uint32_t group, double done_at) const;
+  void reschedule(std::uint32_t group);
   void schedule_next();
 
   core::EventQueue& queue_;
   FlowListener& listener_;
   MaxMinSolver solver_;
   core::Time resolve_interval_;
-  CompletionHeap completions_;
-  // Per flow: bytes left at settled_ps_, at the rate it has had since then.
-  std::vector<double> remaining_;
+  // Per flow: its size, and whether it has finished.
+  std::vector<double> bytes_;
+  std::vector<std::uint8_t> done_;
+  // Per group: the level it has run at since settled_ps_, and its service then.
+  std::vector<double> level_;
   std::vector<std::int64_t> settled_ps_;
-  std::vector<double> rate_;
+  std::vector<double> service_;
+  IndexedHeaps<double> members_;       // per group: flows by the service that ends them
+  IndexedHeaps<std::int64_t> groups_;  // groups by their next completion (ps)
+  std::vector<std::uint32_t> marked_;  // scratch: groups to re-time after a solve
+  std::vector<std::uint32_t> marked_in_;
   std::vector<std::uint32_t> finished_;  // scratch
   std::uint32_t generation_ = 0;  // events carrying an older generation are stale
   std::int64_t solve_at_ = -1;      // ps of the pending re-solve, -1 when none

@@ -92,7 +92,10 @@ std::uint32_t PacketModel::start_flow(std::uint32_t src_host, std::uint32_t dst_
   stats_.push_back({.bytes = bytes.count(), .packets = n, .start = queue_.now()});
   ++active_flows_;
   if (windowed_) {
-    senders_.emplace_back().start(n, bytes.count(), payload_, initial_window(id));
+    // The probe timeout's first estimate is the path's base round trip: known to the
+    // simulator, as a handshake would measure it (docs/packet-model.md, Loss recovery).
+    const core::Time rtt = base_rtt(id);
+    senders_.emplace_back().start(n, bytes.count(), payload_, initial_window(id, rtt), rtt);
     senders_.back().in_ring = true;
     received_.emplace_back((std::size_t{n} + 63) / 64, 0);
   }
@@ -101,12 +104,9 @@ std::uint32_t PacketModel::start_flow(std::uint32_t src_host, std::uint32_t dst_
   return id;
 }
 
-double PacketModel::initial_window(std::uint32_t flow) const {
-  if (transport_.initial_window.count() > 0) {
-    return static_cast<double>(transport_.initial_window.count());
-  }
-  // One bandwidth-delay product: as many full packets as the source's line serializes in the
-  // unloaded round trip of a full packet out and its ACK back along the flow's first path.
+core::Time PacketModel::base_rtt(std::uint32_t flow) const {
+  // A full packet out and a header-only ACK back, serialized and propagated on every link of
+  // the flow's first path (a per-packet policy's candidates are equal-cost), without queues.
   const FlowState& state = flows_[flow];
   const auto round_trip = [&](topo::LinkId l) {
     const core::Bitrate rate = fabric_.links[l].rate;
@@ -116,9 +116,19 @@ double PacketModel::initial_window(std::uint32_t flow) const {
   std::int64_t rtt = round_trip(fabric_.host_uplink[state.tuple.src_host]) +
                      round_trip(fabric_.host_downlink[state.tuple.dst_host]);
   for (const topo::LinkId l : fabric_.path(state.path_first)) rtt += round_trip(l);
+  return core::Time::ps(rtt);
+}
+
+double PacketModel::initial_window(std::uint32_t flow, core::Time base_rtt) const {
+  if (transport_.initial_window.count() > 0) {
+    return static_cast<double>(transport_.initial_window.count());
+  }
+  // One bandwidth-delay product: as many full packets as the source's line serializes in the
+  // unloaded round trip of a full packet out and its ACK back along the flow's first path.
+  const FlowState& state = flows_[flow];
   const core::Bitrate line = fabric_.links[fabric_.host_uplink[state.tuple.src_host]].rate;
   const std::int64_t per_packet = core::serialization_time(transport_.mtu, line).ps();
-  return static_cast<double>((rtt + per_packet - 1) / per_packet * payload_);
+  return static_cast<double>((base_rtt.ps() + per_packet - 1) / per_packet * payload_);
 }
 
 void PacketModel::nic_push(std::uint32_t host, std::uint32_t flow) {

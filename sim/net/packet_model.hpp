@@ -162,7 +162,9 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
   bool drop_on_purpose(const Packet& packet);
   void arm_timer(std::uint32_t flow);
   void on_timer(std::uint32_t flow, core::Time now) override;
-  double initial_window(std::uint32_t flow) const;
+  /// The unloaded round trip of a full packet out and its ACK back on the flow's first path.
+  core::Time base_rtt(std::uint32_t flow) const;
+  double initial_window(std::uint32_t flow, core::Time base_rtt) const;
 
   core::EventQueue& queue_;
   const topo::Fabric& fabric_;

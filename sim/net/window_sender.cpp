@@ -16,7 +16,8 @@ constexpr std::uint32_t kInitialRing = 4;  // send-time slots reserved at start,
 }  // namespace
 
 void WindowSender::start(std::uint32_t packets, std::int64_t bytes, std::int64_t mss,
-                         double initial_window) {
+                         double initial_window, core::Time initial_rtt) {
+  initial_rtt_ = initial_rtt;
   board_.reset(packets, std::min(packets, kInitialRing));
   packets_ = packets;
   bytes_ = bytes;
@@ -41,8 +42,12 @@ core::Time WindowSender::reorder_window(const WindowParams& params) const {
 }
 
 core::Time WindowSender::probe_timeout() const {
+  // Before the first sample: as if initial_rtt had been it (srtt = R, rttvar = R / 2).
+  const bool sampled = srtt_ > core::Time{};
+  const core::Time srtt = sampled ? srtt_ : initial_rtt_;
+  const core::Time rttvar = sampled ? rttvar_ : core::Time::ps(initial_rtt_.ps() / 2);
   const core::Time estimate = std::max(
-      {kMinProbeTimeout, core::Time::ps(2 * srtt_.ps()), srtt_ + core::Time::ps(4 * rttvar_.ps())});
+      {kMinProbeTimeout, core::Time::ps(2 * srtt.ps()), srtt + core::Time::ps(4 * rttvar.ps())});
   return core::Time::ps(estimate.ps() << probes_);
 }
 
@@ -84,7 +89,8 @@ std::uint32_t WindowSender::highest_outstanding() const {
 
 void WindowSender::arm_probe(core::Time now, const WindowParams& params) {
   // Only a flow that cannot send needs one: the next packet of one that can does its job.
-  const bool armed = params.tail_loss_probe && srtt_ > core::Time{} && !can_send();
+  const bool estimate = srtt_ > core::Time{} || initial_rtt_ > core::Time{};
+  const bool armed = params.tail_loss_probe && estimate && !can_send();
   probe_at_ = armed ? now + probe_timeout() : core::Time::max();
 }
 

@@ -57,8 +57,13 @@ struct TimerOutcome {
 ///   acknowledged for pto = max(2 srtt, srtt + 4 rttvar, kMinProbeTimeout) (RFC 8985's or RFC
 ///   9002's, whichever is longer), one packet goes out whatever the window: a lost one, else a
 ///   new one, else again the highest-numbered packet outstanding. Its ACK lets the time rule
-///   find what is missing. pto doubles with each probe until a new acknowledgement. No probe
-///   before the first RTT sample. (A flow that can send needs none: its next packet does it.)
+///   find what is missing. pto doubles with each probe until a new acknowledgement. Before
+///   the first RTT sample pto is worked out as if `initial_rtt` (the path's unloaded round
+///   trip) had been that sample: srtt = initial_rtt, rttvar = initial_rtt / 2, so pto = 3 x
+///   initial_rtt (RFC 9002's kInitialRtt, with the round trip the fabric knows in place of
+///   333 ms), and a loss in the first flight is found without the retransmission timer. With
+///   initial_rtt = 0 there is no probe before the first sample. (A flow that can send needs
+///   none: its next packet does it.)
 /// - Timeout: when the lowest unacknowledged packet does not advance for rto = max(min_rto,
 ///   srtt + 4 rttvar) (doubling on consecutive timeouts), every unacknowledged packet is
 ///   deemed lost and the window falls to one packet. The last resort.
@@ -73,7 +78,7 @@ struct TimerOutcome {
 /// packet of the flow and 8 B per packet from the lowest unacknowledged to the highest sent
 /// (their send times, in a power-of-two ring of at least min(packets, 4) slots: Scoreboard);
 /// 16 B per resend since the oldest one still outstanding (a ring allocated at the first
-/// resend); 240 B fixed. Nothing is allocated per packet once the rings have grown to their
+/// resend); 248 B fixed. Nothing is allocated per packet once the rings have grown to their
 /// high-water marks.
 class WindowSender {
  public:
@@ -83,8 +88,10 @@ class WindowSender {
   static constexpr core::Time kMinProbeTimeout = core::Time::us(1);
 
   /// A flow of `bytes` payload in `packets` packets of at most `mss` (the last one partial),
-  /// starting with a window of `initial_window` bytes (at least one packet).
-  void start(std::uint32_t packets, std::int64_t bytes, std::int64_t mss, double initial_window);
+  /// starting with a window of `initial_window` bytes (at least one packet); `initial_rtt`
+  /// stands in for the RTT estimate of the probe timeout until the first sample (0: none).
+  void start(std::uint32_t packets, std::int64_t bytes, std::int64_t mss, double initial_window,
+             core::Time initial_rtt = core::Time{});
 
   /// True when the flow has a packet to send and the window (or a due probe) lets it go.
   bool can_send() const {
@@ -158,6 +165,7 @@ class WindowSender {
   core::Time overtaken_{};  // the most a packet acknowledged late was sent before another
   core::Time srtt_{};
   core::Time rttvar_{};
+  core::Time initial_rtt_{};  // the probe timeout's estimate before the first sample; 0: none
   core::Time reorder_at_ = core::Time::max();  // the time rule's next verdict
   core::Time probe_at_ = core::Time::max();
   core::Time rto_at_ = core::Time::max();

@@ -99,5 +99,69 @@ TEST(LossRecovery, WithoutTheProbeATailLossWaitsForTheRetransmissionTimer) {
   EXPECT_GT(delay_us(*last, *clean), 900.0);
 }
 
+/// One dctcp flow of `bytes` from host 0 to host 8 (across the leaf-spine above, nothing else
+/// running), losing `drops`; `probe` as tail_loss_probe. Returns the bench after the run.
+std::unique_ptr<NetBench> lone_flow(std::int64_t bytes, std::vector<PacketDrop> drops,
+                                    bool probe = true) {
+  PacketParams params{
+      .transport = {.kind = "dctcp"}, .switches = {}, .seed = 5, .drops = std::move(drops)};
+  params.transport.tail_loss_probe = probe;
+  auto b = std::make_unique<NetBench>(
+      topo::LeafSpineSpec{.leaves = 2,
+                          .spines = 4,
+                          .hosts_per_leaf = 8,
+                          .host_link = {core::Bitrate::gbps(100), Time::us(1)},
+                          .fabric_link = {core::Bitrate::gbps(100), Time::us(1)}},
+      "ecmp", params);
+  b->start(0, 8, bytes);
+  b->run();
+  b->expect_conserved();
+  return b;
+}
+
+// The unloaded round trip of a full packet and its ACK across the leaf-spine: 4 links each
+// way at 1 us, 4 serializations of 4,096 B (327,680 ps) and 4 of a 64 B ACK (5,120 ps).
+constexpr double kBaseRoundTripUs = 8 + 4 * 0.32768 + 4 * 0.00512;
+
+TEST(LossRecovery, ALossInTheFirstFlightCostsAFewBaseRoundTripsNotMinRto) {
+  // Before any ACK the sender has no RTT sample, so neither the time rule nor a probe timer
+  // built on srtt can act; only the path's base round trip can. A one-packet flow whose packet
+  // is lost, and a 4-packet flow (one window: nothing is sent after the loss) losing all four:
+  // a probe goes out a probe timeout of the base round trip (3 x 9.4 us) after the last send,
+  // and its ACK (or, for the 4 packets, the time rule it feeds) recovers the rest, within
+  // 5 base round trips (47 us) of the loss-free end, not min_rto (1 ms). Packet 0 of a 17-packet
+  // flow (the later packets' ACKs are the first samples): the time rule, no probe at all.
+  struct Case {
+    std::int64_t bytes;
+    std::vector<PacketDrop> drops;
+    std::uint32_t probes;
+  };
+  const std::vector<Case> cases = {
+      {1000, {{.flow = 0, .seq = 0}}, 1},
+      {4 * 4032, {{.flow = 0, .seq = 0}, {.flow = 0, .seq = 1}, {.flow = 0, .seq = 2},
+                  {.flow = 0, .seq = 3}}, 1},
+      {kFlowBytes, {{.flow = 0, .seq = 0}}, 0},
+  };
+  for (const Case& c : cases) {
+    const auto clean = lone_flow(c.bytes, {});
+    const auto lossy = lone_flow(c.bytes, c.drops);
+    const double late_us =
+        static_cast<double>(lossy->delivered.at(0) - clean->delivered.at(0)) / 1e6;
+    std::printf("%lld B, %zu of its first packets lost: %.1f us later (loss-free end %.1f us)\n",
+                static_cast<long long>(c.bytes), c.drops.size(), late_us,
+                static_cast<double>(clean->delivered.at(0)) / 1e6);
+    const FlowStats& f = lossy->model.flow(0);
+    EXPECT_EQ(f.retransmits, c.drops.size()) << c.bytes << " B";
+    EXPECT_EQ(f.timeouts, 0u) << c.bytes << " B";
+    EXPECT_EQ(f.probes, c.probes) << c.bytes << " B";
+    EXPECT_LT(late_us, 5 * kBaseRoundTripUs) << c.bytes << " B";
+  }
+  // Without the probe the first flight's loss is the timer's: min_rto.
+  const auto clean = lone_flow(1000, {}, false);
+  const auto lossy = lone_flow(1000, {{.flow = 0, .seq = 0}}, false);
+  EXPECT_EQ(lossy->model.flow(0).timeouts, 1u);
+  EXPECT_GT(static_cast<double>(lossy->delivered.at(0) - clean->delivered.at(0)) / 1e6, 900.0);
+}
+
 }  // namespace
 }  // namespace fabricsim::net

@@ -176,6 +176,30 @@ TEST(WindowSender, ConsecutiveProbesWithoutAnAckBackOff) {
   EXPECT_TRUE(s.on_timer(Time::us(85), p).probe);
 }
 
+TEST(WindowSender, BeforeTheFirstSampleTheProbeTimeoutComesFromTheInitialRtt) {
+  // No ACK yet: with an initial RTT of 10 us (srtt 10 us, rttvar 5 us as a first sample would
+  // give) the probe timeout is 10 + 4 x 5 = 30 us after the last send; the probe resends the
+  // highest packet outstanding. The first real sample (40 us, of packet 0, sent once) then
+  // replaces the estimate. Without an initial RTT only the retransmission timer is armed.
+  const WindowParams p = params(true);
+  WindowSender s;
+  s.start(2, 2 * kMss, kMss, 2 * kMss, Time::us(10));
+  send(s, Time{}, p);
+  send(s, Time::us(1), p);
+  EXPECT_EQ(s.deadline(), Time::us(31));
+  EXPECT_TRUE(s.on_timer(Time::us(31), p).probe);
+  bool again = false;
+  EXPECT_EQ(send(s, Time::us(31), p, &again), 1u);
+  EXPECT_TRUE(again);
+  EXPECT_EQ(s.deadline(), Time::us(91));  // backed off: twice 30 us
+  ack(s, 0, Time::us(40), p);
+  EXPECT_EQ(s.srtt(), Time::us(40));
+  WindowSender unseeded = sender(2);
+  send(unseeded, Time{}, p);
+  send(unseeded, Time::us(1), p);
+  EXPECT_EQ(unseeded.deadline(), Time::ms(1));
+}
+
 TEST(WindowSender, NoProbeWhenTailLossProbeIsOff) {
   const WindowParams p = params(false);
   WindowSender s = sender(4);

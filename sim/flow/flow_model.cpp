@@ -95,9 +95,9 @@ void FlowModel::resolve(core::Time now) {
       members_.erase(m.flow, m.from);
       mark(m.from);
     }
-    const std::uint32_t to = solver_.group(m.flow);
-    settle(to, now.ps());
-    members_.set(m.flow, service_[to] + left, to);
+    settle(m.to, now.ps());
+    members_.set(m.flow, service_[m.to] + left, m.to);
+    mark(m.to);
   }
   for (const std::uint32_t g : solver_.refrozen()) {
     settle(g, now.ps());

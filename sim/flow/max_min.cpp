@@ -8,6 +8,8 @@ namespace fabricsim::flow {
 namespace {
 constexpr std::uint32_t kNone = 0xffffffffu;
 constexpr double kNoLevel = std::numeric_limits<double>::infinity();
+/// Relative load above capacity that rounding in the running sums can explain.
+constexpr double kOverload = 1e-10;
 /// Heap order: smallest share first, ties by link id so solves are reproducible.
 struct Later {
   template <typename Entry>
@@ -41,7 +43,11 @@ MaxMinSolver::MaxMinSolver(std::vector<double> capacity)
       new_end_(capacity_.size()),
       bucket_count_(capacity_.size()),
       bucket_begin_(capacity_.size()),
-      bucket_end_(capacity_.size()) {
+      bucket_end_(capacity_.size()),
+      group_entries_(capacity_.size()),
+      new_level_(capacity_.size()),
+      delta_(capacity_.size()),
+      changed_in_(capacity_.size(), 0) {
   for (const double c : capacity_) {
     if (!(c > 0)) throw std::invalid_argument("link capacity must be positive");
   }
@@ -113,8 +119,61 @@ void MaxMinSolver::detach(std::uint32_t use) {
   b.uses[use_slot_[use]] = last;
   use_slot_[last] = use_slot_[use];
   b.uses.pop_back();
-  b.weight = b.uses.empty() ? 0.0 : b.weight - uses_[use].fraction;
+  double& weight = col_[b.group][b.col_slot].weight;
+  weight = b.uses.empty() ? 0.0 : weight - uses_[use].fraction;
   use_bucket_[use] = kNone;
+}
+
+/// Indexes `group`'s buckets by link for bucket_for().
+void MaxMinSolver::index_group(std::uint32_t group) {
+  ++index_id_;
+  for (const Share& c : col_[group]) {
+    indexed_in_[c.link] = index_id_;
+    bucket_index_[c.link] = c.bucket;
+  }
+}
+
+/// Moves a use into `group`'s bucket on its link (index_group(group) first).
+void MaxMinSolver::regroup(std::uint32_t use, std::uint32_t group) {
+  if (use_bucket_[use] != kNone) {
+    const std::uint32_t old = use_bucket_[use];
+    detach(use);
+    if (buckets_[old].uses.empty()) emptied_.push_back(old);
+  }
+  const std::uint32_t id = bucket_for(uses_[use].link, group);
+  Bucket& b = buckets_[id];
+  use_bucket_[use] = id;
+  use_slot_[use] = static_cast<std::uint32_t>(b.uses.size());
+  b.uses.push_back(use);
+  col_[group][b.col_slot].weight += uses_[use].fraction;
+}
+
+/// relevel()'s move: a rising flow freezes at `level` on `group`'s link. Its load stays
+/// counted at the old levels (now its new group's), as relevel() keeps link_load_ until it
+/// commits, and the links being filled lose it as a rising flow.
+void MaxMinSolver::shift(std::uint32_t flow, std::uint32_t group, double level) {
+  const std::uint32_t from = group_[flow];
+  for (std::uint64_t i = use_offset_[flow]; i < use_offset_[flow + 1]; ++i) {
+    const auto u = static_cast<std::uint32_t>(i);
+    const LinkUse& use = uses_[u];
+    Bucket& old = buckets_[use_bucket_[u]];
+    if (old.entry_in == solve_id_) {
+      Entry& e = entries_[old.entry];
+      e.weight -= use.fraction;
+      --e.count;
+    }
+    if (touched_in_[use.link] == solve_id_) {
+      remaining_[use.link] = std::max(0.0, remaining_[use.link] - use.fraction * level);
+      demand_[use.link] -= use.fraction;
+      --rising_count_[use.link];
+    }
+    link_load_[use.link] += use.fraction * (level_[group] - level_[from]);
+    regroup(u, group);
+  }
+  --members_[from];
+  ++members_[group];
+  group_[flow] = group;
+  moves_.push_back({flow, from, group});
 }
 
 /// The bucket of `group` on `link`, created if missing; bucket_index_ must hold the group's
@@ -132,12 +191,11 @@ std::uint32_t MaxMinSolver::bucket_for(std::uint32_t link, std::uint32_t group) 
   Bucket& b = buckets_[id];
   b.link = link;
   b.group = group;
-  b.weight = 0.0;
   b.live = true;
   b.row_slot = static_cast<std::uint32_t>(row_[link].size());
   row_[link].push_back(id);
   b.col_slot = static_cast<std::uint32_t>(col_[group].size());
-  col_[group].push_back(id);
+  col_[group].push_back({link, id, 0.0});
   indexed_in_[link] = index_id_;
   bucket_index_[link] = id;
   return id;
@@ -152,8 +210,8 @@ void MaxMinSolver::release(std::uint32_t bucket) {
   buckets_[row.back()].row_slot = b.row_slot;
   row[b.row_slot] = row.back();
   row.pop_back();
-  std::vector<std::uint32_t>& col = col_[b.group];
-  buckets_[col.back()].col_slot = b.col_slot;
+  std::vector<Share>& col = col_[b.group];
+  buckets_[col.back().bucket].col_slot = b.col_slot;
   col[b.col_slot] = col.back();
   col.pop_back();
   free_buckets_.push_back(bucket);
@@ -196,6 +254,9 @@ void MaxMinSolver::solve() {
       std::partition_point(order_.begin(), order_.end(),
                            [&](std::uint32_t g) { return level_[g] < level; }) -
       order_.begin());
+  if (!has_newcomers() && relevel(first, level)) return;
+  ++solve_id_;  // relevel() may have stamped links and groups
+  refrozen_.clear();
   if (first == 0) std::fill(link_load_.begin(), link_load_.end(), 0.0);  // no drift survives
   unfreeze(first);
   fill(level);
@@ -205,6 +266,130 @@ void MaxMinSolver::solve() {
   }
   for (const std::uint32_t b : emptied_) release(b);
   emptied_.clear();
+}
+
+bool MaxMinSolver::has_newcomers() const {
+  return std::any_of(added_.begin(), added_.end(), [&](std::uint32_t f) { return active_slot_[f] != kNone; });
+}
+
+/// The fast path when flows only left: assume every re-filled group keeps its flows, fill
+/// only the groups' own links, and accept the levels if the assumption holds, i.e. no group
+/// still rises on another group's link when that link saturates, and no other link goes
+/// above its capacity. Then every flow is on a saturated link where none is faster, so the
+/// levels are the max-min allocation. Touches each re-filled group's buckets twice and no
+/// flow; returns false, changing nothing, when the groups must change.
+bool MaxMinSolver::relevel(std::size_t first, double level) {
+  rising_groups_.clear();
+  for (std::size_t i = first; i < order_.size(); ++i) {
+    const std::uint32_t g = order_[i];
+    if (members_[g] == 0) continue;
+    rising_in_[g] = solve_id_;
+    rising_groups_.push_back(g);
+  }
+  // The groups' buckets on their own links, by link and by group (CSR).
+  touched_.clear();
+  entries_.clear();
+  for (const std::uint32_t g : rising_groups_) {
+    touch(g);
+    new_count_[g] = 0;
+  }
+  for (const std::uint32_t h : rising_groups_) {
+    for (const Share& c : col_[h]) {
+      if (rising_in_[c.link] != solve_id_) continue;
+      Bucket& b = buckets_[c.bucket];
+      b.entry = static_cast<std::uint32_t>(entries_.size());
+      b.entry_in = solve_id_;
+      entries_.push_back({c.link, h, c.weight, static_cast<std::uint32_t>(b.uses.size()), c.bucket});
+      ++new_count_[c.link];
+    }
+  }
+  // Each link's frozen load: what the other groups leave of it.
+  for (const std::uint32_t g : rising_groups_) remaining_[g] = capacity_[g] - link_load_[g];
+  for (const Entry& e : entries_) {
+    remaining_[e.link] += e.weight * level_[e.group];
+    demand_[e.link] += e.weight;
+    rising_count_[e.link] += e.count;
+  }
+  std::uint32_t end = 0;
+  for (const std::uint32_t g : rising_groups_) {
+    new_begin_[g] = new_end_[g] = end;
+    end += new_count_[g];
+  }
+  by_link_.resize(end);
+  for (std::uint32_t i = 0; i < entries_.size(); ++i) by_link_[new_end_[entries_[i].link]++] = i;
+  // entries_ lists each group's entries together, in rising_groups_ order.
+  heap_.clear();
+  for (const std::uint32_t g : rising_groups_) {
+    remaining_[g] = std::max(0.0, remaining_[g]);
+    push(g, remaining_[g] / demand_[g]);
+  }
+  std::size_t next_entry = 0;
+  for (const std::uint32_t h : rising_groups_) {
+    group_entries_[h] = static_cast<std::uint32_t>(next_entry);
+    while (next_entry < entries_.size() && entries_[next_entry].group == h) ++next_entry;
+  }
+  refrozen_.clear();
+  while (!heap_.empty()) {
+    std::pop_heap(heap_.begin(), heap_.end(), Later{});
+    const HeapEntry top = heap_.back();
+    heap_.pop_back();
+    if (rising_count_[top.link] == 0) continue;
+    const double share = remaining_[top.link] / demand_[top.link];
+    if (share > top.share) {
+      push(top.link, share);
+      continue;
+    }
+    level = std::max(level, share);
+    const std::uint32_t g = top.link;
+    rising_in_[g] = 0;
+    new_level_[g] = level;
+    refrozen_.push_back(g);
+    for (std::size_t i = group_entries_[g]; i < entries_.size() && entries_[i].group == g; ++i) {
+      const Entry& e = entries_[i];
+      remaining_[e.link] = std::max(0.0, remaining_[e.link] - e.weight * level);
+      demand_[e.link] -= e.weight;
+      rising_count_[e.link] -= e.count;
+    }
+    // Flows of groups still rising here freeze here: they move into this group.
+    bool indexed = false;
+    for (std::uint32_t i = new_begin_[g]; i < new_end_[g]; ++i) {
+      const Entry& e = entries_[by_link_[i]];
+      if (e.count == 0 || rising_in_[e.group] != solve_id_) continue;
+      if (!indexed) index_group(g);
+      indexed = true;
+      const std::uint32_t id = e.bucket;
+      while (!buckets_[id].uses.empty()) shift(use_flow_[buckets_[id].uses.back()], g, level);
+    }
+  }
+  // The other links: their load moves with the levels; none may pass its capacity.
+  changed_links_.clear();
+  for (const std::uint32_t h : rising_groups_) {
+    const double change = new_level_[h] - level_[h];
+    for (const Share& c : col_[h]) {
+      if (changed_in_[c.link] != solve_id_) {
+        changed_in_[c.link] = solve_id_;
+        changed_links_.push_back(c.link);
+        delta_[c.link] = 0.0;
+      }
+      delta_[c.link] += c.weight * change;
+    }
+  }
+  for (const std::uint32_t l : changed_links_) {
+    if (touched_in_[l] != solve_id_ && link_load_[l] + delta_[l] > capacity_[l] * (1.0 + kOverload)) return false;
+  }
+  for (const std::uint32_t l : changed_links_) link_load_[l] += delta_[l];
+  for (std::size_t i = first; i < order_.size(); ++i) order_slot_[order_[i]] = kNone;
+  order_.resize(first);
+  for (const std::uint32_t g : refrozen_) {
+    level_[g] = new_level_[g];
+    order_slot_[g] = static_cast<std::uint32_t>(order_.size());
+    order_.push_back(g);
+  }
+  for (const std::uint32_t b : emptied_) release(b);
+  emptied_.clear();
+  added_.clear();
+  left_level_ = kNoLevel;
+  return true;
 }
 
 void MaxMinSolver::touch(std::uint32_t link) {
@@ -230,13 +415,12 @@ void MaxMinSolver::unfreeze(std::size_t first) {
     if (members_[g] == 0) continue;  // emptied since the last solve
     rising_in_[g] = solve_id_;
     rising_groups_.push_back(g);
-    for (const std::uint32_t id : col_[g]) {
-      const Bucket& b = buckets_[id];
-      touch(b.link);
-      if (loaded) link_load_[b.link] -= b.weight * level_[g];
-      demand_[b.link] += b.weight;
-      rising_count_[b.link] += static_cast<std::uint32_t>(b.uses.size());
-      ++bucket_count_[b.link];
+    for (const Share& c : col_[g]) {
+      touch(c.link);
+      if (loaded) link_load_[c.link] -= c.weight * level_[g];
+      demand_[c.link] += c.weight;
+      rising_count_[c.link] += static_cast<std::uint32_t>(buckets_[c.bucket].uses.size());
+      ++bucket_count_[c.link];
     }
   }
   order_.resize(first);
@@ -265,7 +449,7 @@ void MaxMinSolver::unfreeze(std::size_t first) {
   }
   rising_buckets_.resize(buckets);
   for (const std::uint32_t g : rising_groups_) {
-    for (const std::uint32_t id : col_[g]) rising_buckets_[bucket_end_[buckets_[id].link]++] = id;
+    for (const Share& c : col_[g]) rising_buckets_[bucket_end_[c.link]++] = c.bucket;
   }
   added_.clear();
   left_level_ = kNoLevel;
@@ -298,18 +482,16 @@ void MaxMinSolver::fill(double level) {
 /// Link `link` saturates at `level`: its group freezes there, and every flow still rising on
 /// it, of another group or new, joins it.
 void MaxMinSolver::saturate(std::uint32_t link, double level) {
-  ++index_id_;
   const std::uint32_t g = link;
-  const bool rising = rising_in_[g] == solve_id_;
-  for (const std::uint32_t id : col_[g]) {
-    const Bucket& b = buckets_[id];
-    indexed_in_[b.link] = index_id_;
-    bucket_index_[b.link] = id;
-    if (!rising) continue;
-    link_load_[b.link] += b.weight * level;
-    demand_[b.link] -= b.weight;
-    remaining_[b.link] = std::max(0.0, remaining_[b.link] - b.weight * level);
-    rising_count_[b.link] -= static_cast<std::uint32_t>(b.uses.size());
+  index_group(g);
+  // A group not re-filled here has no flows left: its buckets are all empty.
+  for (const Share& c : col_[g]) {
+    const auto count = static_cast<std::uint32_t>(buckets_[c.bucket].uses.size());
+    if (count == 0) continue;
+    link_load_[c.link] += c.weight * level;
+    demand_[c.link] -= c.weight;
+    remaining_[c.link] = std::max(0.0, remaining_[c.link] - c.weight * level);
+    rising_count_[c.link] -= count;
   }
   rising_in_[g] = 0;
   level_[g] = level;
@@ -320,7 +502,6 @@ void MaxMinSolver::saturate(std::uint32_t link, double level) {
     if (rising_in_[from] != solve_id_) continue;
     while (!buckets_[id].uses.empty()) {
       const std::uint32_t f = use_flow_[buckets_[id].uses.back()];
-      moves_.push_back({f, from});
       join(f, g, level);
     }
   }
@@ -328,7 +509,6 @@ void MaxMinSolver::saturate(std::uint32_t link, double level) {
     const std::uint32_t f = new_flows_[i];
     if (placed_in_[f] == solve_id_) continue;
     placed_in_[f] = solve_id_;
-    moves_.push_back({f, kNoGroup});
     join(f, g, level);
   }
 }
@@ -340,17 +520,7 @@ void MaxMinSolver::join(std::uint32_t flow, std::uint32_t group, double level) {
   for (std::uint64_t i = use_offset_[flow]; i < use_offset_[flow + 1]; ++i) {
     const auto u = static_cast<std::uint32_t>(i);
     const LinkUse& use = uses_[u];
-    if (from != kNoGroup) {
-      const std::uint32_t old = use_bucket_[u];
-      detach(u);
-      if (buckets_[old].uses.empty()) emptied_.push_back(old);
-    }
-    const std::uint32_t id = bucket_for(use.link, group);
-    Bucket& b = buckets_[id];
-    use_bucket_[u] = id;
-    use_slot_[u] = static_cast<std::uint32_t>(b.uses.size());
-    b.uses.push_back(u);
-    b.weight += use.fraction;
+    regroup(u, group);
     link_load_[use.link] += use.fraction * level;
     demand_[use.link] -= use.fraction;
     remaining_[use.link] = std::max(0.0, remaining_[use.link] - use.fraction * level);
@@ -359,6 +529,7 @@ void MaxMinSolver::join(std::uint32_t flow, std::uint32_t group, double level) {
   if (from != kNoGroup) --members_[from];
   ++members_[group];
   group_[flow] = group;
+  moves_.push_back({flow, from, group});
 }
 
 }  // namespace fabricsim::flow

@@ -33,9 +33,11 @@ class MaxMinSolver {
  public:
   static constexpr std::uint32_t kNoGroup = 0xffffffffu;
   /// A flow the last solve put into a group (its group before, kNoGroup for a new flow).
+  /// A flow may move more than once in one solve; the moves are listed in order.
   struct Move {
     std::uint32_t flow;
     std::uint32_t from;
+    std::uint32_t to;
   };
 
   explicit MaxMinSolver(std::vector<double> capacity);
@@ -66,28 +68,49 @@ class MaxMinSolver {
   std::size_t link_count() const { return capacity_.size(); }
 
  private:
-  // Flows of one group on one link: their uses and summed fractions.
+  // Flows of one group on one link: their uses (their summed fractions are in the group's
+  // Share of the link).
   struct Bucket {
     std::uint32_t link = 0;
     std::uint32_t group = 0;
-    double weight = 0.0;
     std::vector<std::uint32_t> uses;
     std::uint32_t row_slot = 0;  // index in row_[link]
     std::uint32_t col_slot = 0;  // index in col_[group]
+    std::uint32_t entry = 0;     // its Entry in relevel(), valid in solve `entry_in`
+    std::uint32_t entry_in = 0;
     bool live = false;
+  };
+  // A group's summed fractions on one link: its bucket there, packed for the re-fills.
+  struct Share {
+    std::uint32_t link;
+    std::uint32_t bucket;
+    double weight;
   };
   struct HeapEntry {
     double share;
     std::uint32_t link;
   };
+  // One bucket of a re-filled group on a re-filled group's link (relevel()).
+  struct Entry {
+    std::uint32_t link;
+    std::uint32_t group;
+    double weight;
+    std::uint32_t count;  // its rising flows
+    std::uint32_t bucket;
+  };
   double restart_level();
+  bool has_newcomers() const;
+  bool relevel(std::size_t first, double level);
   void unfreeze(std::size_t first);
   void fill(double level);
   void saturate(std::uint32_t link, double level);
   void join(std::uint32_t flow, std::uint32_t group, double level);
   void touch(std::uint32_t link);
   void push(std::uint32_t link, double share);
+  void shift(std::uint32_t flow, std::uint32_t group, double level);
   void detach(std::uint32_t use);
+  void regroup(std::uint32_t use, std::uint32_t group);
+  void index_group(std::uint32_t group);
   std::uint32_t bucket_for(std::uint32_t link, std::uint32_t group);
   void release(std::uint32_t bucket);
 
@@ -110,7 +133,7 @@ class MaxMinSolver {
   // it: they sit in the part it re-fills, so it drops them.
   std::vector<double> level_;
   std::vector<std::uint32_t> members_;
-  std::vector<std::vector<std::uint32_t>> col_;
+  std::vector<std::vector<Share>> col_;
   std::vector<std::uint32_t> order_;
   std::vector<std::uint32_t> order_slot_;
   std::vector<std::uint32_t> rising_in_;  // group -> the solve that re-fills it
@@ -144,6 +167,14 @@ class MaxMinSolver {
   std::vector<std::uint32_t> bucket_end_;
   std::vector<std::uint32_t> rising_buckets_;
   std::vector<std::uint32_t> rising_groups_;
+  // Scratch for relevel().
+  std::vector<Entry> entries_;
+  std::vector<std::uint32_t> by_link_;        // entries_ by link (CSR in new_begin_/new_end_)
+  std::vector<std::uint32_t> group_entries_;  // group -> its first entry
+  std::vector<double> new_level_;
+  std::vector<double> delta_;                 // load change, per link
+  std::vector<std::uint32_t> changed_in_;     // link -> the solve that set its delta_
+  std::vector<std::uint32_t> changed_links_;
   std::vector<std::uint32_t> refrozen_;
   std::vector<Move> moves_;
   std::uint32_t solve_id_ = 0;

@@ -119,8 +119,9 @@ void MaxMinSolver::detach(std::uint32_t use) {
   b.uses[use_slot_[use]] = last;
   use_slot_[last] = use_slot_[use];
   b.uses.pop_back();
-  double& weight = col_[b.group][b.col_slot].weight;
-  weight = b.uses.empty() ? 0.0 : weight - uses_[use].fraction;
+  Share& share = col_[b.group][b.col_slot];
+  share.weight = b.uses.empty() ? 0.0 : share.weight - uses_[use].fraction;
+  --share.count;
   use_bucket_[use] = kNone;
 }
 
@@ -145,7 +146,9 @@ void MaxMinSolver::regroup(std::uint32_t use, std::uint32_t group) {
   use_bucket_[use] = id;
   use_slot_[use] = static_cast<std::uint32_t>(b.uses.size());
   b.uses.push_back(use);
-  col_[group][b.col_slot].weight += uses_[use].fraction;
+  Share& share = col_[group][b.col_slot];
+  share.weight += uses_[use].fraction;
+  ++share.count;
 }
 
 /// relevel()'s move: a rising flow freezes at `level` on `group`'s link. Its load stays
@@ -195,7 +198,7 @@ std::uint32_t MaxMinSolver::bucket_for(std::uint32_t link, std::uint32_t group) 
   b.row_slot = static_cast<std::uint32_t>(row_[link].size());
   row_[link].push_back(id);
   b.col_slot = static_cast<std::uint32_t>(col_[group].size());
-  col_[group].push_back({link, id, 0.0});
+  col_[group].push_back({link, id, 0.0, 0});
   indexed_in_[link] = index_id_;
   bucket_index_[link] = id;
   return id;
@@ -299,7 +302,7 @@ bool MaxMinSolver::relevel(std::size_t first, double level) {
       Bucket& b = buckets_[c.bucket];
       b.entry = static_cast<std::uint32_t>(entries_.size());
       b.entry_in = solve_id_;
-      entries_.push_back({c.link, h, c.weight, static_cast<std::uint32_t>(b.uses.size()), c.bucket});
+      entries_.push_back({c.link, h, c.weight, c.count, c.bucket});
       ++new_count_[c.link];
     }
   }
@@ -419,7 +422,7 @@ void MaxMinSolver::unfreeze(std::size_t first) {
       touch(c.link);
       if (loaded) link_load_[c.link] -= c.weight * level_[g];
       demand_[c.link] += c.weight;
-      rising_count_[c.link] += static_cast<std::uint32_t>(buckets_[c.bucket].uses.size());
+      rising_count_[c.link] += c.count;
       ++bucket_count_[c.link];
     }
   }
@@ -486,12 +489,11 @@ void MaxMinSolver::saturate(std::uint32_t link, double level) {
   index_group(g);
   // A group not re-filled here has no flows left: its buckets are all empty.
   for (const Share& c : col_[g]) {
-    const auto count = static_cast<std::uint32_t>(buckets_[c.bucket].uses.size());
-    if (count == 0) continue;
+    if (c.count == 0) continue;
     link_load_[c.link] += c.weight * level;
     demand_[c.link] -= c.weight;
     remaining_[c.link] = std::max(0.0, remaining_[c.link] - c.weight * level);
-    rising_count_[c.link] -= count;
+    rising_count_[c.link] -= c.count;
   }
   rising_in_[g] = 0;
   level_[g] = level;

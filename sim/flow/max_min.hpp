@@ -80,11 +80,13 @@ class MaxMinSolver {
     std::uint32_t entry_in = 0;
     bool live = false;
   };
-  // A group's summed fractions on one link: its bucket there, packed for the re-fills.
+  // A group's flows on one link, packed for the re-fills: its bucket there, the flows'
+  // summed fractions and their count.
   struct Share {
     std::uint32_t link;
     std::uint32_t bucket;
     double weight;
+    std::uint32_t count;
   };
   struct HeapEntry {
     double share;

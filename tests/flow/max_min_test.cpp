@@ -132,6 +132,49 @@ TEST(MaxMin, IncrementalSolvesEqualSolvesFromScratchOnRandomFlowSets) {
   }
 }
 
+TEST(MaxMin, DeparturesReLevelGroupsAndMoveFlowsExactlyAsFromScratch) {
+  // Departures alone take the re-levelling path (groups keep their flows unless a flow must
+  // freeze on another group's link). Flows leave one at a time until none is left; after
+  // every solve each rate equals the from-scratch solve's, and some solves moved flows.
+  std::uint64_t moved = 0;
+  for (std::uint32_t seed = 1; seed <= 8; ++seed) {
+    std::mt19937_64 rng(100 + seed);
+    const std::uint32_t links = 6 + static_cast<std::uint32_t>(rng() % 10);
+    std::vector<double> capacity;
+    for (std::uint32_t l = 0; l < links; ++l) capacity.push_back(1.0 + static_cast<double>(rng() % 5));
+    MaxMinSolver solver(capacity);
+    for (int i = 0; i < 80; ++i) {
+      std::vector<LinkUse> uses;
+      for (std::uint64_t h = 0, hops = 1 + rng() % 3; h < hops; ++h) {
+        const auto l = static_cast<std::uint32_t>(rng() % links);
+        if (std::none_of(uses.begin(), uses.end(), [&](const LinkUse& u) { return u.link == l; })) {
+          uses.push_back({l, rng() % 4 == 0 ? 0.25 : 1.0});
+        }
+      }
+      solver.add(uses);
+    }
+    solver.solve();
+    while (!solver.active().empty()) {
+      solver.remove(solver.active()[rng() % solver.active().size()]);
+      solver.solve();
+      for (const MaxMinSolver::Move& m : solver.moves()) {
+        if (m.from != MaxMinSolver::kNoGroup) ++moved;
+      }
+      const std::vector<double> expected = from_scratch(solver, capacity);
+      for (std::size_t i = 0; i < expected.size(); ++i) {
+        const std::uint32_t f = solver.active()[i];
+        EXPECT_NEAR(solver.rate(f), expected[i], 1e-9 * expected[i]) << "seed " << seed;
+        const std::uint32_t g = solver.group(f);
+        ASSERT_NE(g, MaxMinSolver::kNoGroup);
+        EXPECT_TRUE(std::any_of(solver.uses(f).begin(), solver.uses(f).end(),
+                                [&](const LinkUse& u) { return u.link == g; }))
+            << "a flow's group is a link it crosses";
+      }
+    }
+  }
+  EXPECT_GT(moved, 0u) << "some departures must move flows between groups";
+}
+
 TEST(MaxMin, LeavingFlowKeepsSlowerFlowsUntouched) {
   // Link 0 (capacity 1) carries a and b: 0.5 each. Link 1 (capacity 10) carries b and c:
   // c gets 9.5. a and b are slower than c, so when c leaves they keep their rates and the

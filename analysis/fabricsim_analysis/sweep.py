@@ -13,7 +13,7 @@ Paths = Union[PathLike, List[PathLike]]
 #: Summary columns of load_sweep, after `file` and the override columns.
 SUMMARY_COLUMNS = ["status", "flows", "app_flows", "sim_end_us", "max_step_us", "max_step_ratio",
                    "fct_p50_us", "fct_p99_us", "app_fct_p99_us", "max_busy_fraction",
-                   "retransmits", "reordered_packets", "drops", "ecn_marks"]
+                   "retransmits", "reordered_packets", "probes", "timeouts", "drops", "ecn_marks"]
 
 
 def to_number(text: str):
@@ -53,6 +53,8 @@ def summarize(result: Result) -> Dict[str, object]:
         # Packet-model totals (0 for the flow model).
         "retransmits": int(result.flows["retransmits"].sum()),
         "reordered_packets": int(result.flows["reordered_packets"].sum()),
+        "probes": int(result.flows["probes"].sum()),
+        "timeouts": int(result.flows["timeouts"].sum()),
         "drops": int(result.links["drops"].sum()),
         "ecn_marks": int(result.links["ecn_marks"].sum()),
     }

@@ -7,7 +7,7 @@ from fabricsim_analysis import load, load_flows_sweep, load_sweep
 
 SUMMARY = ["flows", "app_flows", "sim_end_us", "max_step_us", "max_step_ratio", "fct_p50_us",
            "fct_p99_us", "app_fct_p99_us", "max_busy_fraction", "retransmits",
-           "reordered_packets", "drops", "ecn_marks"]
+           "reordered_packets", "probes", "timeouts", "drops", "ecn_marks"]
 # 1 MiB at 100 Gb/s plus four 1 us hops: a cross-leaf flow that keeps its full host rate.
 SPRAY_BOUND_US = (1 << 20) * 8 / 100e9 * 1e6 + 4
 
@@ -46,14 +46,30 @@ def test_packet_totals_sum_the_flow_and_link_columns(run_sim):
     r = load(path)
     assert row["retransmits"] == r.flows["retransmits"].sum()
     assert row["reordered_packets"] == r.flows["reordered_packets"].sum()
+    assert row["probes"] == r.flows["probes"].sum()
+    assert row["timeouts"] == r.flows["timeouts"].sum()
     assert row["drops"] == r.links["drops"].sum()
     assert row["ecn_marks"] == 0
     assert row["drops"] > 0 and row["retransmits"] >= row["drops"]
 
 
+@pytest.mark.parametrize("probe,probes,timeouts", [("on", 1, 0), ("off", 0, 1)])
+def test_a_lost_one_packet_flow_is_recovered_by_the_probe_or_else_the_timer(run_sim, probe,
+                                                                           probes, timeouts):
+    # One-packet flows (4,000 B) sent synchronized into 4 KiB buffers: one packet is dropped,
+    # and only a probe (or, with the probe off, the retransmission timer) can reveal it.
+    path = run_sim(f"packet-tail-{probe}", "model=packet", "transport.kind=dctcp",
+                   "routing.policy=spray", "workload.0.kind=all_to_all", "workload.0.bytes=4000B",
+                   "workload.0.order=synchronized", "switch.buffer_per_port=4KiB",
+                   "switch.ecn=off", f"transport.tail_loss_probe={probe}")
+    row = load_sweep([path]).iloc[0]
+    assert (row["drops"], row["retransmits"]) == (1, 1)
+    assert (row["probes"], row["timeouts"]) == (probes, timeouts)
+
+
 def test_flow_model_rows_have_no_packet_totals(ecmp_file):
     row = load_sweep([ecmp_file]).iloc[0]
-    assert (row[["retransmits", "reordered_packets", "drops", "ecn_marks"]] == 0).all()
+    assert (row[["retransmits", "reordered_packets", "probes", "timeouts", "drops", "ecn_marks"]] == 0).all()
 
 
 def test_spraying_is_never_slower_on_a_permutation(spray_file, ecmp_file):

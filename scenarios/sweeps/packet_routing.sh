@@ -4,15 +4,15 @@
 # one table of the longest step, the FCT tail and the packet-level costs (reordering,
 # retransmissions, drops, ECN marks) per policy and expert-load skew.
 #
-#   scenarios/sweeps/packet_routing.sh        # 6 policies x 2 skews: 22 s on 2 cores
+#   scenarios/sweeps/packet_routing.sh        # 6 policies x 2 skews: ~40 s on 2 cores
 #   POLICIES="ecmp spray" SKEWS="0.6" TOKENS=128 JOBS=2 scenarios/sweeps/packet_routing.sh
 #
-# Seen with the defaults (2026-11-24): at skew 0 the per-packet policies end the longest step
-# ~5 % before ecmp and flowlet (1,049-1,052 us against 1,111 us) at the price of 8,000-14,600
-# reordered packets; at skew 0.6 every policy but split lands at 1,561-1,603 us. split
-# (subflows: auto) carries ~9x the flows: thousands of concurrent subflows per hot GPU, each
-# at least one packet of window, overflow its 1 MiB downlink buffer, and dctcp falls back on
-# timeouts (incast collapse): 7,021 us at skew 0, 127,019 us at skew 0.6.
+# Seen with the defaults (2026-12-01, 41 s on 2 cores): at skew 0 the per-packet policies end
+# the longest step 8-9 % before ecmp and flowlet (108.7-110.2 us against 119.7 us) at the
+# price of 2,800-5,300 reordered packets; at skew 0.6 (bound 892.6 us) adaptive, flowlet and
+# ecmp land at 906-940 us, spray and spray_rr at 1,043-1,045 us, split at 1,145 us. split
+# carries ~9x the flows: at skew 0 its first flights wait longer than the first probe timeout
+# (706,479 probes, 171,009 needless resends, 132.0 us). docs/packet-model.md has the table.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -31,7 +31,8 @@ import pandas as pd
 from fabricsim_analysis import load_sweep
 
 df = load_sweep(f"{sys.argv[1]}/*.h5")
-columns = ["max_step_us", "fct_p99_us", "reordered_packets", "retransmits", "drops", "ecn_marks"]
+columns = ["max_step_us", "fct_p99_us", "reordered_packets", "retransmits", "probes", "timeouts",
+           "drops", "ecn_marks"]
 table = df.set_index(["workload.0.skew.s", "routing.policy"])[columns].sort_index()
 pd.set_option("display.width", 160)
 print("packet model, dctcp: longest step and FCT p99 in us; packet counts over the run")

@@ -333,6 +333,8 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
         record.retransmits = stats.retransmits;
         record.reordered_packets = stats.out_of_order;
         record.max_reorder = stats.max_reorder;
+        record.probes = stats.probes;
+        record.timeouts = stats.timeouts;
       }
     }
     std::string warnings;

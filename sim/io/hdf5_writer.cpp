@@ -74,6 +74,8 @@ void write_flows(hid_t file, const std::vector<metrics::FlowRecord>& flows) {
   write_column(g.get(), "reordered_packets", column(flows, &FlowRecord::reordered_packets),
                "packets");
   write_column(g.get(), "max_reorder", column(flows, &FlowRecord::max_reorder), "packets");
+  write_column(g.get(), "probes", column(flows, &FlowRecord::probes), "expiries");
+  write_column(g.get(), "timeouts", column(flows, &FlowRecord::timeouts), "expiries");
 }
 
 void write_app_flows(hid_t file, const std::vector<metrics::AppFlowRecord>& flows) {

@@ -23,6 +23,8 @@ struct FlowRecord {
   std::uint32_t retransmits = 0;        // packets sent again after being deemed lost
   std::uint32_t reordered_packets = 0;  // arrivals behind a higher-numbered packet
   std::uint32_t max_reorder = 0;        // packets: largest displacement of an arrival
+  std::uint32_t probes = 0;             // tail-loss probe expiries that sent a packet
+  std::uint32_t timeouts = 0;           // retransmission timer expiries
 
   bool operator==(const FlowRecord&) const = default;
 };

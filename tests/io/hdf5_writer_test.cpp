@@ -60,9 +60,9 @@ metrics::Results small_results() {
   r.app_flows = {{0, 0, 1, (1 << 20) + 4096, 0, 90'000'000, 2, 0},
                  {1, 0, 1, 512, 5'000, -1, 1, 1}};
   // Flow 2 is unfinished (end -1) and spread over several paths (path -1).
-  r.flows = {{0, 0, 1, 1 << 20, 0, 90'000'000, 0, 0, 3, 270, 10, 7, 3},
-             {1, 0, 1, 4096, 0, 2'000'000, 0, 0, 4, 2, 1, 0, 0},
-             {2, 0, 1, 512, 5'000, -1, 1, 1, -1, 0, 0, 0, 0}};
+  r.flows = {{0, 0, 1, 1 << 20, 0, 90'000'000, 0, 0, 3, 270, 10, 7, 3, 2, 1},
+             {1, 0, 1, 4096, 0, 2'000'000, 0, 0, 4, 2, 1, 0, 0, 1, 0},
+             {2, 0, 1, 512, 5'000, -1, 1, 1, -1, 0, 0, 0, 0, 0, 0}};
   r.steps = {{0, 0, "permutation", -1, 0, 0, 90'000'000, 85'000'000, "host_uplink", 0},
              {1, 1, "dispatch", 3, 2, 5'000, 123'456'789, 7'000'000, "compute", -1}};
   r.links = {{0, 1 << 20, 0.5, 65'536, 3, 12'288, 17}, {4, 4096, 0.125, 0, 0, 0, 0}};
@@ -182,6 +182,9 @@ TEST_F(Hdf5Writer, WritesFlowStepAndLinkTables) {
   for (const char* c : {"packets", "retransmits", "reordered_packets", "max_reorder"}) {
     EXPECT_EQ(read_string_attribute(f.get(), std::string("/flows/") + c, "units"), "packets") << c;
   }
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/flows/probes"), (std::vector<std::uint32_t>{2, 1, 0}));
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/flows/timeouts"), (std::vector<std::uint32_t>{1, 0, 0}));
+  EXPECT_EQ(read_string_attribute(f.get(), "/flows/timeouts", "units"), "expiries");
 
   EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/steps/workload"),
             (std::vector<std::uint32_t>{0, 1}));
@@ -353,11 +356,11 @@ TEST_F(Hdf5Writer, EveryDatasetHasAUnitsString) {
   write_results(out, tiny_fabric(), small_results());
   const Id f = open_file(out);
   const auto datasets = all_datasets(f.get());
-  // 4 input + 3 node + 6 link + 5 host + 4 path columns, 8 app-flow + 13 flow + 10 step + 7
+  // 4 input + 3 node + 6 link + 5 host + 4 path columns, 8 app-flow + 15 flow + 10 step + 7
   // link-summary columns, 3 link-series datasets, 2 x 6 MoE datasets.
-  EXPECT_EQ(datasets.size(), 75u);
-  const std::set<std::string> known = {"ps",   "bytes",    "bps",    "id",     "index",
-                                       "text", "fraction", "tokens", "packets", "1"};
+  EXPECT_EQ(datasets.size(), 77u);
+  const std::set<std::string> known = {"ps",   "bytes",    "bps",     "id",       "index",
+                                       "text", "fraction", "tokens",  "packets",  "expiries", "1"};
   for (const auto& d : datasets) {
     SCOPED_TRACE(d);
     ASSERT_TRUE(is_string_attribute(f.get(), d, "units"));

@@ -225,16 +225,22 @@ int run(const Args& args, const std::string& command_line) {
 
 int info(const Args& args) {
   const fsim::scenario::Scenario scenario = fsim::scenario::load(args.scenario, args.overrides);
-  const fsim::topo::Fabric fabric = fsim::topo::build_leaf_spine(scenario.topology);
+  const fsim::topo::Fabric fabric = fsim::topo::build_fabric(scenario.topology);
   const fsim::topo::FabricStats stats = fsim::topo::describe(scenario.topology, fabric);
-  std::printf("topology: leaf-spine, %u leaves x %u spines, %u hosts per leaf, %u link(s) per pair\n",
-              scenario.topology.leaves, scenario.topology.spines, scenario.topology.hosts_per_leaf,
-              scenario.topology.links_per_pair);
+  std::printf("topology: %s\n", stats.description.c_str());
   std::printf("  hosts: %u, switches: %u, directed links: %u\n", stats.hosts, stats.switches,
               stats.links);
-  std::printf("  equal-cost paths between leaves: %u..%u\n", stats.min_paths, stats.max_paths);
-  std::printf("  oversubscription: %.2f:1, bisection bandwidth: %.1f Gbps\n",
-              stats.oversubscription, static_cast<double>(stats.bisection.bps()) * 1e-9);
+  std::printf("  nodes:");
+  for (const auto& [kind, count] : stats.nodes_by_kind) std::printf(" %u %s", count, kind.c_str());
+  std::printf("\n  equal-cost paths between edge switches: %u..%u (%zu stored, %.1f MiB)\n",
+              stats.min_paths, stats.max_paths, fabric.path_offset.size() - 1,
+              static_cast<double>(fabric.path_offset.size() * 4 + fabric.path_links.size() * 4 +
+                                  fabric.pair_offset.size() * 4) / (1 << 20));
+  std::printf("  oversubscription:");
+  for (const fsim::topo::TierStats& tier : stats.tiers) {
+    std::printf(" %s %.2f:1", tier.name.c_str(), tier.oversubscription);
+  }
+  std::printf("\n  bisection bandwidth: %.1f Gbps\n", static_cast<double>(stats.bisection.bps()) * 1e-9);
   return kOk;
 }
 

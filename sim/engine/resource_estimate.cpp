@@ -112,7 +112,7 @@ std::uint32_t most_subflows(const scenario::Scenario& s) {
   const std::unique_ptr<routing::Policy> policy = routing::make_policy(
       {.name = s.routing.policy, .subflows = s.routing.subflows, .salt = 0,
        .flowlet_gap = s.routing.flowlet_gap});
-  const std::uint32_t uplinks = s.topology.spines * s.topology.links_per_pair;
+  const std::uint32_t uplinks = topo::size_of(s.topology).edge_uplinks;
   // A fixed k does not depend on r; auto's s / gcd(r, s) is largest at r = 1.
   return std::max(policy->subflows({1, uplinks}), policy->subflows({uplinks, uplinks}));
 }
@@ -120,12 +120,12 @@ std::uint32_t most_subflows(const scenario::Scenario& s) {
 /// Packets one subflow may have out before its first ACK: its initial window, by default one
 /// bandwidth-delay product of the longest route (four links there and back).
 std::uint64_t window_packets(const scenario::Scenario& s) {
-  const topo::LeafSpineSpec& t = s.topology;
+  const topo::TopologySize t = topo::size_of(s.topology);
   const std::int64_t mtu = std::max<std::int64_t>(s.transport.mtu.count(), 1);
   if (s.transport.initial_window.count() > 0) {
     return static_cast<std::uint64_t>((s.transport.initial_window.count() + mtu - 1) / mtu);
   }
-  const double rtt_s = 2.0 * (2 * t.host_link.latency.seconds() + 2 * t.fabric_link.latency.seconds());
+  const double rtt_s = 2.0 * t.longest_route.seconds();
   const double bdp = static_cast<double>(t.host_link.rate.bps()) / 8 * rtt_s;
   // Clamped before the cast: 1 Pbps over 10^6 s links is ~10^21 bytes.
   return static_cast<std::uint64_t>(std::min(std::ceil(bdp / static_cast<double>(mtu)), 1e18)) + 1;
@@ -156,8 +156,9 @@ std::uint64_t cgroup_limit() {
 
 ResourceEstimate estimate_resources(const scenario::Scenario& s) {
   ResourceEstimate e;
-  const std::uint32_t hosts = s.topology.leaves * s.topology.hosts_per_leaf;
-  const FiguresOf figures_of{hosts, s.topology.host_link.rate};
+  const topo::TopologySize size = topo::size_of(s.topology);
+  const auto hosts = static_cast<std::uint32_t>(size.hosts);
+  const FiguresOf figures_of{hosts, size.host_link.rate};
   double bytes = 0, latest_start = 0, busy = 0;
   std::uint64_t extra = 0;
   for (const traffic::WorkloadSpec& spec : s.workloads) {
@@ -170,7 +171,7 @@ ResourceEstimate estimate_resources(const scenario::Scenario& s) {
   }
   e.subflows_per_flow = most_subflows(s);
   e.subflows = saturating_mul(e.flows, e.subflows_per_flow);
-  e.paths = topo::equal_cost_paths(s.topology);
+  e.paths = size.paths;
   const bool packet = s.model == "packet";
   if (packet) {
     // Every first window at once, but never more packets than all the bytes make.
@@ -190,16 +191,14 @@ ResourceEstimate estimate_resources(const scenario::Scenario& s) {
                      saturating_add(kBytesBase, extra)));
   // Max-min keeps some link saturated while flows are left, so all bytes through the slowest
   // link bound the transfer time from above.
-  const std::int64_t slowest = std::min(s.topology.host_link.rate.bps(), s.topology.fabric_link.rate.bps());
-  // Each flow may wait one route latency (four links) behind the one before it.
-  const double route_s =
-      2 * s.topology.host_link.latency.seconds() + 2 * s.topology.fabric_link.latency.seconds();
+  const std::int64_t slowest = size.slowest.bps();
+  // Each flow may wait one route latency behind the one before it.
+  const double route_s = size.longest_route.seconds();
   e.horizon_seconds = latest_start + busy + static_cast<double>(e.flows) * route_s +
                       bytes * 8 / static_cast<double>(std::max<std::int64_t>(slowest, 1));
   // Packet model: the link series, one sample of every link per interval up to its cap.
   if (packet && s.output.sample_interval.ps() > 0) {
-    const topo::LeafSpineSpec& t = s.topology;
-    const double links = 2.0 * hosts + 2.0 * t.leaves * t.spines * t.links_per_pair;
+    const auto links = static_cast<double>(size.links);
     const double samples = e.horizon_seconds / s.output.sample_interval.seconds() + 1;
     const double cells = std::min(links * samples, static_cast<double>(LinkSampler::kMaxCells));
     e.state_bytes = saturating_add(e.state_bytes, static_cast<std::uint64_t>(cells) * 16);

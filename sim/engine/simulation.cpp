@@ -14,7 +14,7 @@
 #include "io/moe_trace.hpp"
 #include "net/packet_model.hpp"
 #include "routing/policy.hpp"
-#include "topo/leaf_spine.hpp"
+#include "topo/topology.hpp"
 #include "traffic/workload.hpp"
 
 namespace fabricsim::engine {
@@ -67,7 +67,7 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
  public:
   explicit Impl(const scenario::Scenario& scenario)
       : scenario_(scenario),
-        fabric_(topo::build_leaf_spine(scenario.topology)),
+        fabric_(topo::build_fabric(scenario.topology)),
         workload_(traffic::generate(scenario.workloads, traffic_context())),
         policy_(routing::make_policy({.name = scenario.routing.policy,
                                       .subflows = scenario.routing.subflows,
@@ -113,7 +113,7 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
   /// What the traffic generators need: host count and rate, seed, and trace files.
   traffic::Context traffic_context() {
     return {.hosts = fabric_.host_count(),
-            .host_rate = scenario_.topology.host_link.rate,
+            .host_rate = topo::size_of(scenario_.topology).host_link.rate,
             .seed = scenario_.seed,
             .moe_trace = [this](const std::string& path) -> const traffic::MoeTrace& {
               auto it = traces_.find(path);

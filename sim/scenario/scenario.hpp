@@ -7,7 +7,7 @@
 #include "core/units.hpp"
 #include "net/params.hpp"
 #include "routing/policy.hpp"
-#include "topo/leaf_spine.hpp"
+#include "topo/topology.hpp"
 #include "traffic/workload.hpp"
 
 namespace fabricsim::scenario {
@@ -42,7 +42,7 @@ struct Scenario {
   std::string name = "unnamed";
   std::uint64_t seed = 1;
   std::string model = "flow";
-  topo::LeafSpineSpec topology;
+  topo::TopologySpec topology;
   RoutingSpec routing;
   FlowSpec flow;
   net::TransportParams transport;  // packet model: how hosts send

@@ -49,6 +49,26 @@ void emit_placement(YAML::Emitter& out, const traffic::Placement& p) {
   out << YAML::EndMap;
 }
 
+void emit_topology(YAML::Emitter& out, const topo::LeafSpineSpec& t) {
+  out << YAML::Key << "leaves" << YAML::Value << t.leaves;
+  out << YAML::Key << "spines" << YAML::Value << t.spines;
+  out << YAML::Key << "hosts_per_leaf" << YAML::Value << t.hosts_per_leaf;
+  out << YAML::Key << "links_per_pair" << YAML::Value << t.links_per_pair;
+  emit_link(out, "host_link", t.host_link);
+  emit_link(out, "fabric_link", t.fabric_link);
+}
+
+void emit_topology(YAML::Emitter& out, const topo::FatTreeSpec& t) {
+  out << YAML::Key << "k" << YAML::Value << t.k;
+  out << YAML::Key << "hosts_per_tor" << YAML::Value << t.hosts_each();
+  out << YAML::Key << "cores_per_agg" << YAML::Value << t.cores_each();
+  out << YAML::Key << "tor_agg_links" << YAML::Value << t.tor_agg_links;
+  out << YAML::Key << "agg_core_links" << YAML::Value << t.agg_core_links;
+  emit_link(out, "host_link", t.host_link);
+  emit_link(out, "tor_link", t.tor_link);
+  emit_link(out, "core_link", t.core_link);
+}
+
 std::string to_yaml(const Scenario& s) {
   YAML::Emitter out;
   out << YAML::BeginMap;
@@ -57,13 +77,8 @@ std::string to_yaml(const Scenario& s) {
   out << YAML::Key << "model" << YAML::Value << s.model;
 
   out << YAML::Key << "topology" << YAML::Value << YAML::BeginMap;
-  out << YAML::Key << "kind" << YAML::Value << "leaf_spine";
-  out << YAML::Key << "leaves" << YAML::Value << s.topology.leaves;
-  out << YAML::Key << "spines" << YAML::Value << s.topology.spines;
-  out << YAML::Key << "hosts_per_leaf" << YAML::Value << s.topology.hosts_per_leaf;
-  out << YAML::Key << "links_per_pair" << YAML::Value << s.topology.links_per_pair;
-  emit_link(out, "host_link", s.topology.host_link);
-  emit_link(out, "fabric_link", s.topology.fabric_link);
+  out << YAML::Key << "kind" << YAML::Value << topo::kind_name(s.topology);
+  std::visit([&out](const auto& spec) { emit_topology(out, spec); }, s.topology);
   out << YAML::EndMap;
 
   out << YAML::Key << "routing" << YAML::Value << YAML::BeginMap;

@@ -16,6 +16,9 @@ const Keys kTopKeys{"name", "seed",      "model",  "topology", "routing",
 const Keys kFlowKeys{"resolve_interval"};
 const Keys kTopologyKeys{"file",           "kind",           "leaves",    "spines",
                          "hosts_per_leaf", "links_per_pair", "host_link", "fabric_link"};
+const Keys kFatTreeKeys{"file",          "kind",           "k",         "hosts_per_tor",
+                        "cores_per_agg", "tor_agg_links",  "agg_core_links", "host_link",
+                        "fabric_link",   "tor_link",       "core_link"};
 const Keys kLinkKeys{"rate", "latency"};
 const Keys kRoutingKeys{"policy", "subflows", "flowlet_gap"};
 const Keys kOutputKeys{"file", "sample_interval"};
@@ -34,12 +37,62 @@ topo::LinkSpec read_link(const Tree& t, const std::string& path) {
   return link;
 }
 
-topo::LeafSpineSpec read_topology(const Tree& t) {
+/// Size limits, blamed on the first of `keys` that the topology sets.
+Origin blame_origin(const Tree& t, std::initializer_list<const char*> keys, std::string& key) {
+  for (const char* k : keys) {
+    if (const Tree* v = t.find(k)) {
+      key = child("topology", k);
+      return v->where();
+    }
+  }
+  key = "topology";
+  return t.where();
+}
+
+topo::FatTreeSpec read_fat_tree(const Tree& t) {
+  const std::string path = "topology";
+  check_map(t, path, kFatTreeKeys);
+  topo::FatTreeSpec spec;
+  if (const Tree* v = t.find("k")) {
+    spec.k = read_u32(*v, "topology.k", 2);
+    if (spec.k % 2 != 0) fail(v->where(), "topology.k", "must be even, got " + std::to_string(spec.k));
+  }
+  if (const Tree* v = t.find("hosts_per_tor")) spec.hosts_per_tor = read_u32(*v, "topology.hosts_per_tor", 1);
+  if (const Tree* v = t.find("cores_per_agg")) spec.cores_per_agg = read_u32(*v, "topology.cores_per_agg", 1);
+  if (const Tree* v = t.find("tor_agg_links")) spec.tor_agg_links = read_u32(*v, "topology.tor_agg_links", 1);
+  if (const Tree* v = t.find("agg_core_links")) spec.agg_core_links = read_u32(*v, "topology.agg_core_links", 1);
+  if (const Tree* v = t.find("host_link")) spec.host_link = read_link(*v, "topology.host_link");
+  if (const Tree* v = t.find("fabric_link")) spec.tor_link = spec.core_link = read_link(*v, "topology.fabric_link");
+  if (const Tree* v = t.find("tor_link")) spec.tor_link = read_link(*v, "topology.tor_link");
+  if (const Tree* v = t.find("core_link")) spec.core_link = read_link(*v, "topology.core_link");
+  const topo::TopologySize size = topo::size_of(spec);
+  std::string key;
+  if (size.hosts > kMaxHosts) {
+    const Origin origin = blame_origin(t, {"hosts_per_tor", "k"}, key);
+    fail(origin, key,
+         "k x k/2 ToRs x hosts_per_tor = " + core::format_count(size.hosts) +
+             " hosts, more than the limit of " + core::format_count(kMaxHosts));
+  }
+  if (size.links > topo::kMaxLinks) {
+    const Origin origin = blame_origin(t, {"k", "cores_per_agg"}, key);
+    fail(origin, key,
+         core::format_count(size.links) + " directed links, more than the limit of " +
+             core::format_count(topo::kMaxLinks));
+  }
+  if (size.paths > topo::kMaxPaths) {
+    const Origin origin = blame_origin(t, {"tor_agg_links", "agg_core_links", "k", "cores_per_agg"}, key);
+    fail(origin, key,
+         core::format_count(size.paths) + " equal-cost paths between ToRs, more than the limit of " +
+             core::format_count(topo::kMaxPaths) +
+             " (valid: k <= 16 with one cable per switch pair; parallel cables square the paths)");
+  }
+  return spec;
+}
+
+topo::LeafSpineSpec read_leaf_spine(const Tree& t) {
   const std::string path = "topology";
   check_map(t, path, kTopologyKeys);
   topo::LeafSpineSpec spec;
-  if (const Tree* v = t.find("kind"))
-    read_choice(*v, "topology.kind", "topology kind", {"leaf_spine"});
   if (const Tree* v = t.find("leaves")) spec.leaves = read_u32(*v, "topology.leaves", 1);
   if (const Tree* v = t.find("spines")) spec.spines = read_u32(*v, "topology.spines", 1);
   if (const Tree* v = t.find("hosts_per_leaf")) {
@@ -85,6 +138,15 @@ topo::LeafSpineSpec read_topology(const Tree& t) {
              " (valid: reduce leaves, spines or links_per_pair)");
   }
   return spec;
+}
+
+topo::TopologySpec read_topology(const Tree& t) {
+  if (const Tree* v = t.find("kind")) {
+    if (read_choice(*v, "topology.kind", "topology kind", {"leaf_spine", "fat_tree"}) == "fat_tree") {
+      return read_fat_tree(t);
+    }
+  }
+  return read_leaf_spine(t);
 }
 
 RoutingSpec read_routing(const Tree& t) {
@@ -176,7 +238,7 @@ Scenario build_scenario(const Tree& root) {
          "the list is empty; give at least one workload (valid kinds: " + join(workload_kind_names()) +
              ")");
   }
-  const auto hosts = static_cast<std::uint32_t>(s.topology.leaves * s.topology.hosts_per_leaf);
+  const auto hosts = static_cast<std::uint32_t>(topo::size_of(s.topology).hosts);
   for (std::size_t i = 0; i < list->items.size(); ++i) {
     s.workloads.push_back(read_workload(list->items[i], "workload." + std::to_string(i), hosts));
   }

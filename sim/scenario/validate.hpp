@@ -1,6 +1,7 @@
 #pragma once
 #include "scenario/scenario.hpp"
 #include "scenario/tree.hpp"
+#include "topo/limits.hpp"
 
 // Internal to scenario/: the checks that turn a resolved YAML tree into a Scenario.
 
@@ -8,7 +9,7 @@ namespace fabricsim::scenario {
 
 /// Limits checked before anything is built, so an oversized scenario fails with a message
 /// instead of exhausting memory.
-inline constexpr std::uint64_t kMaxHosts = 65'536;
+inline constexpr std::uint64_t kMaxHosts = topo::kMaxHosts;
 inline constexpr std::uint64_t kMaxFabricCables = std::uint64_t{1} << 22;  // leaves*spines*links
 inline constexpr std::uint64_t kMaxFlowsPerWorkload = 50'000'000;
 inline constexpr std::uint64_t kMaxSubflows = 1'024;

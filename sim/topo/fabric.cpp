@@ -13,6 +13,12 @@ const char* to_string(NodeKind kind) {
       return "leaf";
     case NodeKind::spine:
       return "spine";
+    case NodeKind::tor:
+      return "tor";
+    case NodeKind::aggregation:
+      return "aggregation";
+    case NodeKind::core:
+      return "core";
   }
   return "unknown";
 }

@@ -12,12 +12,14 @@ using NodeId = std::uint32_t;
 using LinkId = std::uint32_t;
 using PathId = std::uint32_t;
 
-enum class NodeKind : std::uint8_t { host, leaf, spine };
+/// Host, or a switch by its role: leaf and spine of a leaf-spine; tor, aggregation and core
+/// of a three-tier Clos.
+enum class NodeKind : std::uint8_t { host, leaf, spine, tor, aggregation, core };
 const char* to_string(NodeKind kind);
 
 struct Node {
   NodeKind kind;
-  std::string name;  // "host12", "leaf3", "spine0"
+  std::string name;  // "host12", "leaf3", "spine0", "tor5", "agg2", "core7"
 };
 
 /// A directed link: one direction of a cable, with its rate and one-way propagation latency.
@@ -35,7 +37,7 @@ struct PathRange {
 };
 
 /// The flat, read-only fabric the engines run on. Every host hangs off one edge switch
-/// (a leaf); the equal-cost paths between edge switches were found on the graph and are
+/// (a leaf or ToR); the equal-cost paths between edge switches were found on the graph and are
 /// stored in CSR form, so a route is host uplink + a path's links + host downlink.
 struct Fabric {
   std::vector<Node> nodes;

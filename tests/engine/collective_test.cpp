@@ -17,11 +17,11 @@ using core::Time;
 /// A 2-leaf x 4-spine fabric, 8 hosts per leaf, 100 Gb/s and 1 us everywhere, exact completions.
 scenario::Scenario fabric(traffic::CollectiveSpec spec) {
   scenario::Scenario s;
-  s.topology.leaves = 2;
-  s.topology.spines = 4;
-  s.topology.hosts_per_leaf = 8;
-  s.topology.host_link = {Bitrate::gbps(100), Time::us(1)};
-  s.topology.fabric_link = {Bitrate::gbps(100), Time::us(1)};
+  std::get<topo::LeafSpineSpec>(s.topology).leaves = 2;
+  std::get<topo::LeafSpineSpec>(s.topology).spines = 4;
+  std::get<topo::LeafSpineSpec>(s.topology).hosts_per_leaf = 8;
+  std::get<topo::LeafSpineSpec>(s.topology).host_link = {Bitrate::gbps(100), Time::us(1)};
+  std::get<topo::LeafSpineSpec>(s.topology).fabric_link = {Bitrate::gbps(100), Time::us(1)};
   s.workloads = {spec};
   return s;
 }

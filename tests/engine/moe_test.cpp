@@ -14,11 +14,11 @@ TEST(MoeRun, TwoLayersTwoIterationsFinishWithStepsInOrder) {
   // step finishes, and a compute step (no flows) lasts exactly its compute time:
   // busiest GPU tokens x 1e6 FLOPs / 1e12 FLOP/s = 1 us per token.
   scenario::Scenario s;
-  s.topology.leaves = 2;
-  s.topology.spines = 2;
-  s.topology.hosts_per_leaf = 4;
-  s.topology.host_link = {core::Bitrate::gbps(100), core::Time::us(1)};
-  s.topology.fabric_link = {core::Bitrate::gbps(100), core::Time::us(1)};
+  std::get<topo::LeafSpineSpec>(s.topology).leaves = 2;
+  std::get<topo::LeafSpineSpec>(s.topology).spines = 2;
+  std::get<topo::LeafSpineSpec>(s.topology).hosts_per_leaf = 4;
+  std::get<topo::LeafSpineSpec>(s.topology).host_link = {core::Bitrate::gbps(100), core::Time::us(1)};
+  std::get<topo::LeafSpineSpec>(s.topology).fabric_link = {core::Bitrate::gbps(100), core::Time::us(1)};
   s.routing.policy = "ecmp";
   traffic::MoeSpec moe;
   moe.experts = 16;

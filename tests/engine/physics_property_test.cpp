@@ -59,8 +59,8 @@ TEST(Physics, RandomScenariosKeepCapacityBottlenecksAndStepBounds) {
     const scenario::Scenario s = random_scenario(rng);
     packet_runs += s.model == "packet" ? 1 : 0;
     SCOPED_TRACE("run " + std::to_string(run) + ": " + s.model + "/" + s.transport.kind + ", " +
-                 s.routing.policy + ", " + std::to_string(s.topology.leaves) + "x" +
-                 std::to_string(s.topology.spines) + "x" + std::to_string(s.topology.hosts_per_leaf));
+                 s.routing.policy + ", " + std::to_string(std::get<topo::LeafSpineSpec>(s.topology).leaves) + "x" +
+                 std::to_string(std::get<topo::LeafSpineSpec>(s.topology).spines) + "x" + std::to_string(std::get<topo::LeafSpineSpec>(s.topology).hosts_per_leaf));
     Simulation sim(s);
     const metrics::Results r = sim.run();
     ASSERT_EQ(r.info.status, "complete");

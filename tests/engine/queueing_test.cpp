@@ -69,7 +69,7 @@ double mean_wait(const Fabric& f, const FlowSizes& sizes, const Load& load) {
   scenario::Scenario s;
   s.model = "packet";
   s.seed = kSeed;
-  s.topology = {.leaves = 2,
+  s.topology = topo::LeafSpineSpec{.leaves = 2,
                 .spines = 1,
                 .hosts_per_leaf = f.hosts,
                 .links_per_pair = 1,

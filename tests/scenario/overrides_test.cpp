@@ -29,9 +29,9 @@ TEST(ScenarioOverrides, ScalarsReplaceFileValues) {
       load(kTiny, {"routing.policy=spray", "seed=7", "topology.spines=8", "name=sweep 3"});
   EXPECT_EQ(s.routing.policy, "spray");
   EXPECT_EQ(s.seed, 7u);
-  EXPECT_EQ(s.topology.spines, 8u);
+  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).spines, 8u);
   EXPECT_EQ(s.name, "sweep 3");
-  EXPECT_EQ(s.topology.leaves, 2u);  // untouched keys keep the file's values
+  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).leaves, 2u);  // untouched keys keep the file's values
 }
 
 TEST(ScenarioOverrides, AreStoredInOrder) {
@@ -46,8 +46,8 @@ TEST(ScenarioOverrides, LaterOverrideWins) {
 TEST(ScenarioOverrides, ValuesWithUnitsAreParsed) {
   const Scenario s = load(kTiny, {"workload.0.bytes=2MiB", "topology.host_link.rate=400Gbps"});
   EXPECT_EQ(std::get<traffic::PermutationSpec>(s.workloads[0]).bytes, 2_MiB);
-  EXPECT_EQ(s.topology.host_link.rate, 400_Gbps);
-  EXPECT_EQ(s.topology.host_link.latency, 1_us);  // the sibling key stays
+  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).host_link.rate, 400_Gbps);
+  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).host_link.latency, 1_us);  // the sibling key stays
 }
 
 TEST(ScenarioOverrides, ListIndexReachesIntoAWorkload) {
@@ -71,8 +71,8 @@ TEST(ScenarioOverrides, MissingMapsAreCreated) {
   const std::string minimal =
       std::string(FABRICSIM_SOURCE_DIR) + "/tests/scenarios/good/minimal.yaml";
   const Scenario m = load(minimal, {"topology.fabric_link.latency=2us"});
-  EXPECT_EQ(m.topology.fabric_link.latency, 2_us);
-  EXPECT_EQ(m.topology.fabric_link.rate, 400_Gbps);  // default
+  EXPECT_EQ(std::get<topo::LeafSpineSpec>(m.topology).fabric_link.latency, 2_us);
+  EXPECT_EQ(std::get<topo::LeafSpineSpec>(m.topology).fabric_link.rate, 400_Gbps);  // default
 }
 
 TEST(ScenarioOverrides, IndexEqualToTheLengthAppendsAWorkload) {
@@ -86,10 +86,10 @@ TEST(ScenarioOverrides, TopologyOverridesBeatTheTopologyFile) {
   // spines 4; the overrides beat both the file and the inline keys.
   const Scenario s = load(kWithTopology, {"topology.leaves=2", "topology.spines=1",
                                           "topology.fabric_link.latency=700ns"});
-  EXPECT_EQ(s.topology.leaves, 2u);
-  EXPECT_EQ(s.topology.spines, 1u);
-  EXPECT_EQ(s.topology.fabric_link.latency, 700_ns);
-  EXPECT_EQ(s.topology.fabric_link.rate, 400_Gbps);  // from small.yaml
+  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).leaves, 2u);
+  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).spines, 1u);
+  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).fabric_link.latency, 700_ns);
+  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).fabric_link.rate, 400_Gbps);  // from small.yaml
 }
 
 TEST(ScenarioOverrides, BadValueIsReportedAgainstTheArgument) {

@@ -22,12 +22,12 @@ void expect_same(const Scenario& a, const Scenario& b) {
   EXPECT_EQ(a.name, b.name);
   EXPECT_EQ(a.seed, b.seed);
   EXPECT_EQ(a.model, b.model);
-  EXPECT_EQ(a.topology.leaves, b.topology.leaves);
-  EXPECT_EQ(a.topology.spines, b.topology.spines);
-  EXPECT_EQ(a.topology.hosts_per_leaf, b.topology.hosts_per_leaf);
-  EXPECT_EQ(a.topology.links_per_pair, b.topology.links_per_pair);
-  expect_same_link(a.topology.host_link, b.topology.host_link);
-  expect_same_link(a.topology.fabric_link, b.topology.fabric_link);
+  EXPECT_EQ(std::get<topo::LeafSpineSpec>(a.topology).leaves, std::get<topo::LeafSpineSpec>(b.topology).leaves);
+  EXPECT_EQ(std::get<topo::LeafSpineSpec>(a.topology).spines, std::get<topo::LeafSpineSpec>(b.topology).spines);
+  EXPECT_EQ(std::get<topo::LeafSpineSpec>(a.topology).hosts_per_leaf, std::get<topo::LeafSpineSpec>(b.topology).hosts_per_leaf);
+  EXPECT_EQ(std::get<topo::LeafSpineSpec>(a.topology).links_per_pair, std::get<topo::LeafSpineSpec>(b.topology).links_per_pair);
+  expect_same_link(std::get<topo::LeafSpineSpec>(a.topology).host_link, std::get<topo::LeafSpineSpec>(b.topology).host_link);
+  expect_same_link(std::get<topo::LeafSpineSpec>(a.topology).fabric_link, std::get<topo::LeafSpineSpec>(b.topology).fabric_link);
   EXPECT_EQ(a.routing.policy, b.routing.policy);
   EXPECT_EQ(a.routing.subflows, b.routing.subflows);
   EXPECT_EQ(a.routing.flowlet_gap, b.routing.flowlet_gap);

@@ -11,11 +11,11 @@ namespace fabricsim::test_support {
 inline scenario::Scenario small_fabric(std::uint32_t leaves, std::uint32_t spines, std::uint32_t hosts,
                                        const std::string& policy, traffic::WorkloadSpec workload) {
   scenario::Scenario s;
-  s.topology.leaves = leaves;
-  s.topology.spines = spines;
-  s.topology.hosts_per_leaf = hosts;
-  s.topology.host_link = {core::Bitrate::gbps(100), core::Time::us(1)};
-  s.topology.fabric_link = {core::Bitrate::gbps(100), core::Time::us(1)};
+  std::get<topo::LeafSpineSpec>(s.topology).leaves = leaves;
+  std::get<topo::LeafSpineSpec>(s.topology).spines = spines;
+  std::get<topo::LeafSpineSpec>(s.topology).hosts_per_leaf = hosts;
+  std::get<topo::LeafSpineSpec>(s.topology).host_link = {core::Bitrate::gbps(100), core::Time::us(1)};
+  std::get<topo::LeafSpineSpec>(s.topology).fabric_link = {core::Bitrate::gbps(100), core::Time::us(1)};
   s.routing.policy = policy;
   s.workloads = {std::move(workload)};
   return s;

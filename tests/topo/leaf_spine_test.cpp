@@ -1,4 +1,4 @@
-#include "topo/leaf_spine.hpp"
+#include "topo/topology.hpp"
 
 #include <gtest/gtest.h>
 

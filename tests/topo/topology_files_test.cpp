@@ -8,7 +8,7 @@
 #include <string>
 
 #include "core/unit_parse.hpp"
-#include "topo/leaf_spine.hpp"
+#include "topo/topology.hpp"
 
 namespace fabricsim::topo {
 namespace {

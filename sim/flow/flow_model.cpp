@@ -33,8 +33,6 @@ std::uint32_t FlowModel::start_flow(std::span<const LinkUse> uses, double bytes)
   return id;
 }
 
-double FlowModel::rate(std::uint32_t flow) const { return done_[flow] ? 0.0 : solver_.rate(flow); }
-
 void FlowModel::request_solve(core::Time now) {
   std::int64_t at = now.ps();
   if (const std::int64_t q = resolve_interval_.ps(); q > 0) at = (at + q - 1) / q * q;

@@ -38,8 +38,6 @@ class FlowModel : public core::Handler {
 
   /// Starts a flow of `bytes` at the queue's current time; returns its id (ids count up).
   std::uint32_t start_flow(std::span<const LinkUse> uses, double bytes);
-  /// Current rate of a flow in bytes per picosecond (0 before its first solve, and once finished).
-  double rate(std::uint32_t flow) const;
   std::size_t active_flows() const { return solver_.active().size(); }
   std::uint64_t solves() const { return solves_; }
 

@@ -106,11 +106,11 @@ void WindowSender::sample_rtt(core::Time sample) {
   }
 }
 
-AckOutcome WindowSender::on_ack(std::uint32_t seq, bool ecn_echo, bool of_retransmission,
-                                core::Time now, const WindowParams& params) {
+void WindowSender::on_ack(std::uint32_t seq, bool ecn_echo, bool of_retransmission,
+                          core::Time now, const WindowParams& params) {
   // A duplicate ACK (of a packet delivered twice) may come after the last one: the
   // scoreboard is gone by then.
-  if (done() || board_.test(seq, kAcked)) return {};
+  if (done() || board_.test(seq, kAcked)) return;
   board_.set(seq, kAcked, true);
   ++acked_count_;
   const std::int64_t bytes = payload(seq);
@@ -165,7 +165,7 @@ AckOutcome WindowSender::on_ack(std::uint32_t seq, bool ecn_echo, bool of_retran
     probe_due_ = false;
     board_.release();
     resends_.reset();
-    return {.newly_acked = true, .done = true};
+    return;
   }
   detect_losses(now, params);
   if (una_ > una_before) {
@@ -175,7 +175,6 @@ AckOutcome WindowSender::on_ack(std::uint32_t seq, bool ecn_echo, bool of_retran
   probe_due_ = false;  // this ACK does what a probe not yet sent would have done
   probes_ = 0;
   arm_probe(now, params);
-  return {.newly_acked = true, .done = false};
 }
 
 void WindowSender::detect_losses(core::Time now, const WindowParams& params) {

@@ -22,12 +22,6 @@ struct WindowParams {
   double gain = 1.0 / 16;  // g of DCTCP's alpha
 };
 
-/// What an acknowledgement changed at the sender.
-struct AckOutcome {
-  bool newly_acked = false;  // the packet was not acknowledged before
-  bool done = false;         // every packet of the flow is acknowledged
-};
-
 /// Which of the sender's timers expired.
 struct TimerOutcome {
   bool timeout = false;  // the retransmission timer: everything outstanding is deemed lost
@@ -105,8 +99,8 @@ class WindowSender {
   std::int64_t payload(std::uint32_t seq) const;
 
   /// An ACK of packet `seq`; `of_retransmission`: the copy acknowledged was not the first.
-  AckOutcome on_ack(std::uint32_t seq, bool ecn_echo, bool of_retransmission, core::Time now,
-                    const WindowParams& params);
+  void on_ack(std::uint32_t seq, bool ecn_echo, bool of_retransmission, core::Time now,
+              const WindowParams& params);
   /// Runs the timers whose time has come (none when deadline() > now).
   TimerOutcome on_timer(core::Time now, const WindowParams& params);
 

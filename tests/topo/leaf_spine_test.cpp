@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -233,16 +232,12 @@ TEST(LeafSpine, OversizedSpecsThrowInsteadOfExhaustingMemory) {
                std::invalid_argument);
 }
 
-TEST(LeafSpine, ThousandHostFabricBuildsQuickly) {
-  // 32 x 32 x 32: 1024 hosts, 32 x 31 x 32 + 32 = 31,776 paths. The target is "well under a
-  // second"; the assertion allows a full second for a loaded machine.
-  const auto start = std::chrono::steady_clock::now();
+TEST(LeafSpine, ThousandHostFabricStoresEveryPath) {
+  // 32 x 32 x 32: 1024 hosts, 32 x 31 x 32 + 32 = 31,776 paths (its build time is in
+  // bench/topology.sh).
   const Fabric f = build_leaf_spine(small_spec(32, 32, 32));
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(f.host_count(), 1024u);
   EXPECT_EQ(f.path_offset.size() - 1, 31'776u);
-  EXPECT_LT(seconds, 1.0);
 }
 
 }  // namespace

@@ -77,11 +77,21 @@ std::string include_topology_file(Tree& topology) {
   return found;
 }
 
-/// The scenario file, the topology file, then each workload's trace or matrix.
+/// The GraphML file a `kind: graph` topology names (resolved as read_graph did), or "".
+std::string graphml_file(const Tree& root, const Scenario& scenario) {
+  if (!std::holds_alternative<topo::GraphSpec>(scenario.topology)) return "";
+  const Tree* topology = root.find("topology");
+  const Tree* graphml = topology == nullptr ? nullptr : topology->find("graphml");
+  return graphml == nullptr ? "" : resolve_input_file(*graphml, "topology.graphml", "GraphML file");
+}
+
+/// The scenario file, the topology file, the GraphML file, then each workload's trace or matrix.
 std::vector<InputPath> input_paths(const std::string& path, const std::string& topology_file,
+                                   const std::string& graphml,
                                    const std::vector<traffic::WorkloadSpec>& workloads) {
   std::vector<InputPath> out{{"scenario", path}};
   if (!topology_file.empty()) out.push_back({"topology", topology_file});
+  if (!graphml.empty()) out.push_back({"graphml", graphml});
   for (const traffic::WorkloadSpec& w : workloads) {
     if (const auto* moe = std::get_if<traffic::MoeSpec>(&w); moe && !moe->routing_trace.empty()) {
       out.push_back({"routing_trace", moe->routing_trace});
@@ -108,7 +118,7 @@ Scenario load(const std::string& path, const std::vector<std::string>& overrides
   if (Tree* topology = root.find("topology")) topology_file = include_topology_file(*topology);
   Scenario scenario = build_scenario(root);
   scenario.overrides = overrides;
-  scenario.inputs = input_paths(path, topology_file, scenario.workloads);
+  scenario.inputs = input_paths(path, topology_file, graphml_file(root, scenario), scenario.workloads);
   return scenario;
 }
 

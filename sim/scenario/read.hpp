@@ -10,6 +10,7 @@
 
 #include "core/units.hpp"
 #include "scenario/tree.hpp"
+#include "topo/graph.hpp"
 #include "traffic/workload.hpp"
 
 namespace fabricsim::scenario {
@@ -47,6 +48,14 @@ void check_flows(const Tree& item, const std::string& path, const char* key, std
 /// An expert-parallel or all-to-all group size: 0 (all hosts) or 2..hosts.
 std::uint32_t read_group(const Tree& item, const std::string& path, const char* key,
                          std::uint32_t hosts);
+
+/// A link's one-way latency: a time >= 0 and at most kMaxLinkLatency.
+core::Time read_link_latency(const Tree& t, const std::string& path);
+/// A `{rate, latency}` map; the keys it lacks keep `base`'s values.
+topo::LinkSpec read_link(const Tree& t, const std::string& path, const topo::LinkSpec& base = {});
+/// `topology` with `kind: graph`: nodes and links inline (or from a topology file), or a
+/// GraphML file named by `graphml` (read_graph.cpp).
+topo::GraphSpec read_graph(const Tree& topology);
 
 /// The input file a scalar names (a trace, a connection matrix): a relative name is tried
 /// in the folder of the file that wrote it, then in the current folder; fails listing both.

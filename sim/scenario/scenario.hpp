@@ -30,7 +30,7 @@ struct OutputSpec {
   core::Time sample_interval = core::Time::us(10);
 };
 
-/// A file the scenario made the run read, as resolved: its role ("scenario", "topology",
+/// A file the scenario made the run read, as resolved: its role ("scenario", "topology", "graphml",
 /// "routing_trace", "connection_matrix") and its path.
 struct InputPath {
   std::string role;

@@ -69,6 +69,26 @@ void emit_topology(YAML::Emitter& out, const topo::FatTreeSpec& t) {
   emit_link(out, "core_link", t.core_link);
 }
 
+/// Every node and cable, one flow map each, in the graph's order (parallel cables repeated).
+void emit_topology(YAML::Emitter& out, const topo::GraphSpec& t) {
+  out << YAML::Key << "nodes" << YAML::Value << YAML::BeginSeq;
+  for (const topo::GraphNode& n : t.nodes) {
+    out << YAML::Flow << YAML::BeginMap << YAML::Key << "name" << YAML::Value << n.name;
+    out << YAML::Key << "kind" << YAML::Value << topo::to_string(n.kind) << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+  out << YAML::Key << "links" << YAML::Value << YAML::BeginSeq;
+  for (const topo::GraphCable& c : t.cables) {
+    out << YAML::Flow << YAML::BeginMap;
+    out << YAML::Key << "a" << YAML::Value << t.nodes[c.a].name;
+    out << YAML::Key << "b" << YAML::Value << t.nodes[c.b].name;
+    out << YAML::Key << "rate" << YAML::Value << core::format_bitrate(c.link.rate);
+    out << YAML::Key << "latency" << YAML::Value << core::format_time(c.link.latency);
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+}
+
 std::string to_yaml(const Scenario& s) {
   YAML::Emitter out;
   out << YAML::BeginMap;

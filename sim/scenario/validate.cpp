@@ -23,20 +23,6 @@ const Keys kLinkKeys{"rate", "latency"};
 const Keys kRoutingKeys{"policy", "subflows", "flowlet_gap"};
 const Keys kOutputKeys{"file", "sample_interval"};
 
-topo::LinkSpec read_link(const Tree& t, const std::string& path) {
-  check_map(t, path, kLinkKeys);
-  topo::LinkSpec link;
-  if (const Tree* v = t.find("rate")) link.rate = read_rate(*v, child(path, "rate"));
-  if (const Tree* v = t.find("latency")) {
-    link.latency = read_time(*v, child(path, "latency"), true);
-    if (link.latency > kMaxLinkLatency) {
-      fail(v->where(), child(path, "latency"),
-           "must be at most " + core::format_time(kMaxLinkLatency) + ", got '" + v->scalar + "'");
-    }
-  }
-  return link;
-}
-
 /// Size limits, blamed on the first of `keys` that the topology sets.
 Origin blame_origin(const Tree& t, std::initializer_list<const char*> keys, std::string& key) {
   for (const char* k : keys) {
@@ -142,9 +128,10 @@ topo::LeafSpineSpec read_leaf_spine(const Tree& t) {
 
 topo::TopologySpec read_topology(const Tree& t) {
   if (const Tree* v = t.find("kind")) {
-    if (read_choice(*v, "topology.kind", "topology kind", {"leaf_spine", "fat_tree"}) == "fat_tree") {
-      return read_fat_tree(t);
-    }
+    const std::string& kind =
+        read_choice(*v, "topology.kind", "topology kind", {"leaf_spine", "fat_tree", "graph"});
+    if (kind == "fat_tree") return read_fat_tree(t);
+    if (kind == "graph") return read_graph(t);
   }
   return read_leaf_spine(t);
 }
@@ -200,6 +187,22 @@ OutputSpec read_output(const Tree& t) {
 }
 
 }  // namespace
+
+core::Time read_link_latency(const Tree& t, const std::string& path) {
+  const core::Time latency = read_time(t, path, true);
+  if (latency > kMaxLinkLatency) {
+    fail(t.where(), path, "must be at most " + core::format_time(kMaxLinkLatency) + ", got '" + t.scalar + "'");
+  }
+  return latency;
+}
+
+topo::LinkSpec read_link(const Tree& t, const std::string& path, const topo::LinkSpec& base) {
+  check_map(t, path, kLinkKeys);
+  topo::LinkSpec link = base;
+  if (const Tree* v = t.find("rate")) link.rate = read_rate(*v, child(path, "rate"));
+  if (const Tree* v = t.find("latency")) link.latency = read_link_latency(*v, child(path, "latency"));
+  return link;
+}
 
 Scenario build_scenario(const Tree& root) {
   if (root.kind == Tree::Kind::null) {

@@ -13,7 +13,8 @@ struct Overloaded : F... {
 
 const char* kind_name(const TopologySpec& spec) {
   return std::visit(Overloaded{[](const LeafSpineSpec&) { return "leaf_spine"; },
-                               [](const FatTreeSpec&) { return "fat_tree"; }},
+                               [](const FatTreeSpec&) { return "fat_tree"; },
+                               [](const GraphSpec&) { return "graph"; }},
                     spec);
 }
 
@@ -23,7 +24,8 @@ TopologySize size_of(const TopologySpec& spec) {
 
 Fabric build_fabric(const TopologySpec& spec) {
   return std::visit(Overloaded{[](const LeafSpineSpec& s) { return build_leaf_spine(s); },
-                               [](const FatTreeSpec& s) { return build_fat_tree(s); }},
+                               [](const FatTreeSpec& s) { return build_fat_tree(s); },
+                               [](const GraphSpec& s) { return build_graph(s); }},
                     spec);
 }
 

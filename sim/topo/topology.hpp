@@ -3,6 +3,7 @@
 
 #include "topo/fabric.hpp"
 #include "topo/fat_tree.hpp"
+#include "topo/graph.hpp"
 #include "topo/leaf_spine.hpp"
 #include "topo/topology_size.hpp"
 
@@ -10,9 +11,9 @@ namespace fabricsim::topo {
 
 /// Every topology a scenario can name. The engine and the CLI only ever use the functions
 /// below, never a kind.
-using TopologySpec = std::variant<LeafSpineSpec, FatTreeSpec>;
+using TopologySpec = std::variant<LeafSpineSpec, FatTreeSpec, GraphSpec>;
 
-/// "leaf_spine", "fat_tree": the YAML `topology.kind`.
+/// "leaf_spine", "fat_tree", "graph": the YAML `topology.kind`.
 const char* kind_name(const TopologySpec& spec);
 TopologySize size_of(const TopologySpec& spec);
 /// Builds the fabric; throws std::invalid_argument on a spec beyond the limits.

@@ -2,6 +2,9 @@
 // Every file in tests/scenarios/bad/ holds one defect. Its first line is
 // "# expect: <substring of the error>", its second "# key: <key path>" ("-" for a YAML
 // syntax error, which has no key), and the offending line ends with "# <-- error".
+// When the defect is in a file the scenario reads (a GraphML file), the third line is
+// "# at: <that file, relative to the fixture>" and the offending line of that file carries
+// "<== error" (an XML comment cannot hold "--").
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -14,20 +17,30 @@ struct BadFixture {
   std::filesystem::path path;
   std::string expect;
   std::string key;
-  int line = 0;  // 1-based line carrying the "# <-- error" marker
+  int line = 0;  // 1-based line carrying the "# <-- error" marker (in `at` when set)
+  std::filesystem::path at;  // the file holding the defect, when not the fixture itself
 
   /// What the error must contain to point at the defect: "<file>:<line>:".
-  std::string position() const { return path.filename().string() + ":" + std::to_string(line) + ":"; }
+  std::string position() const {
+    return (at.empty() ? path : at).filename().string() + ":" + std::to_string(line) + ":";
+  }
 };
 
 inline BadFixture read_bad_fixture(const std::filesystem::path& path) {
-  BadFixture f{path, "", "", 0};
+  BadFixture f{path, "", "", 0, {}};
   std::ifstream in(path);
   std::string text;
   for (int n = 1; std::getline(in, text); ++n) {
     if (n == 1 && text.rfind("# expect: ", 0) == 0) f.expect = text.substr(10);
     if (n == 2 && text.rfind("# key: ", 0) == 0) f.key = text.substr(7);
-    if (text.find("# <-- error") != std::string::npos) f.line = n;
+    if (n == 3 && text.rfind("# at: ", 0) == 0) f.at = path.parent_path() / text.substr(6);
+    if (f.at.empty() && text.find("# <-- error") != std::string::npos) f.line = n;
+  }
+  if (!f.at.empty()) {
+    std::ifstream other(f.at);
+    for (int n = 1; std::getline(other, text); ++n) {
+      if (text.find("<== error") != std::string::npos) f.line = n;
+    }
   }
   return f;
 }

@@ -33,13 +33,13 @@ build() {
   cmake --build build -j"$(nproc)"
 }
 
-# The binary and the unit and end-to-end tests of every folder but net/ and engine/ (the
-# packet model and whole simulations, slow under sanitizers), with ASan + UBSan; any report
-# fails its test. -O1 without debug info compiles about 2.5x faster than -O2 -g. Warnings are
-# not errors here: with sanitizers GCC 12 reports false maybe-uninitialized warnings inside
-# libstdc++ (std::regex); the Release build above holds -Werror under CI.
+# The binary and the unit and end-to-end tests of every folder, with ASan + UBSan; any report
+# fails its test (the `heavy` ones, long whole-fabric runs, are left out below). -O1 without
+# debug info compiles about 2.5x faster than -O2 -g. Warnings are not errors here: with
+# sanitizers GCC 12 reports false maybe-uninitialized warnings inside libstdc++ (std::regex);
+# the Release build above holds -Werror under CI.
 SANITIZED_TARGETS=(fabricsim tests_core tests_topo tests_routing tests_traffic tests_flow
-  tests_metrics tests_scenario tests_io tests_app)
+  tests_net tests_metrics tests_scenario tests_engine tests_io tests_app)
 build_sanitized() {
   local sanitize="-fsanitize=address,undefined"
   cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-O1 \

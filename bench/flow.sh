@@ -4,11 +4,12 @@
 #   bench/flow.sh                                  # all cases
 #   CASES="a2a-256:ecmp moe-4096:ecmp" bench/flow.sh
 # Cases: quickstart (scenarios/quickstart.yaml), a2a-256, a2a-1024 (all 1,047,552 pairs),
-# a2a-1024-g64 (groups of 64), moe-4096 (one MoE layer on 4,096 GPUs), each :policy.
+# a2a-1024-g64 (groups of 64), moe-4096 (one MoE layer on 4,096 GPUs), ft512 (all-to-all of
+# 256 KiB on the paper's 512-GPU k = 8 fat-tree, bench/scenarios/ft512.yaml), each :policy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FABRICSIM=${FABRICSIM:-build/sim/app/fabricsim}
-CASES=${CASES:-"quickstart:ecmp a2a-256:ecmp a2a-256:spray a2a-1024-g64:ecmp a2a-1024-g64:spray a2a-1024:ecmp moe-4096:ecmp"}
+CASES=${CASES:-"quickstart:ecmp a2a-256:ecmp a2a-256:spray a2a-1024-g64:ecmp a2a-1024-g64:spray a2a-1024:ecmp moe-4096:ecmp ft512:ecmp ft512:spray"}
 [[ -x "$FABRICSIM" ]] || { echo "build first: ./setup.sh build" >&2; exit 2; }
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

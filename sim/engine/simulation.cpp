@@ -8,6 +8,7 @@
 
 #include "core/event_queue.hpp"
 #include "core/rng.hpp"
+#include "engine/even_spread.hpp"
 #include "engine/link_sampler.hpp"
 #include "engine/step_bound.hpp"
 #include "flow/flow_model.hpp"
@@ -93,6 +94,7 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
     }
     if (policy_->spreads_evenly()) {
       constraint_of_ = even_spread_classes(fabric_);
+      if (fluid_) spread_ = std::make_unique<EvenSpreadCache>(fabric_, constraint_of_);
     } else {
       constraint_of_.resize(fabric_.links.size());
       std::iota(constraint_of_.begin(), constraint_of_.end(), topo::LinkId{0});
@@ -210,11 +212,19 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
   void start_flow(std::uint32_t s, const traffic::Demand& d, std::uint32_t app_flow,
                   std::uint32_t subflow, std::int64_t bytes, core::Time now) {
     const routing::FlowTuple tuple{d.src, d.dst, app_flow, kRoceV2Port + subflow};
-    policy_->choose(tuple, fabric_.paths_between_hosts(d.src, d.dst), shares_);
+    const topo::PathRange candidates = fabric_.paths_between_hosts(d.src, d.dst);
+    // An even spread takes every candidate at 1/n: no need to list them per flow.
+    std::int32_t path_id = candidates.count == 1 ? static_cast<std::int32_t>(candidates.first) : -1;
+    if (!policy_->spreads_evenly()) {
+      policy_->choose(tuple, candidates, shares_);
+      path_id = shares_.size() == 1 ? static_cast<std::int32_t>(shares_[0].path) : -1;
+    }
     std::uint32_t id = 0;
     std::int64_t latency = 0;  // the packet model delivers after propagation itself
     if (packets_) {
       id = packets_->start_flow(d.src, d.dst, core::Bytes(bytes), tuple);
+    } else if (spread_) {
+      latency = start_spread(d, tuple, bytes, id);
     } else {
       latency = start_fluid(d, bytes, id);
     }
@@ -226,7 +236,7 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
                       .end_ps = -1,
                       .step_id = s,
                       .app_flow = app_flow,
-                      .path_id = shares_.size() == 1 ? static_cast<std::int32_t>(shares_[0].path) : -1});
+                      .path_id = path_id});
     flow_latency_ps_.push_back(latency);
   }
 
@@ -245,6 +255,26 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
     for (const flow::LinkUse& u : uses_) link_tx_[u.link] += static_cast<double>(bytes) * u.fraction;
     id = fluid_->start_flow(constraints_of_uses(), static_cast<double>(bytes));
     return latency;
+  }
+
+  /// start_fluid() for a flow spread evenly over all its paths: the per-link fractions and
+  /// constraints of its edge pair come from the cache (computed on the pair's first flow),
+  /// the same values start_fluid() would compute from the n paths.
+  std::int64_t start_spread(const traffic::Demand& d, const routing::FlowTuple& tuple, std::int64_t bytes,
+                            std::uint32_t& id) {
+    uses_.clear();
+    if (!spread_->uses(d.src, d.dst, uses_)) {
+      // Not cacheable (never on the built-in fabrics): list the paths as any policy does.
+      policy_->choose(tuple, fabric_.paths_between_hosts(d.src, d.dst), shares_);
+      return start_fluid(d, bytes, id);
+    }
+    for (const flow::LinkUse& u : uses_) link_tx_[u.link] += static_cast<double>(bytes) * u.fraction;
+    constraint_uses_.clear();
+    const std::span<const flow::LinkUse> constraints =
+        spread_->constraints(d.src, d.dst, constraint_uses_) ? std::span<const flow::LinkUse>(constraint_uses_)
+                                                             : constraints_of_uses();
+    id = fluid_->start_flow(constraints, static_cast<double>(bytes));
+    return spread_->latency_ps(d.src, d.dst);
   }
 
   /// Sums the fractions of a link that several chosen paths share (parallel links).
@@ -377,6 +407,7 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
   std::vector<routing::PathShare> shares_;
   std::vector<flow::LinkUse> uses_;
   std::vector<topo::LinkId> constraint_of_;  // link -> first link of its constraint class
+  std::unique_ptr<EvenSpreadCache> spread_;  // model: flow, a policy that spreads evenly
   std::vector<flow::LinkUse> constraint_uses_;
   std::uint64_t app_flows_total_ = 0;
   std::uint64_t app_flows_done_ = 0;

@@ -184,6 +184,14 @@ TopologySize size_of(const GraphSpec& spec) {
     size.edge_uplinks = std::max(size.edge_uplinks, static_cast<std::uint32_t>(adj[e].size()));
   }
 
+  // Every ordered pair of edge switches has a path (check_graph), so E^2 bounds the paths from
+  // below: past the limit, that bound is the answer and nothing is searched. Counting also
+  // stops once past the limit (the figure is then a lower bound, still past it).
+  const std::uint64_t edge_pairs = std::uint64_t{edges.size()} * edges.size();
+  if (edge_pairs > kMaxPaths) {
+    size.paths = edge_pairs;
+    return size;
+  }
   // Per destination edge switch: BFS distances over switches, then in BFS order the number
   // of shortest paths from each switch (parallel cables distinct) and their largest latency.
   std::vector<std::uint32_t> dist(nodes), order;
@@ -191,6 +199,7 @@ TopologySize size_of(const GraphSpec& spec) {
   std::vector<std::int64_t> latency(nodes);
   std::int64_t longest = 0;
   for (const std::uint32_t dst : edges) {
+    if (size.paths > kMaxPaths) break;
     std::fill(dist.begin(), dist.end(), kNone);
     order.assign(1, dst);
     dist[dst] = 0;

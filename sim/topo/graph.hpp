@@ -55,8 +55,9 @@ std::optional<GraphProblem> check_graph(const GraphSpec& spec);
 
 /// Sizes known before the build: paths are counted on the graph (every shortest switch-only
 /// path between every ordered pair of edge switches, parallel cables distinct, one per edge
-/// switch to itself), saturating. host_link is the slowest host cable's rate with the largest
-/// host cable latency.
+/// switch to itself); past kMaxPaths the count stops at a lower bound that is still past it,
+/// and longest_route then covers only the pairs counted. host_link is the slowest host
+/// cable's rate with the largest host cable latency.
 TopologySize size_of(const GraphSpec& spec);
 
 /// Builds the fabric in the order described at GraphSpec; throws std::invalid_argument when

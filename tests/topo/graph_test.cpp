@@ -3,6 +3,7 @@
 // with the node or cable to blame.
 #include <gtest/gtest.h>
 
+#include "topo/limits.hpp"
 #include "topo/topology.hpp"
 
 namespace fabricsim::topo {
@@ -193,6 +194,26 @@ TEST(Graph, PathsAreAllShortestSwitchPathsWithParallelCablesDistinct) {
   EXPECT_EQ(fabric.paths_between_hosts(0, 2).count, 3u);
   EXPECT_EQ(fabric.paths_between_hosts(0, 1).count, 2u);
   EXPECT_EQ(fabric.paths_between_hosts(3, 0).count, 1u);
+}
+
+TEST(Graph, PastThePathLimitNothingIsSearchedAndTheBuildIsRefused) {
+  // 2049 leaves of one host under one spine: 2049^2 leaf pairs, each with a path, pass the
+  // 4M limit, so size_of answers from the pair count alone.
+  GraphSpec g;
+  const std::uint32_t leaves = 2049;
+  g.nodes.push_back({"spine", NodeKind::spine});
+  for (std::uint32_t i = 0; i < leaves; ++i) {
+    g.nodes.push_back({"h" + std::to_string(i), NodeKind::host});
+    g.nodes.push_back({"l" + std::to_string(i), NodeKind::leaf});
+    g.cables.push_back({1 + 2 * i, 2 + 2 * i, {}});
+    g.cables.push_back({2 + 2 * i, 0, {}});
+  }
+  EXPECT_EQ(size_of(g).paths, std::uint64_t{leaves} * leaves);
+  EXPECT_GT(size_of(g).paths, kMaxPaths);
+  EXPECT_THROW(build_graph(g), std::invalid_argument);
+  g.nodes.resize(1 + 2 * 2048);
+  g.cables.resize(2 * 2048);
+  EXPECT_EQ(size_of(g).paths, 2048u * 2048u);  // just inside: counted, every pair one path
 }
 
 TEST(Graph, HostsAndEdgesFollowTheNodeOrderAndHostCablesComeFirst) {

@@ -4,11 +4,14 @@
 // per-tier oversubscription from describe(), and the scenario reader's errors for bad
 // fat-tree keys (exit 2 from the CLI with file:line and the key).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "support/cli_run.hpp"
 #include "topo/topology.hpp"
@@ -144,13 +147,10 @@ TEST(FatTree, PathsAreDistinctUpDownChains) {
         for (std::size_t i = 0; i < links.size(); ++i) {
           const Link& l = f.links[links[i]];
           ASSERT_EQ(l.src, at);
-          // Up: ToR -> agg -> core; down: core -> agg -> ToR.
-          const NodeKind up[] = {NodeKind::aggregation, NodeKind::core};
-          const NodeKind down2[] = {NodeKind::aggregation, NodeKind::tor};
-          const NodeKind down4[] = {NodeKind::aggregation, NodeKind::core, NodeKind::aggregation, NodeKind::tor};
-          const NodeKind expected = want == 2 ? down2[i] : down4[i];
-          (void)up;
-          ASSERT_EQ(f.nodes[l.dst].kind, expected);
+          // Within a pod ToR -> agg -> ToR; across pods ToR -> agg -> core -> agg -> ToR.
+          const NodeKind pod[] = {NodeKind::aggregation, NodeKind::tor};
+          const NodeKind across[] = {NodeKind::aggregation, NodeKind::core, NodeKind::aggregation, NodeKind::tor};
+          ASSERT_EQ(f.nodes[l.dst].kind, want == 2 ? pod[i] : across[i]);
           at = l.dst;
         }
         EXPECT_EQ(at, f.edge_node[b]);

@@ -131,16 +131,20 @@ class Receiver {
         trace.experts = s.experts;
         trace.layers = s.layers;
         trace.top_k = s.top_k;
-        trace.source_gpu.resize(s.tokens);  // both bounded by the checked shape
-        trace.expert_ids.resize(s.elements());
+        // Bounded by the checked shape, and only reserved: pages are touched as data arrives,
+        // so a small file whose header claims a huge trace costs what the child delivers.
+        tokens_ = s.tokens;
+        elements_ = s.elements();
+        trace.source_gpu.reserve(tokens_);
+        trace.expert_ids.reserve(elements_);
         return true;
       }
       case Frame::kSources:
         if (!have_shape_) return bad("data before the shape");
-        return fill(trace.source_gpu, sources_, h.bytes);
+        return fill(trace.source_gpu, tokens_, h.bytes);
       case Frame::kIds:
-        if (!have_shape_ || sources_ != trace.source_gpu.size()) return bad("data out of order");
-        return fill(trace.expert_ids, ids_, h.bytes);
+        if (!have_shape_ || trace.source_gpu.size() != tokens_) return bad("data out of order");
+        return fill(trace.expert_ids, elements_, h.bytes);
       case Frame::kError: {
         if (h.bytes > kMaxMessage) return bad("an oversized message");
         std::string text(h.bytes, '\0');
@@ -149,7 +153,7 @@ class Receiver {
         return false;
       }
       case Frame::kDone:
-        if (!have_shape_ || sources_ != trace.source_gpu.size() || ids_ != trace.expert_ids.size()) {
+        if (!have_shape_ || trace.source_gpu.size() != tokens_ || trace.expert_ids.size() != elements_) {
           return bad("an incomplete trace");
         }
         done = true;
@@ -158,17 +162,19 @@ class Receiver {
     return bad("an unknown record");
   }
 
+  /// Appends one slab to `table`, which may hold `expected` entries in all.
   template <typename T>
-  bool fill(std::vector<T>& table, std::size_t& received, std::uint64_t bytes) {
-    if (bytes % sizeof(T) != 0 || bytes / sizeof(T) > table.size() - received) return bad("too much data");
-    if (!read_all(fd_, table.data() + received, bytes)) return bad("a cut record");
-    received += bytes / sizeof(T);
+  bool fill(std::vector<T>& table, std::uint64_t expected, std::uint64_t bytes) {
+    const std::size_t have = table.size();
+    if (bytes % sizeof(T) != 0 || bytes / sizeof(T) > expected - have) return bad("too much data");
+    table.resize(have + bytes / sizeof(T));  // within the reserved capacity: no reallocation
+    if (!read_all(fd_, table.data() + have, bytes)) return bad("a cut record");
     return true;
   }
 
   int fd_;
   bool have_shape_ = false;
-  std::size_t sources_ = 0, ids_ = 0;
+  std::uint64_t tokens_ = 0, elements_ = 0;
 };
 
 /// Waits for the child; the raw wait status, or nothing when it cannot be had.

@@ -54,7 +54,9 @@ TEST(FatTreeRun, SprayedPermutationOnANonBlockingK8TreeEndsAtTheHostLinkBound) {
   std::uint32_t cross_pod = 0;
   for (const metrics::FlowRecord& f : r.flows) {
     EXPECT_EQ(f.start_ps, 0);
-    if (f.src / 4 != f.dst / 4) EXPECT_EQ(f.path_id, -1);  // spread, unless within a ToR (one path)
+    if (f.src / 4 != f.dst / 4) {
+      EXPECT_EQ(f.path_id, -1);  // spread, unless within a ToR (one path)
+    }
     EXPECT_NEAR(static_cast<double>(f.end_ps), static_cast<double>(kSerializePs + route_ps(f.src, f.dst)), 1.0)
         << f.src << " -> " << f.dst;
     longest = std::max(longest, route_ps(f.src, f.dst));
@@ -124,7 +126,9 @@ TEST(FatTreeRun, SprayedAllToAllOnThePapersFabricEndsAtTheHostLinkBoundPlusTheLo
   const metrics::Results r = sim.run();
   EXPECT_NEAR(static_cast<double>(step_time(r)), 167'444'480.0 + 3'000'000.0, 1.0);
   for (const metrics::FlowRecord& f : r.flows) {
-    if (f.src / 16 != f.dst / 16) EXPECT_EQ(f.path_id, -1);  // 64 or 4,096 paths; one within a ToR
+    if (f.src / 16 != f.dst / 16) {
+      EXPECT_EQ(f.path_id, -1);  // 64 or 4,096 paths; one within a ToR
+    }
   }
 }
 

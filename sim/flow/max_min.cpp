@@ -332,18 +332,8 @@ bool MaxMinSolver::relevel(std::size_t first, double level) {
     while (next_entry < entries_.size() && entries_[next_entry].group == h) ++next_entry;
   }
   refrozen_.clear();
-  while (!heap_.empty()) {
-    std::pop_heap(heap_.begin(), heap_.end(), Later{});
-    const HeapEntry top = heap_.back();
-    heap_.pop_back();
-    if (rising_count_[top.link] == 0) continue;
-    const double share = remaining_[top.link] / demand_[top.link];
-    if (share > top.share) {
-      push(top.link, share);
-      continue;
-    }
-    level = std::max(level, share);
-    const std::uint32_t g = top.link;
+  std::uint32_t g = 0;
+  while (next_saturated(level, g)) {
     rising_in_[g] = 0;
     new_level_[g] = level;
     refrozen_.push_back(g);
@@ -383,10 +373,10 @@ bool MaxMinSolver::relevel(std::size_t first, double level) {
   for (const std::uint32_t l : changed_links_) link_load_[l] += delta_[l];
   for (std::size_t i = first; i < order_.size(); ++i) order_slot_[order_[i]] = kNone;
   order_.resize(first);
-  for (const std::uint32_t g : refrozen_) {
-    level_[g] = new_level_[g];
-    order_slot_[g] = static_cast<std::uint32_t>(order_.size());
-    order_.push_back(g);
+  for (const std::uint32_t frozen : refrozen_) {
+    level_[frozen] = new_level_[frozen];
+    order_slot_[frozen] = static_cast<std::uint32_t>(order_.size());
+    order_.push_back(frozen);
   }
   for (const std::uint32_t b : emptied_) release(b);
   emptied_.clear();
@@ -464,22 +454,31 @@ void MaxMinSolver::fill(double level) {
     remaining_[l] = std::max(0.0, capacity_[l] - link_load_[l]);
     push(l, remaining_[l] / demand_[l]);
   }
+  std::uint32_t link = 0;
+  while (next_saturated(level, link)) saturate(link, level);
+}
+
+/// Pops the next link to saturate and raises `level` to its share; false when no link has
+/// rising flows left. Shares only rise as flows freeze elsewhere, so a stale key is a lower
+/// bound: a link is re-keyed only when it reaches the top, instead of every time a frozen
+/// flow touches it. Levels never fall, so groups freeze in level order even where rounding
+/// nudges a share down.
+bool MaxMinSolver::next_saturated(double& level, std::uint32_t& link) {
   while (!heap_.empty()) {
     std::pop_heap(heap_.begin(), heap_.end(), Later{});
     const HeapEntry top = heap_.back();
     heap_.pop_back();
     if (rising_count_[top.link] == 0) continue;
-    // Shares only rise as flows freeze elsewhere, so a stale key is a lower bound: re-key a
-    // link only when it reaches the top, instead of every time a frozen flow touches it.
     const double share = remaining_[top.link] / demand_[top.link];
     if (share > top.share) {
       push(top.link, share);
       continue;
     }
-    // Levels never fall, so groups freeze in level order even where rounding nudges a share.
     level = std::max(level, share);
-    saturate(top.link, level);
+    link = top.link;
+    return true;
   }
+  return false;
 }
 
 /// Link `link` saturates at `level`: its group freezes there, and every flow still rising on

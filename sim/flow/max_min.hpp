@@ -105,6 +105,7 @@ class MaxMinSolver {
   bool relevel(std::size_t first, double level);
   void unfreeze(std::size_t first);
   void fill(double level);
+  bool next_saturated(double& level, std::uint32_t& link);
   void saturate(std::uint32_t link, double level);
   void join(std::uint32_t flow, std::uint32_t group, double level);
   void touch(std::uint32_t link);

@@ -19,19 +19,24 @@ constexpr std::uint32_t kLast = 16;            // the last packet of a flow
 /// Flow `flow` of the all-to-all below.
 constexpr std::uint32_t kFlow = 37;
 
-/// Every ordered pair of 16 hosts (2 leaves x 4 spines x 8 hosts, 100 Gb/s, 1 us links) sends
-/// 64 KiB with dctcp, sprayed; `drops` are lost on the way. Returns the bench after the run.
-std::unique_ptr<NetBench> all_to_all(std::vector<PacketDrop> drops, bool probe = true) {
+/// A dctcp bench on 2 leaves x 4 spines x 8 hosts (100 Gb/s, 1 us links) routed by `policy`;
+/// `drops` are lost on the way, `probe` as tail_loss_probe.
+std::unique_ptr<NetBench> dctcp_bench(const char* policy, std::vector<PacketDrop> drops, bool probe) {
   PacketParams params{
       .transport = {.kind = "dctcp"}, .switches = {}, .seed = 5, .drops = std::move(drops)};
   params.transport.tail_loss_probe = probe;
-  auto b = std::make_unique<NetBench>(
+  return std::make_unique<NetBench>(
       topo::LeafSpineSpec{.leaves = 2,
                           .spines = 4,
                           .hosts_per_leaf = 8,
                           .host_link = {core::Bitrate::gbps(100), Time::us(1)},
                           .fabric_link = {core::Bitrate::gbps(100), Time::us(1)}},
-      "spray", params);
+      policy, params);
+}
+
+/// Every ordered pair of the 16 hosts sends 64 KiB, sprayed. Returns the bench after the run.
+std::unique_ptr<NetBench> all_to_all(std::vector<PacketDrop> drops, bool probe = true) {
+  auto b = dctcp_bench("spray", std::move(drops), probe);
   for (std::uint32_t s = 0; s < 16; ++s) {
     for (std::uint32_t d = 0; d < 16; ++d) {
       if (s != d) b->start(s, d, kFlowBytes);
@@ -103,16 +108,7 @@ TEST(LossRecovery, WithoutTheProbeATailLossWaitsForTheRetransmissionTimer) {
 /// running), losing `drops`; `probe` as tail_loss_probe. Returns the bench after the run.
 std::unique_ptr<NetBench> lone_flow(std::int64_t bytes, std::vector<PacketDrop> drops,
                                     bool probe = true) {
-  PacketParams params{
-      .transport = {.kind = "dctcp"}, .switches = {}, .seed = 5, .drops = std::move(drops)};
-  params.transport.tail_loss_probe = probe;
-  auto b = std::make_unique<NetBench>(
-      topo::LeafSpineSpec{.leaves = 2,
-                          .spines = 4,
-                          .hosts_per_leaf = 8,
-                          .host_link = {core::Bitrate::gbps(100), Time::us(1)},
-                          .fabric_link = {core::Bitrate::gbps(100), Time::us(1)}},
-      "ecmp", params);
+  auto b = dctcp_bench("ecmp", std::move(drops), probe);
   b->start(0, 8, bytes);
   b->run();
   b->expect_conserved();

@@ -22,6 +22,10 @@ namespace {
 /// A table is read (and handed on) in slabs of whole tokens of about this size, or of whole
 /// chunks of the dataset when its chunks are larger, so each chunk is decoded once.
 constexpr std::uint64_t kSlabBytes = std::uint64_t{8} << 20;
+/// The most a dataset's entries may outweigh the bytes the file stores for it: deflate, the
+/// one filter a trace may use, expands at most ~1032:1. A header claiming more (fill values
+/// for chunks never written) would have libhdf5 produce gigabytes from a small file.
+constexpr std::uint64_t kMaxExpansion = 1100;
 
 /// Decodes one trace file; every failure throws a TraceError that starts with the path.
 class TraceReader {
@@ -58,6 +62,8 @@ class TraceReader {
     shape.layers = static_cast<std::uint32_t>(ids_shape[1]);
     shape.top_k = static_cast<std::uint32_t>(ids_shape[2]);
     if (const std::optional<std::string> problem = shape_problem(shape)) fail(*problem);
+    check_stored("source_gpu");
+    check_stored("expert_ids");
     sink_.shape(shape);
     read_slabs<std::int32_t>("source_gpu", H5T_NATIVE_INT32, src_shape,
                              [&](std::span<const std::int32_t> s) { sink_.sources(s); });
@@ -123,6 +129,27 @@ class TraceReader {
     std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
     H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
     return dims;
+  }
+
+  /// Refuses a dataset whose entries outweigh what the file stores for them by more than
+  /// deflate can expand (a header claiming data that was never written).
+  void check_stored(const char* name) const {
+    const Handle dset(H5Dopen2(file_->get(), name, H5P_DEFAULT), H5Dclose);
+    const Handle type(H5Dget_type(dset.get()), H5Tclose);
+    const Handle space(H5Dget_space(dset.get()), H5Sclose);
+    const hssize_t points = H5Sget_simple_extent_npoints(space.get());
+    const std::optional<std::uint64_t> logical =
+        points < 0 ? std::nullopt
+                   : core::checked_mul(static_cast<std::uint64_t>(points), H5Tget_size(type.get()));
+    const std::uint64_t stored = H5Dget_storage_size(dset.get());
+    const std::optional<std::uint64_t> most = core::checked_mul(stored, kMaxExpansion);
+    if (!logical || (most && *logical > *most)) {
+      fail(std::string("dataset '") + name + "' claims " +
+           (logical ? std::to_string(*logical) : std::string("more than 2^64")) +
+           " bytes of entries but the file stores " + std::to_string(stored) +
+           " bytes for it (valid: written data, at most " + std::to_string(kMaxExpansion) +
+           " times its stored size)");
+    }
   }
 
   static std::string class_name(hid_t type) {

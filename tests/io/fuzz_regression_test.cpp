@@ -72,6 +72,19 @@ TEST(FuzzRegression, EveryKeptTraceThatCrashedHdf5IsRefusedNamingTheFile) {
   EXPECT_GE(kept, 2);
 }
 
+TEST(FuzzRegression, TraceClaimingEntriesItNeverStoredIsRefusedBeforeAnyRead) {
+  // 49 KB files whose headers claim terabytes of entries in chunks never written: libhdf5
+  // would make fill values for all of them (1.7-4.2 GB of memory before failing). The
+  // stored-size check refuses them first, naming the dataset.
+  for (const char* name : {"expert_ids", "source_gpu"}) {
+    SCOPED_TRACE(name);
+    const std::string path = kDir + "moe_trace_claims_unwritten_" + name + ".h5";
+    const std::string message = trace_error_of(path);
+    EXPECT_NE(message.find(std::string("dataset '") + name + "' claims "), std::string::npos) << message;
+    EXPECT_NE(message.find("bytes of entries but the file stores"), std::string::npos) << message;
+  }
+}
+
 /// validate and run on an MoE scenario replaying `fixture`: exit 2 naming the file (and, when
 /// `library_failed`, saying the library failed), nothing written, the folder unchanged.
 void expect_refused_by_cli(const std::string& fixture, bool library_failed) {

@@ -10,6 +10,8 @@
 namespace fabricsim::scenario {
 namespace {
 
+const topo::LeafSpineSpec& leaf_spine(const Scenario& s) { return std::get<topo::LeafSpineSpec>(s.topology); }
+
 using namespace core::literals;
 
 const std::string kDir = std::string(FABRICSIM_SOURCE_DIR) + "/tests/scenarios/";
@@ -36,14 +38,14 @@ TEST(ScenarioLoad, FullScenarioFillsEveryField) {
   EXPECT_EQ(s.name, "full-example");
   EXPECT_EQ(s.seed, 42u);
   EXPECT_EQ(s.model, "flow");
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).leaves, 8u);
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).spines, 4u);
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).hosts_per_leaf, 8u);
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).links_per_pair, 2u);
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).host_link.rate, 200_Gbps);
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).host_link.latency, 250_ns);
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).fabric_link.rate.bps(), 1'600'000'000'000);  // 1.6Tbps
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).fabric_link.latency, 1500_ns);               // 1.5us
+  EXPECT_EQ(leaf_spine(s).leaves, 8u);
+  EXPECT_EQ(leaf_spine(s).spines, 4u);
+  EXPECT_EQ(leaf_spine(s).hosts_per_leaf, 8u);
+  EXPECT_EQ(leaf_spine(s).links_per_pair, 2u);
+  EXPECT_EQ(leaf_spine(s).host_link.rate, 200_Gbps);
+  EXPECT_EQ(leaf_spine(s).host_link.latency, 250_ns);
+  EXPECT_EQ(leaf_spine(s).fabric_link.rate.bps(), 1'600'000'000'000);  // 1.6Tbps
+  EXPECT_EQ(leaf_spine(s).fabric_link.latency, 1500_ns);               // 1.5us
   EXPECT_EQ(s.routing.policy, "split");
   EXPECT_EQ(s.routing.subflows, 3u);
   EXPECT_EQ(s.routing.flowlet_gap, 20_us);
@@ -90,12 +92,12 @@ TEST(ScenarioLoad, MissingKeysTakeTheStructDefaults) {
   EXPECT_EQ(s.name, defaults.name);
   EXPECT_EQ(s.seed, defaults.seed);
   EXPECT_EQ(s.model, "flow");
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).leaves, topo_defaults.leaves);
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).spines, topo_defaults.spines);
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).hosts_per_leaf, topo_defaults.hosts_per_leaf);
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).links_per_pair, topo_defaults.links_per_pair);
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).host_link.rate, 400_Gbps);
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).fabric_link.latency, 500_ns);
+  EXPECT_EQ(leaf_spine(s).leaves, topo_defaults.leaves);
+  EXPECT_EQ(leaf_spine(s).spines, topo_defaults.spines);
+  EXPECT_EQ(leaf_spine(s).hosts_per_leaf, topo_defaults.hosts_per_leaf);
+  EXPECT_EQ(leaf_spine(s).links_per_pair, topo_defaults.links_per_pair);
+  EXPECT_EQ(leaf_spine(s).host_link.rate, 400_Gbps);
+  EXPECT_EQ(leaf_spine(s).fabric_link.latency, 500_ns);
   EXPECT_EQ(s.routing.policy, "ecmp");
   EXPECT_EQ(s.routing.subflows, 0u);  // auto
   EXPECT_EQ(s.routing.flowlet_gap, 50_us);
@@ -131,11 +133,11 @@ TEST(ScenarioLoad, SwitchMapsTurnFeaturesOnWithDefaultsAndWordsTurnThemOff) {
 
 TEST(ScenarioLoad, TinyScenarioIsTheDocumentedOne) {
   const Scenario s = load(kDir + "good/tiny.yaml");
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).leaves, 2u);
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).spines, 2u);
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).hosts_per_leaf, 2u);
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).host_link.rate, 100_Gbps);
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).fabric_link.latency, 1_us);
+  EXPECT_EQ(leaf_spine(s).leaves, 2u);
+  EXPECT_EQ(leaf_spine(s).spines, 2u);
+  EXPECT_EQ(leaf_spine(s).hosts_per_leaf, 2u);
+  EXPECT_EQ(leaf_spine(s).host_link.rate, 100_Gbps);
+  EXPECT_EQ(leaf_spine(s).fabric_link.latency, 1_us);
   EXPECT_EQ(s.routing.policy, "ecmp");
   ASSERT_EQ(s.workloads.size(), 1u);
   EXPECT_EQ(std::get<traffic::PermutationSpec>(s.workloads[0]).bytes, 1_MiB);
@@ -156,14 +158,14 @@ TEST(ScenarioLoad, TopologyFileIsIncludedAndInlineKeysWin) {
   // fabric 400Gbps/600ns. The scenario overrides spines (4) and host_link.rate (200Gbps);
   // host_link.latency still comes from the file (a deep merge, not a replacement).
   const Scenario s = load(kDir + "good/with_topology.yaml");
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).leaves, 4u);
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).spines, 4u);
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).hosts_per_leaf, 4u);
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).links_per_pair, 2u);
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).host_link.rate, 200_Gbps);
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).host_link.latency, 1_us);
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).fabric_link.rate, 400_Gbps);
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).fabric_link.latency, 600_ns);
+  EXPECT_EQ(leaf_spine(s).leaves, 4u);
+  EXPECT_EQ(leaf_spine(s).spines, 4u);
+  EXPECT_EQ(leaf_spine(s).hosts_per_leaf, 4u);
+  EXPECT_EQ(leaf_spine(s).links_per_pair, 2u);
+  EXPECT_EQ(leaf_spine(s).host_link.rate, 200_Gbps);
+  EXPECT_EQ(leaf_spine(s).host_link.latency, 1_us);
+  EXPECT_EQ(leaf_spine(s).fabric_link.rate, 400_Gbps);
+  EXPECT_EQ(leaf_spine(s).fabric_link.latency, 600_ns);
 }
 
 TEST(ScenarioLoad, TopologyFileFallsBackToTheCurrentFolder) {
@@ -177,8 +179,8 @@ TEST(ScenarioLoad, TopologyFileFallsBackToTheCurrentFolder) {
   Scenario s;
   EXPECT_NO_THROW(s = load(path));
   std::filesystem::current_path(old);
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).leaves, 4u);
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).links_per_pair, 2u);
+  EXPECT_EQ(leaf_spine(s).leaves, 4u);
+  EXPECT_EQ(leaf_spine(s).links_per_pair, 2u);
 }
 
 TEST(ScenarioLoad, ShippedScenariosAndTopologiesLoad) {
@@ -276,7 +278,7 @@ TEST(ScenarioLoad, CountsAcceptTheirLimitsExactly) {
                                       "topology: {leaves: 256, hosts_per_leaf: 256, spines: 1}\n"
                                       "workload: [{kind: all_to_all, group_size: 512}]\n");
   const Scenario s = load(path);
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).leaves * std::get<topo::LeafSpineSpec>(s.topology).hosts_per_leaf, 65'536u);
+  EXPECT_EQ(leaf_spine(s).leaves * leaf_spine(s).hosts_per_leaf, 65'536u);
 }
 
 }  // namespace

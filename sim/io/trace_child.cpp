@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 
+#include "core/sanitizers.hpp"
 #include "io/moe_trace.hpp"
 #include "io/moe_trace_decode.hpp"
 
@@ -77,14 +78,6 @@ class PipeSink final : public TraceSink {
  private:
   int fd_;
 };
-
-#if defined(__SANITIZE_ADDRESS__)
-#define FABRICSIM_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define FABRICSIM_ASAN 1
-#endif
-#endif
 
 /// The child streams its slabs and keeps no table, so it needs little memory beyond what it
 /// shares with the parent. Capping its address space at the inherited size plus

@@ -7,17 +7,10 @@
 #include <fstream>
 #include <string>
 
+#include "core/sanitizers.hpp"
 #include "io/moe_trace.hpp"
 #include "io/trace_error.hpp"
 #include "support/cli_run.hpp"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define FABRICSIM_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define FABRICSIM_ASAN 1
-#endif
-#endif
 
 namespace fabricsim::io {
 namespace {

@@ -12,7 +12,7 @@
 #include <exception>
 
 #include "fuzz_input.hpp"
-#include "io/moe_trace.hpp"
+#include "io/moe_trace_reader.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const bool isolated = std::getenv("FABRICSIM_FUZZ_ISOLATED") != nullptr;

@@ -20,7 +20,7 @@
 #include "engine/simulation.hpp"
 #include "io/file_digest.hpp"
 #include "io/hdf5_writer.hpp"
-#include "io/moe_trace.hpp"
+#include "io/moe_trace_reader.hpp"
 #include "metrics/summary.hpp"
 #include "net/params.hpp"
 #include "routing/policy.hpp"

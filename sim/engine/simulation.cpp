@@ -12,7 +12,7 @@
 #include "engine/link_sampler.hpp"
 #include "engine/step_bound.hpp"
 #include "flow/flow_model.hpp"
-#include "io/moe_trace.hpp"
+#include "io/moe_trace_reader.hpp"
 #include "net/packet_model.hpp"
 #include "routing/policy.hpp"
 #include "topo/topology.hpp"

@@ -6,7 +6,7 @@
 #include <set>
 #include <string>
 
-#include "io/moe_trace.hpp"
+#include "io/moe_trace_reader.hpp"
 #include "traffic/workload.hpp"
 
 namespace fabricsim::engine {

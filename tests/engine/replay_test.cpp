@@ -10,7 +10,7 @@
 
 #include "engine/simulation.hpp"
 #include "support/small_fabric.hpp"
-#include "io/moe_trace.hpp"
+#include "io/moe_trace_reader.hpp"
 #include "traffic/replay.hpp"
 
 namespace fabricsim::engine {

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "core/sanitizers.hpp"
-#include "io/moe_trace.hpp"
+#include "io/moe_trace_reader.hpp"
 #include "io/trace_error.hpp"
 #include "support/cli_run.hpp"
 

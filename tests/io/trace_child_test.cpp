@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "io/moe_trace.hpp"
-#include "io/moe_trace_decode.hpp"
+#include "io/moe_trace_reader.hpp"
+#include "io/moe_trace_reader_decode.hpp"
 
 namespace fabricsim::io::detail {
 namespace {

@@ -2,7 +2,7 @@
 // The message a bad MoE routing trace is refused with, for the trace reader's tests.
 #include <string>
 
-#include "io/moe_trace.hpp"
+#include "io/moe_trace_reader.hpp"
 
 namespace fabricsim::io {
 

@@ -10,7 +10,7 @@
 
 #include "io/hdf5_read.hpp"
 #include "io/trace_error.hpp"
-#include "io/moe_trace.hpp"
+#include "io/moe_trace_reader.hpp"
 #include "support/cli_run.hpp"
 
 namespace fabricsim::io {

@@ -1,10 +1,10 @@
-#include "io/moe_trace.hpp"
+#include "io/moe_trace_reader.hpp"
 
 #include <hdf5.h>
 
 #include "core/limits.hpp"
 #include "io/hdf5_handle.hpp"
-#include "io/moe_trace_decode.hpp"
+#include "io/moe_trace_reader_decode.hpp"
 
 #include <algorithm>
 #include <cstdint>

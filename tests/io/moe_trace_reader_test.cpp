@@ -1,4 +1,4 @@
-#include "io/moe_trace.hpp"
+#include "io/moe_trace_reader.hpp"
 
 #include <gtest/gtest.h>
 #include <hdf5.h>

@@ -14,7 +14,7 @@
 #include "flow/flow_model.hpp"
 #include "io/moe_trace_reader.hpp"
 #include "net/packet_model.hpp"
-#include "routing/policy.hpp"
+#include "routing/router.hpp"
 #include "topo/topology.hpp"
 #include "traffic/workload.hpp"
 
@@ -75,6 +75,7 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
                                       .salt = core::mix64(scenario.seed ^
                                                           core::hash_name("routing.salt")),
                                       .flowlet_gap = scenario.routing.flowlet_gap})),
+        router_(fabric_, *policy_),
         steps_(workload_.steps.size()),
         link_tx_(fabric_.links.size(), 0.0),
         flows_from_edge_(fabric_.edge_count(), 0) {
@@ -82,7 +83,7 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
       const net::PacketParams params{.transport = scenario.transport,
                                      .switches = scenario.switches,
                                      .seed = scenario.seed};
-      packets_ = std::make_unique<net::PacketModel>(queue_, fabric_, *policy_, params, *this);
+      packets_ = std::make_unique<net::PacketModel>(queue_, fabric_, router_, params, *this);
       if (scenario.output.sample_interval.ps() > 0) {
         sampler_ = std::make_unique<LinkSampler>(
             queue_, [this] { return packets_->links(); }, scenario.output.sample_interval,
@@ -212,11 +213,11 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
   void start_flow(std::uint32_t s, const traffic::Demand& d, std::uint32_t app_flow,
                   std::uint32_t subflow, std::int64_t bytes, core::Time now) {
     const routing::FlowTuple tuple{d.src, d.dst, app_flow, kRoceV2Port + subflow};
-    const topo::PathRange candidates = fabric_.paths_between_hosts(d.src, d.dst);
+    const std::span<const topo::PathId> candidates = router_.candidates(d.src, d.dst);
     // An even spread takes every candidate at 1/n: no need to list them per flow.
-    std::int32_t path_id = candidates.count == 1 ? static_cast<std::int32_t>(candidates.first) : -1;
+    std::int32_t path_id = candidates.size() == 1 ? static_cast<std::int32_t>(candidates[0]) : -1;
     if (!policy_->spreads_evenly()) {
-      policy_->choose(tuple, candidates, shares_);
+      router_.choose(tuple, shares_);
       path_id = shares_.size() == 1 ? static_cast<std::int32_t>(shares_[0].path) : -1;
     }
     std::uint32_t id = 0;
@@ -265,7 +266,7 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
     uses_.clear();
     if (!spread_->uses(d.src, d.dst, uses_)) {
       // Not cacheable (never on the built-in fabrics): list the paths as any policy does.
-      policy_->choose(tuple, fabric_.paths_between_hosts(d.src, d.dst), shares_);
+      router_.choose(tuple, shares_);
       return start_fluid(d, bytes, id);
     }
     for (const flow::LinkUse& u : uses_) link_tx_[u.link] += static_cast<double>(bytes) * u.fraction;
@@ -392,6 +393,7 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
   std::map<std::string, traffic::MoeTrace> traces_;  // by path, loaded on first use
   traffic::Workload workload_;
   std::unique_ptr<routing::Policy> policy_;
+  routing::Router router_;
   core::EventQueue queue_;
   std::unique_ptr<flow::FlowModel> fluid_;     // model: flow
   std::unique_ptr<net::PacketModel> packets_;  // model: packet

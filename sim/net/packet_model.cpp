@@ -6,11 +6,11 @@
 
 namespace fabricsim::net {
 PacketModel::PacketModel(core::EventQueue& queue, const topo::Fabric& fabric,
-                         const routing::Policy& policy, const PacketParams& params,
+                         const routing::Router& router, const PacketParams& params,
                          PacketListener& listener)
     : queue_(queue),
       fabric_(fabric),
-      policy_(policy),
+      router_(router),
       listener_(listener),
       transport_(params.transport),
       switches_(params.switches),
@@ -60,35 +60,20 @@ PacketModel::PacketModel(core::EventQueue& queue, const topo::Fabric& fabric,
 
 std::uint32_t PacketModel::start_flow(std::uint32_t src_host, std::uint32_t dst_host,
                                       core::Bytes bytes, const routing::FlowTuple& tuple) {
-  const topo::PathRange out = fabric_.paths_between_hosts(src_host, dst_host);
-  const topo::PathRange back = fabric_.paths_between_hosts(dst_host, src_host);
+  const bool per_packet = router_.policy().per_packet();
   FlowState state{.tuple = tuple,
-                  .path_first = out.first,
-                  .path_count = out.count,
-                  .ack_path_first = back.first,
-                  .ack_path_count = back.count};
-  const auto one_path = [this](const routing::FlowTuple& t, topo::PathRange candidates) {
-    policy_.choose(t, candidates, shares_);
-    if (shares_.size() != 1) {
-      throw std::invalid_argument(
-          "packet model: the routing policy spreads a flow over several paths without "
-          "routing its packets one by one");
-    }
-    return shares_[0].path;
-  };
-  if (policy_.per_packet()) {
+                  .path = router_.candidates(src_host, dst_host)[0],
+                  .ack_path = router_.candidates(dst_host, src_host)[0],
+                  .per_packet = per_packet};
+  if (per_packet) {
     data_routes_.emplace_back();
     ack_routes_.emplace_back();
-  } else {
-    state.path_first = one_path(tuple, out);
-    state.path_count = 1;
-    state.ack_path_first = one_path(routing::reversed(tuple), back);
-    state.ack_path_count = 1;
   }
   const auto id = static_cast<std::uint32_t>(flows_.size());
+  flows_.push_back(state);
+  if (!per_packet) repath(id);
   const auto n = static_cast<std::uint32_t>(
       std::max<std::int64_t>(1, (bytes.count() + payload_ - 1) / payload_));
-  flows_.push_back(state);
   stats_.push_back({.bytes = bytes.count(), .packets = n, .start = queue_.now()});
   ++active_flows_;
   if (windowed_) {
@@ -104,6 +89,22 @@ std::uint32_t PacketModel::start_flow(std::uint32_t src_host, std::uint32_t dst_
   return id;
 }
 
+void PacketModel::repath(std::uint32_t flow) {
+  FlowState& state = flows_[flow];
+  if (state.per_packet) return;
+  const auto one_path = [this](const routing::FlowTuple& t) {
+    router_.choose(t, shares_);
+    if (shares_.size() != 1) {
+      throw std::invalid_argument(
+          "packet model: the routing policy spreads a flow over several paths without "
+          "routing its packets one by one");
+    }
+    return shares_[0].path;
+  };
+  state.path = one_path(state.tuple);
+  state.ack_path = one_path(routing::reversed(state.tuple));
+}
+
 core::Time PacketModel::base_rtt(std::uint32_t flow) const {
   // A full packet out and a header-only ACK back, serialized and propagated on every link of
   // the flow's first path (a per-packet policy's candidates are equal-cost), without queues.
@@ -115,7 +116,7 @@ core::Time PacketModel::base_rtt(std::uint32_t flow) const {
   };
   std::int64_t rtt = round_trip(fabric_.host_uplink[state.tuple.src_host]) +
                      round_trip(fabric_.host_downlink[state.tuple.dst_host]);
-  for (const topo::LinkId l : fabric_.path(state.path_first)) rtt += round_trip(l);
+  for (const topo::LinkId l : fabric_.path(state.path)) rtt += round_trip(l);
   return core::Time::ps(rtt);
 }
 
@@ -207,7 +208,7 @@ std::uint32_t PacketModel::make_packet(std::uint32_t host, core::Time now) {
   const std::uint32_t p = pool_.acquire();
   Packet& packet = pool_[p];
   packet.flow = f;
-  packet.path = flow.path_first;
+  packet.path = flow.path;
   packet.seq = seq;
   packet.wire_bytes = static_cast<std::uint32_t>(payload + header_);
   packet.hop = 0;
@@ -245,7 +246,7 @@ void PacketModel::deliver_data(std::uint32_t p, core::Time now) {
                    (packet.flags & kRetransmission);
     packet.wire_bytes = static_cast<std::uint32_t>(header_);
     packet.hop = 0;
-    packet.path = flow.ack_path_first;
+    packet.path = flow.ack_path;
     // ACKs go before data: the NIC commits one data packet at a time, when the serializer
     // frees up, so an ACK waits at most for the packet in service.
     const topo::LinkId uplink = fabric_.host_uplink[dst];

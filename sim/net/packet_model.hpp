@@ -9,7 +9,7 @@
 #include "net/params.hpp"
 #include "net/timer_set.hpp"
 #include "net/window_sender.hpp"
-#include "routing/policy.hpp"
+#include "routing/router.hpp"
 #include "topo/fabric.hpp"
 
 namespace fabricsim::net {
@@ -88,8 +88,8 @@ struct LinkStats {
 /// and does nothing. No allocation per packet or event in steady state.
 class PacketModel : public core::Handler, private routing::PathOccupancy, private TimerListener {
  public:
-  /// `fabric`, `policy` and `listener` must outlive the model.
-  PacketModel(core::EventQueue& queue, const topo::Fabric& fabric, const routing::Policy& policy,
+  /// `fabric`, `router` and `listener` must outlive the model.
+  PacketModel(core::EventQueue& queue, const topo::Fabric& fabric, const routing::Router& router,
               const PacketParams& params, PacketListener& listener);
 
   /// Starts a flow of `bytes` payload from `src_host` to `dst_host` at queue.now(); returns
@@ -98,6 +98,10 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
   /// A flow of 0 bytes sends one header-only packet.
   std::uint32_t start_flow(std::uint32_t src_host, std::uint32_t dst_host, core::Bytes bytes,
                            const routing::FlowTuple& tuple);
+  /// Routes a single-path flow's next packets and ACKs anew over the router's current
+  /// candidates (after routing learned of a failure); packets in flight keep their path.
+  /// A flow routed per packet takes the new candidates by itself.
+  void repath(std::uint32_t flow);
 
   const FlowStats& flow(std::uint32_t id) const { return stats_[id]; }
   /// Per directed link. Brings every port's backlog and counters up to queue.now() first,
@@ -116,10 +120,9 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
   /// Routing and send state of one flow.
   struct FlowState {
     routing::FlowTuple tuple;
-    std::uint32_t path_first;  // data: one path, or the candidates routed per packet
-    std::uint32_t path_count;
-    std::uint32_t ack_path_first;  // the same for its ACKs, from dst to src
-    std::uint32_t ack_path_count;
+    topo::PathId path;      // data: its path; routed per packet: the first candidate
+    topo::PathId ack_path;  // the same for its ACKs, from dst to src
+    bool per_packet;        // each packet routed at the source's edge switch
     std::uint32_t next_active = kNone;  // next flow in its NIC's round-robin ring
     std::uint32_t next_seq = 0;         // ideal transport: packets cut so far
     std::uint32_t max_seq_seen = 0;     // highest delivered packet number + 1
@@ -168,7 +171,7 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
 
   core::EventQueue& queue_;
   const topo::Fabric& fabric_;
-  const routing::Policy& policy_;
+  const routing::Router& router_;
   PacketListener& listener_;
   TransportParams transport_;
   SwitchParams switches_;

@@ -166,16 +166,11 @@ void PacketModel::on_arrival(topo::LinkId link, core::Time now) {
 void PacketModel::route_at_edge(Packet& packet, core::Time now) {
   // The packet reached its first switch: a per-packet policy picks its path now.
   const FlowState& flow = flows_[packet.flow];
+  if (!flow.per_packet) return;
   const bool ack = (packet.flags & kAck) != 0;
-  const std::uint32_t count = ack ? flow.ack_path_count : flow.path_count;
-  if (count == 1) return;
   const routing::FlowTuple tuple = ack ? routing::reversed(flow.tuple) : flow.tuple;
-  const routing::PacketContext context{.flow = tuple,
-                                       .candidates = {ack ? flow.ack_path_first : flow.path_first, count},
-                                       .now = now,
-                                       .rng = route_rng_,
-                                       .occupancy = *this};
-  packet.path = policy_.choose_packet(context, (ack ? ack_routes_ : data_routes_)[packet.flow]);
+  packet.path = router_.choose_packet(tuple, now, route_rng_, *this,
+                                      (ack ? ack_routes_ : data_routes_)[packet.flow]);
 }
 
 topo::LinkId PacketModel::next_link(const Packet& packet) const {

@@ -17,8 +17,7 @@ topo::PathId routed(PacketRouteState& state, topo::PathId path, core::Time now) 
 }
 
 topo::PathId draw(const PacketContext& context) {
-  return context.candidates.first +
-         static_cast<std::uint32_t>(context.rng.below(context.candidates.count));
+  return context.candidates[context.rng.below(context.candidates.size())];
 }
 
 }  // namespace
@@ -42,18 +41,14 @@ std::uint32_t hash_index(std::uint64_t salt, const FlowTuple& flow, std::uint32_
   return static_cast<std::uint32_t>((static_cast<core::uint128>(h) * count) >> 64);
 }
 
-void Ecmp::choose(const FlowTuple& flow, topo::PathRange candidates,
-                  std::vector<PathShare>& out) const {
+void Ecmp::choose(const FlowTuple& flow, Candidates candidates, std::vector<PathShare>& out) const {
   out.assign(1, PathShare{hashed(flow, candidates), 1.0});
 }
 
-void EvenSpread::choose(const FlowTuple&, topo::PathRange candidates,
-                        std::vector<PathShare>& out) const {
+void EvenSpread::choose(const FlowTuple&, Candidates candidates, std::vector<PathShare>& out) const {
   out.clear();
-  const double share = 1.0 / candidates.count;
-  for (std::uint32_t i = 0; i < candidates.count; ++i) {
-    out.push_back(PathShare{candidates.first + i, share});
-  }
+  const double share = 1.0 / static_cast<double>(candidates.size());
+  for (const topo::PathId p : candidates) out.push_back(PathShare{p, share});
 }
 
 topo::PathId Spray::choose_packet(const PacketContext& context, PacketRouteState& state) const {
@@ -62,19 +57,21 @@ topo::PathId Spray::choose_packet(const PacketContext& context, PacketRouteState
 
 topo::PathId SprayRoundRobin::choose_packet(const PacketContext& context,
                                             PacketRouteState& state) const {
-  const std::uint32_t n = context.candidates.count;
+  const auto n = static_cast<std::uint32_t>(context.candidates.size());
   const std::uint32_t offset = hash_index(salt_, context.flow, n);
   const auto index = static_cast<std::uint32_t>((std::uint64_t{offset} + state.packets) % n);
-  return routed(state, context.candidates.first + index, context.now);
+  return routed(state, context.candidates[index], context.now);
 }
 
 topo::PathId Adaptive::choose_packet(const PacketContext& context, PacketRouteState& state) const {
-  const topo::PathRange c = context.candidates;
-  const topo::PathId first = draw(context);
-  if (c.count == 1) return routed(state, first, context.now);
+  const Candidates c = context.candidates;
+  const std::uint64_t i = context.rng.below(c.size());
+  const topo::PathId first = c[i];
+  if (c.size() == 1) return routed(state, first, context.now);
   // The second draw is uniform over the other n - 1 candidates.
-  topo::PathId second = c.first + static_cast<std::uint32_t>(context.rng.below(c.count - 1));
-  if (second >= first) ++second;
+  std::uint64_t j = context.rng.below(c.size() - 1);
+  if (j >= i) ++j;
+  const topo::PathId second = c[j];
   const bool take_second =
       context.occupancy.queued_bytes(second) < context.occupancy.queued_bytes(first);
   return routed(state, take_second ? second : first, context.now);

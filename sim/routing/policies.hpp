@@ -10,11 +10,10 @@ std::uint32_t hash_index(std::uint64_t salt, const FlowTuple& flow, std::uint32_
 class Ecmp : public Policy {
  public:
   explicit Ecmp(std::uint64_t salt) : salt_(salt) {}
-  void choose(const FlowTuple& flow, topo::PathRange candidates,
-              std::vector<PathShare>& out) const override;
+  void choose(const FlowTuple& flow, Candidates candidates, std::vector<PathShare>& out) const override;
   /// The candidate the hash picks for `flow`.
-  topo::PathId hashed(const FlowTuple& flow, topo::PathRange candidates) const {
-    return candidates.first + hash_index(salt_, flow, candidates.count);
+  topo::PathId hashed(const FlowTuple& flow, Candidates candidates) const {
+    return candidates[hash_index(salt_, flow, static_cast<std::uint32_t>(candidates.size()))];
   }
 
  private:
@@ -27,8 +26,7 @@ class EvenSpread : public Policy {
  public:
   bool spreads_evenly() const override { return true; }
   bool per_packet() const override { return true; }
-  void choose(const FlowTuple& flow, topo::PathRange candidates,
-              std::vector<PathShare>& out) const override;
+  void choose(const FlowTuple& flow, Candidates candidates, std::vector<PathShare>& out) const override;
 };
 
 /// Random per-packet spraying: each packet takes a uniformly drawn candidate.

@@ -52,18 +52,22 @@ struct PacketRouteState {
   core::Time last = core::Time::ps(-1);  // when the previous packet was routed; -1: none yet
 };
 
+/// The paths a decision chooses among: the live equal-cost paths of the flow's host pair, in
+/// path-id order (Router::candidates); never empty.
+using Candidates = std::span<const topo::PathId>;
+
 /// What a per-packet decision may look at: the flow, its candidates, the time, the packet
 /// model's seeded routing stream and the candidates' first-hop occupancy.
 struct PacketContext {
   const FlowTuple& flow;
-  topo::PathRange candidates;
+  Candidates candidates;
   core::Time now;
   core::Rng& rng;
   const PathOccupancy& occupancy;
 };
 
-/// A routing policy chooses among precomputed equal-cost candidates; it never sees the
-/// topology or YAML. Policies are stateless after construction, so runs are reproducible.
+/// A routing policy chooses among precomputed equal-cost candidates (routing::Router hands
+/// them over, live ones only); it never sees the topology or YAML. Policies are stateless after construction, so runs are reproducible.
 class Policy {
  public:
   virtual ~Policy() = default;
@@ -79,8 +83,7 @@ class Policy {
   /// Called by the packet model for every packet when per_packet() is true.
   virtual topo::PathId choose_packet(const PacketContext& context, PacketRouteState& state) const;
   /// Replaces `out` with the share of the flow on each chosen path; shares sum to 1.
-  virtual void choose(const FlowTuple& flow, topo::PathRange candidates,
-                      std::vector<PathShare>& out) const = 0;
+  virtual void choose(const FlowTuple& flow, Candidates candidates, std::vector<PathShare>& out) const = 0;
 };
 
 /// Parameters a scenario can give any policy; each policy reads the ones it documents.

@@ -220,8 +220,7 @@ TEST(PacketModel, EcmpKeepsOneFlowOnThePolicysPath) {
   b.start(0, 4, 100 * 4032);
   b.run();
   std::vector<routing::PathShare> shares;
-  routing::make_policy({.name = "ecmp"})
-      ->choose({0, 4, 0, 4791}, b.fabric.paths_between_hosts(0, 4), shares);
+  b.router.choose({0, 4, 0, 4791}, shares);
   ASSERT_EQ(shares.size(), 1u);
   for (const topo::LinkId l : b.fabric.path(shares[0].path))
     EXPECT_EQ(b.model.links()[l].packets, 100u);

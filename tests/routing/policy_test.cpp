@@ -26,6 +26,13 @@ std::unique_ptr<Policy> make(const std::string& name, std::uint32_t subflows = 0
   return make_policy(params);
 }
 
+/// The ids of a contiguous range of candidates, as the router hands them over.
+std::vector<topo::PathId> ids(topo::PathRange range) {
+  std::vector<topo::PathId> out(range.count);
+  for (std::uint32_t i = 0; i < range.count; ++i) out[i] = range.first + i;
+  return out;
+}
+
 /// First-hop backlog per candidate, set by the test; remembers which paths were asked about.
 class FakeOccupancy final : public PathOccupancy {
  public:
@@ -48,18 +55,19 @@ struct PacketRouter {
   const Policy& policy;
   FlowTuple flow;
   topo::PathRange candidates;
+  std::vector<topo::PathId> listed = ids(candidates);
   FakeOccupancy occupancy{candidates, 0};
   core::Rng rng{7, "routing.packets"};
   PacketRouteState state;
 
   topo::PathId route(Time now) {
-    return policy.choose_packet({flow, candidates, now, rng, occupancy}, state);
+    return policy.choose_packet({flow, listed, now, rng, occupancy}, state);
   }
 };
 
 topo::PathId ecmp_pick(const Policy& policy, const FlowTuple& flow, topo::PathRange candidates) {
   std::vector<PathShare> out;
-  policy.choose(flow, candidates, out);
+  policy.choose(flow, ids(candidates), out);
   EXPECT_EQ(out.size(), 1u);
   return out.at(0).path;
 }
@@ -107,7 +115,7 @@ TEST(Ecmp, PicksExactlyOneCandidateWithTheWholeFlow) {
   const topo::PathRange candidates{100, 16};
   std::vector<PathShare> out{{1, 0.5}, {2, 0.5}};  // stale content must be replaced
   for (std::uint32_t port = 0; port < 200; ++port) {
-    ecmp->choose({1, 2, port, 4791}, candidates, out);
+    ecmp->choose({1, 2, port, 4791}, ids(candidates), out);
     ASSERT_EQ(out.size(), 1u);
     EXPECT_GE(out[0].path, 100u);
     EXPECT_LT(out[0].path, 116u);
@@ -169,7 +177,7 @@ TEST(Ecmp, SpreadsOverThreeCandidatesToo) {
 TEST(Spray, GivesEveryPathAnEqualShare) {
   const auto spray = make("spray");
   std::vector<PathShare> out;
-  spray->choose({0, 1, 2, 3}, {40, 12}, out);
+  spray->choose({0, 1, 2, 3}, ids({40, 12}), out);
   ASSERT_EQ(out.size(), 12u);
   double total = 0;
   std::set<topo::PathId> paths;
@@ -191,7 +199,7 @@ TEST(Spray, PutsOneOverSOnEachUplinkOfALeafSpine) {
   spec.hosts_per_leaf = 2;
   const topo::Fabric fabric = topo::build_leaf_spine(spec);
   std::vector<PathShare> out;
-  make("spray")->choose({0, 2, 1, 1}, fabric.paths_between_hosts(0, 2), out);
+  make("spray")->choose({0, 2, 1, 1}, ids(fabric.paths_between_hosts(0, 2)), out);
   std::map<topo::LinkId, double> uplink_load;
   for (const PathShare& share : out) uplink_load[fabric.path(share.path).front()] += share.fraction;
   ASSERT_EQ(uplink_load.size(), fabric.uplink_count(0));
@@ -231,7 +239,7 @@ TEST(FlowModel, EveryPolicysSharesSumToOneOverCandidates) {
     SCOPED_TRACE(info.name);
     const auto policy = make(std::string(info.name), 0, 5);
     std::vector<PathShare> out;
-    policy->choose({1, 2, 3, 4}, candidates, out);
+    policy->choose({1, 2, 3, 4}, ids(candidates), out);
     double total = 0;
     for (const PathShare& share : out) {
       EXPECT_GE(share.path, 10u);

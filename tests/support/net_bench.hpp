@@ -18,7 +18,8 @@ class NetBench : public PacketListener {
   NetBench(const topo::LeafSpineSpec& spec, const std::string& policy, const PacketParams& params)
       : fabric(topo::build_leaf_spine(spec)),
         policy_(routing::make_policy({.name = policy})),
-        model(queue, fabric, *policy_, params, *this) {}
+        router(fabric, *policy_),
+        model(queue, fabric, router, params, *this) {}
 
   void on_flow_delivered(std::uint32_t flow, core::Time now) override { delivered[flow] = now.ps(); }
 
@@ -72,6 +73,7 @@ class NetBench : public PacketListener {
   std::uint32_t started_ = 0;
 
  public:
+  routing::Router router;
   PacketModel model;
   std::map<std::uint32_t, std::int64_t> delivered;
 };

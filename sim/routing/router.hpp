@@ -1,0 +1,46 @@
+#pragma once
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "routing/policy.hpp"
+
+namespace fabricsim::routing {
+
+/// The one routing point of both models: every route decision passes here. It keeps the
+/// candidates of each host pair as routing believes the fabric to be: a link reported down
+/// (believe()) takes every path crossing it out of the candidates, until it is reported up.
+/// When no candidate of a pair is believed live, the pair keeps all of them: its traffic then
+/// runs into the dead links and stalls, as it would in a fabric with no route left.
+class Router {
+ public:
+  Router(const topo::Fabric& fabric, const Policy& policy);
+
+  const Policy& policy() const { return policy_; }
+  /// The live equal-cost paths from the source host's edge switch to the destination's, in
+  /// path-id order (a host pair under one edge switch has one path with no links).
+  std::span<const topo::PathId> candidates(std::uint32_t src_host, std::uint32_t dst_host) const;
+  /// Per-flow choice: replaces `out` with the flow's shares over its live candidates.
+  void choose(const FlowTuple& flow, std::vector<PathShare>& out) const;
+  /// Per-packet choice, for a policy whose per_packet() is true.
+  topo::PathId choose_packet(const FlowTuple& flow, core::Time now, core::Rng& rng,
+                             const PathOccupancy& occupancy, PacketRouteState& state) const;
+  /// Routing learns that `link` is up (or down). Returns whether any pair's candidates changed.
+  bool believe(topo::LinkId link, bool up);
+  /// Whether the last believe() changed the candidates between these hosts.
+  bool changed(std::uint32_t src_host, std::uint32_t dst_host) const;
+
+ private:
+  std::size_t pair_of(std::uint32_t src_host, std::uint32_t dst_host) const;
+
+  const topo::Fabric& fabric_;
+  const Policy& policy_;
+  std::vector<topo::PathId> ids_;         // every path id in order: the candidates, no failure
+  std::vector<std::uint8_t> down_;        // per link: believed down
+  std::uint32_t down_count_ = 0;
+  std::vector<std::uint32_t> live_offset_;  // per edge pair: CSR into live_, while down_count_ > 0
+  std::vector<topo::PathId> live_;
+  std::vector<std::uint8_t> changed_;     // per edge pair: candidates changed at the last believe()
+};
+
+}  // namespace fabricsim::routing

@@ -106,10 +106,10 @@ void write_steps(hid_t file, const std::vector<metrics::StepRecord>& steps) {
   write_column(g.get(), "bound_node", column(steps, &StepRecord::bound_node), "id");
 }
 
-// /links/summary, and /links/series when something was sampled: time_ps [T] and the
-// [T x L] matrices, L = the fabric's links.
+// /links/summary; /links/events when the scenario changed links; /links/series when
+// something was sampled: time_ps [T] and the [T x L] matrices, L = the fabric's links.
 void write_links(hid_t file, std::size_t link_count, const std::vector<metrics::LinkRecord>& links,
-                 const metrics::LinkSeries& series) {
+                 const std::vector<metrics::LinkEventRecord>& events, const metrics::LinkSeries& series) {
   using metrics::LinkRecord;
   const Handle g = create_group(file, "links");
   const Handle summary = create_group(g.get(), "summary");
@@ -122,6 +122,14 @@ void write_links(hid_t file, std::size_t link_count, const std::vector<metrics::
   write_column(summary.get(), "drops", column(links, &LinkRecord::drops), "packets");
   write_column(summary.get(), "dropped_bytes", column(links, &LinkRecord::dropped_bytes), "bytes");
   write_column(summary.get(), "ecn_marks", column(links, &LinkRecord::ecn_marks), "packets");
+  if (!events.empty()) {
+    using metrics::LinkEventRecord;
+    const Handle e = create_group(g.get(), "events");
+    write_column(e.get(), "time_ps", column(events, &LinkEventRecord::time_ps), "ps");
+    write_column(e.get(), "link_id", column(events, &LinkEventRecord::link_id), "id");
+    write_column(e.get(), "kind", column(events, &LinkEventRecord::kind), "text");
+    write_column(e.get(), "value", column(events, &LinkEventRecord::value), "bps");
+  }
 
   if (series.time_ps.empty()) return;
   const std::size_t samples = series.time_ps.size();
@@ -212,7 +220,7 @@ void write_file(const std::string& file_path, const topo::Fabric& fabric,
   write_app_flows(file.get(), results.app_flows);
   write_flows(file.get(), results.flows);
   write_steps(file.get(), results.steps);
-  write_links(file.get(), fabric.links.size(), results.links, results.link_series);
+  write_links(file.get(), fabric.links.size(), results.links, results.link_events, results.link_series);
   write_moe(file.get(), results.expert_tokens);
   check(file.close(), "H5Fclose");
 }

@@ -77,6 +77,16 @@ struct LinkRecord {
   bool operator==(const LinkRecord&) const = default;
 };
 
+/// A change to one directed link (scenario `events:`): a row of /links/events.
+struct LinkEventRecord {
+  std::int64_t time_ps;
+  std::uint32_t link_id;
+  std::string kind;   // "down", "up" or "rate"
+  std::int64_t value;  // the link's rate from then on, bits per second (0 while down)
+
+  bool operator==(const LinkEventRecord&) const = default;
+};
+
 /// Every link's state sampled at a fixed period: /links/series. Row t of the [T x L]
 /// matrices (row-major, L = links) is the sample taken at time_ps[t]. Empty when nothing
 /// was sampled (flow model, or sampling off).
@@ -131,6 +141,7 @@ struct Results {
   std::vector<FlowRecord> flows;
   std::vector<StepRecord> steps;
   std::vector<LinkRecord> links;
+  std::vector<LinkEventRecord> link_events;  // in time order
   LinkSeries link_series;
   std::vector<ExpertTokens> expert_tokens;
 };

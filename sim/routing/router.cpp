@@ -39,13 +39,14 @@ topo::PathId Router::choose_packet(const FlowTuple& flow, core::Time now, core::
   return policy_.choose_packet({flow, c, now, rng, occupancy}, state);
 }
 
-bool Router::believe(topo::LinkId link, bool up) {
-  if ((down_[link] == 0) == up) {
-    std::fill(changed_.begin(), changed_.end(), 0);
-    return false;
+bool Router::believe(std::span<const topo::LinkId> links, bool up) {
+  std::vector<std::uint8_t> flipped(down_.size(), 0);
+  for (const topo::LinkId l : links) {
+    if ((down_[l] == 0) == up) continue;  // routing knew already
+    flipped[l] = 1;
+    down_[l] = up ? 0 : 1;
+    down_count_ = up ? down_count_ - 1 : down_count_ + 1;
   }
-  down_[link] = up ? 0 : 1;
-  down_count_ = up ? down_count_ - 1 : down_count_ + 1;
   const auto live = [&](topo::PathId p) {
     const std::span<const topo::LinkId> links = fabric_.path(p);
     return std::none_of(links.begin(), links.end(), [&](topo::LinkId l) { return down_[l] != 0; });
@@ -57,8 +58,8 @@ bool Router::believe(topo::LinkId link, bool up) {
   for (std::size_t pair = 0; pair < pairs; ++pair) {
     bool crosses = false;
     for (topo::PathId p = fabric_.pair_offset[pair]; p < fabric_.pair_offset[pair + 1]; ++p) {
-      const std::span<const topo::LinkId> links = fabric_.path(p);
-      crosses = crosses || std::find(links.begin(), links.end(), link) != links.end();
+      const std::span<const topo::LinkId> path = fabric_.path(p);
+      crosses = crosses || std::any_of(path.begin(), path.end(), [&](topo::LinkId l) { return flipped[l] != 0; });
       if (live(p)) paths.push_back(p);
     }
     offset[pair + 1] = static_cast<std::uint32_t>(paths.size());

@@ -25,8 +25,8 @@ class Router {
   /// Per-packet choice, for a policy whose per_packet() is true.
   topo::PathId choose_packet(const FlowTuple& flow, core::Time now, core::Rng& rng,
                              const PathOccupancy& occupancy, PacketRouteState& state) const;
-  /// Routing learns that `link` is up (or down). Returns whether any pair's candidates changed.
-  bool believe(topo::LinkId link, bool up);
+  /// Routing learns that `links` are up (or down). Returns whether any pair's candidates changed.
+  bool believe(std::span<const topo::LinkId> links, bool up);
   /// Whether the last believe() changed the candidates between these hosts.
   bool changed(std::uint32_t src_host, std::uint32_t dst_host) const;
 

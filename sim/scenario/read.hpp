@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/units.hpp"
+#include "scenario/scenario.hpp"
 #include "scenario/tree.hpp"
 #include "topo/graph.hpp"
 #include "traffic/workload.hpp"
@@ -60,6 +61,10 @@ topo::GraphSpec read_graph(const Tree& topology);
 /// The input file a scalar names (a trace, a connection matrix): a relative name is tried
 /// in the folder of the file that wrote it, then in the current folder; fails listing both.
 std::string resolve_input_file(const Tree& value, const std::string& path, std::string_view what);
+
+/// The `events:` list (links down / up / rate), sorted by time (read_events.cpp). Node names
+/// stay unresolved: the engine checks them against the built fabric.
+std::vector<EventSpec> read_events(const Tree& list);
 
 /// The valid `kind` values of workload items (the traffic table's names).
 const Keys& workload_kind_names();

@@ -16,7 +16,24 @@ struct RoutingSpec {
   std::string policy = "ecmp";
   std::uint32_t subflows = 0;  // split only; 0 = auto
   core::Time flowlet_gap = routing::PolicyParams{}.flowlet_gap;  // flowlet only; > 0
+  /// From a link going down (or up) to routing acting on it (docs/scenario.md, events).
+  core::Time failure_detection = core::Time::us(100);
 };
+
+/// One entry of `events:`: at `at`, links go down, come up, or change rate. The links are
+/// named as written; the engine resolves them against the built fabric (and blames `where`).
+struct EventSpec {
+  enum class Action : std::uint8_t { down, up, rate };
+  core::Time at;
+  Action action = Action::down;
+  core::Bitrate rate;               // action rate
+  std::string node;                 // every link of this node, or
+  std::vector<std::string> link;    // both directions of every cable between these two nodes, or
+  std::uint32_t random = 0;         // this many cables drawn from the seed,
+  std::vector<std::string> tier;    // between nodes of these two kinds
+  std::string where;                // "file:line:col" (or "--set ...") of the event
+};
+const char* to_string(EventSpec::Action action);
 
 /// Fluid-model knobs. resolve_interval > 0 holds max-min re-solves to its multiples: rates in
 /// between stay feasible (freed capacity idles, new flows wait), so no link ever runs above
@@ -48,6 +65,7 @@ struct Scenario {
   net::TransportParams transport;  // packet model: how hosts send
   net::SwitchParams switches;      // packet model: switch latency, buffers, ECN
   std::vector<traffic::WorkloadSpec> workloads;
+  std::vector<EventSpec> events;  // in time order (ties keep the file's order)
   OutputSpec output;
   std::vector<std::string> overrides;  // the --set arguments applied, "key.path=value"
   std::vector<InputPath> inputs;       // the scenario file first, then the files it names

@@ -18,6 +18,20 @@ void emit_link(YAML::Emitter& out, const char* key, const topo::LinkSpec& link) 
   out << YAML::EndMap;
 }
 
+void emit_event(YAML::Emitter& out, const EventSpec& e) {
+  out << YAML::Flow << YAML::BeginMap;
+  out << YAML::Key << "at" << YAML::Value << core::format_time(e.at);
+  if (!e.node.empty()) out << YAML::Key << "node" << YAML::Value << e.node;
+  if (!e.link.empty()) out << YAML::Key << "link" << YAML::Value << YAML::Flow << e.link;
+  if (e.random > 0) {
+    out << YAML::Key << "random" << YAML::Value << e.random;
+    out << YAML::Key << "tier" << YAML::Value << YAML::Flow << e.tier;
+  }
+  out << YAML::Key << "action" << YAML::Value << to_string(e.action);
+  if (e.action == EventSpec::Action::rate) out << YAML::Key << "rate" << YAML::Value << core::format_bitrate(e.rate);
+  out << YAML::EndMap;
+}
+
 }  // namespace
 
 std::string exact_number(double v) {
@@ -110,6 +124,7 @@ std::string to_yaml(const Scenario& s) {
     out << s.routing.subflows;
   }
   out << YAML::Key << "flowlet_gap" << YAML::Value << core::format_time(s.routing.flowlet_gap);
+  out << YAML::Key << "failure_detection" << YAML::Value << core::format_time(s.routing.failure_detection);
   out << YAML::EndMap;
 
   out << YAML::Key << "flow" << YAML::Value << YAML::BeginMap;
@@ -126,6 +141,12 @@ std::string to_yaml(const Scenario& s) {
     out << YAML::EndMap;
   }
   out << YAML::EndSeq;
+
+  if (!s.events.empty()) {
+    out << YAML::Key << "events" << YAML::Value << YAML::BeginSeq;
+    for (const EventSpec& e : s.events) emit_event(out, e);
+    out << YAML::EndSeq;
+  }
 
   out << YAML::Key << "output" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "file" << YAML::Value << s.output.file;

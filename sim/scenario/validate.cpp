@@ -12,7 +12,7 @@ namespace fabricsim::scenario {
 namespace {
 
 const Keys kTopKeys{"name", "seed",      "model",  "topology", "routing",
-                    "flow", "transport", "switch", "workload", "output"};
+                    "flow", "transport", "switch", "workload", "events", "output"};
 const Keys kFlowKeys{"resolve_interval"};
 const Keys kTopologyKeys{"file",           "kind",           "leaves",    "spines",
                          "hosts_per_leaf", "links_per_pair", "host_link", "fabric_link"};
@@ -20,7 +20,7 @@ const Keys kFatTreeKeys{"file",          "kind",           "k",         "hosts_p
                         "cores_per_agg", "tor_agg_links",  "agg_core_links", "host_link",
                         "fabric_link",   "tor_link",       "core_link"};
 const Keys kLinkKeys{"rate", "latency"};
-const Keys kRoutingKeys{"policy", "subflows", "flowlet_gap"};
+const Keys kRoutingKeys{"policy", "subflows", "flowlet_gap", "failure_detection"};
 const Keys kOutputKeys{"file", "sample_interval"};
 
 /// Size limits, blamed on the first of `keys` that the topology sets.
@@ -153,6 +153,9 @@ RoutingSpec read_routing(const Tree& t) {
   if (const Tree* v = t.find("flowlet_gap")) {
     spec.flowlet_gap = read_time(*v, "routing.flowlet_gap", false);
   }
+  if (const Tree* v = t.find("failure_detection")) {
+    spec.failure_detection = read_time(*v, "routing.failure_detection", true);
+  }
   return spec;
 }
 
@@ -245,6 +248,7 @@ Scenario build_scenario(const Tree& root) {
   for (std::size_t i = 0; i < list->items.size(); ++i) {
     s.workloads.push_back(read_workload(list->items[i], "workload." + std::to_string(i), hosts));
   }
+  if (const Tree* v = root.find("events")) s.events = read_events(*v);
   if (const Tree* v = root.find("output")) s.output = read_output(*v);
   return s;
 }

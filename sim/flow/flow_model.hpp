@@ -19,8 +19,9 @@ class FlowListener {
 };
 
 /// Fluid model: active flows share links max-min fairly, re-solved exactly whenever flows
-/// start or finish. All changes at one instant share one re-solve, and the model keeps a
-/// single live event in the queue (its next completion or pending re-solve).
+/// start, finish or move, or a link's capacity changes. All changes at one instant share one
+/// re-solve, and the model keeps a single live event in the queue (its next completion or
+/// pending re-solve).
 ///
 /// Why it is fast: every flow of a group (MaxMinSolver: the flows bottlenecked at one link)
 /// runs at the group's level, so the model keeps time per group, not per flow. A group's
@@ -38,13 +39,24 @@ class FlowModel : public core::Handler {
 
   /// Starts a flow of `bytes` at the queue's current time; returns its id (ids count up).
   std::uint32_t start_flow(std::span<const LinkUse> uses, double bytes);
+  /// Sets a link's capacity (bytes per ps, >= 0; 0 = down) at the queue's current time: bytes
+  /// sent so far count at the old rates, and rates are re-solved at this instant (whatever
+  /// `resolve_interval`). A flow at rate 0 gets no completion until its rate rises again.
+  void set_capacity(std::uint32_t link, double bytes_per_ps);
+  /// Moves an unfinished flow onto `uses` at the queue's current time: it keeps its id and
+  /// goes on with the bytes it has left; rates are re-solved at this instant. Nothing for a
+  /// flow that has finished or whose last byte leaves at this instant (it ends now).
+  void reroute(std::uint32_t flow, std::span<const LinkUse> uses);
+  /// Bytes an unfinished flow has not yet sent at the queue's current time (0 once finished).
+  double remaining_bytes(std::uint32_t flow) const;
   std::size_t active_flows() const { return solver_.active().size(); }
   std::uint64_t solves() const { return solves_; }
 
   void on_event(std::uint32_t tag, core::Time now) override;
 
  private:
-  void request_solve(core::Time now);
+  void request_solve(std::int64_t at_ps);
+  std::int64_t held(core::Time now) const;
   void resolve(core::Time now);
   void settle(std::uint32_t group, std::int64_t now_ps);
   void mark(std::uint32_t group);
@@ -56,9 +68,12 @@ class FlowModel : public core::Handler {
   FlowListener& listener_;
   MaxMinSolver solver_;
   core::Time resolve_interval_;
-  // Per flow: its size, and whether it has finished.
+  // Per solver flow: its bytes when it joined the solver, whether it has finished, and the
+  // model's id for it (a rerouted flow is a new solver flow). Per model flow: its solver flow.
   std::vector<double> bytes_;
   std::vector<std::uint8_t> done_;
+  std::vector<std::uint32_t> model_id_;
+  std::vector<std::uint32_t> solver_id_;
   // Per group: the level it has run at since settled_ps_, and its service then.
   std::vector<double> level_;
   std::vector<std::int64_t> settled_ps_;

@@ -103,6 +103,21 @@ void MaxMinSolver::remove(std::uint32_t flow) {
   }
 }
 
+/// Filling below level x runs the same with the old and the new capacity as long as the link
+/// saturates in neither: below its group's old level when it rises, below capacity / demand
+/// (the level at which its flows could fill it if all were still rising) when it falls.
+void MaxMinSolver::set_capacity(std::uint32_t link, double capacity) {
+  if (!(capacity >= 0)) throw std::invalid_argument("link capacity must not be negative");
+  const double old = capacity_[link];
+  capacity_[link] = capacity;
+  if (link_count_[link] == 0) return;
+  if (capacity < old) {
+    left_level_ = std::min(left_level_, capacity / link_demand_[link]);
+  } else if (capacity > old && members_[link] > 0) {
+    left_level_ = std::min(left_level_, level_[link]);
+  }
+}
+
 double MaxMinSolver::rate(std::uint32_t flow) const {
   return group_[flow] == kNoGroup ? 0.0 : level_[group_[flow]];
 }
@@ -225,8 +240,9 @@ void MaxMinSolver::push(std::uint32_t link, double share) {
   std::push_heap(heap_.begin(), heap_.end(), Later{});
 }
 
-/// The level below which nothing changes: the slowest leaver's level, and for each newcomer's
-/// link l the lower of its slowest group and capacity / demand. Below both, l carries
+/// The level below which nothing changes: the slowest leaver's level or the lowest a capacity
+/// change can affect (set_capacity()), and for each newcomer's link l the lower of its
+/// slowest group and capacity / demand. Below both, l carries
 /// level x demand in the old and the new filling alike minus what newcomers add, and it
 /// saturates no earlier than capacity / demand, so the filling below is the old one.
 /// 0 (everything re-fills) as soon as it reaches the slowest group.
@@ -323,7 +339,7 @@ bool MaxMinSolver::relevel(std::size_t first, double level) {
   // entries_ lists each group's entries together, in rising_groups_ order.
   heap_.clear();
   for (const std::uint32_t g : rising_groups_) {
-    remaining_[g] = std::max(0.0, remaining_[g]);
+    remaining_[g] = capacity_[g] > 0 ? std::max(0.0, remaining_[g]) : 0.0;
     push(g, remaining_[g] / demand_[g]);
   }
   std::size_t next_entry = 0;
@@ -450,8 +466,9 @@ void MaxMinSolver::unfreeze(std::size_t first) {
 
 void MaxMinSolver::fill(double level) {
   heap_.clear();
+  // A down link leaves nothing, whatever rounding in its running load says (as in relevel()).
   for (const std::uint32_t l : touched_) {
-    remaining_[l] = std::max(0.0, capacity_[l] - link_load_[l]);
+    remaining_[l] = capacity_[l] > 0 ? std::max(0.0, capacity_[l] - link_load_[l]) : 0.0;
     push(l, remaining_[l] / demand_[l]);
   }
   std::uint32_t link = 0;

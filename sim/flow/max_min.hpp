@@ -47,6 +47,11 @@ class MaxMinSolver {
   std::uint32_t add(std::span<const LinkUse> uses);
   /// Removes a flow.
   void remove(std::uint32_t flow);
+  /// Sets a link's capacity (>= 0; 0 = down: its flows get rate 0) for the next solve().
+  /// That solve re-fills from the level where the change can first matter: a rise from the
+  /// link's own group's level (nothing if it bottlenecks no flow), a fall from capacity /
+  /// demand (from 0, i.e. everything, when the link goes down).
+  void set_capacity(std::uint32_t link, double capacity);
   /// Brings every active flow's rate to the max-min allocation of the active set.
   void solve();
 
@@ -140,7 +145,7 @@ class MaxMinSolver {
   std::vector<std::uint32_t> order_;
   std::vector<std::uint32_t> order_slot_;
   std::vector<std::uint32_t> rising_in_;  // group -> the solve that re-fills it
-  double left_level_;                     // lowest level of the flows removed since then
+  double left_level_;  // lowest level a removal or capacity change since then can affect
   // Per link: its buckets, active flows, summed fractions, and the load of grouped flows.
   std::vector<std::vector<std::uint32_t>> row_;
   std::vector<std::uint32_t> link_count_;

@@ -51,6 +51,7 @@ PacketModel::PacketModel(core::EventQueue& queue, const topo::Fabric& fabric,
     const topo::Link& link = fabric.links[l];
     const bool to_switch = fabric.nodes[link.dst].kind != topo::NodeKind::host;
     ports_[l].delay = link.latency + (to_switch ? switches_.latency : core::Time{});
+    ports_[l].rate = link.rate;
     ports_[l].node = link.src;
     if (fabric.nodes[link.src].kind != topo::NodeKind::host) switch_ports_[link.src].push_back(l);
   }
@@ -110,7 +111,7 @@ core::Time PacketModel::base_rtt(std::uint32_t flow) const {
   // the flow's first path (a per-packet policy's candidates are equal-cost), without queues.
   const FlowState& state = flows_[flow];
   const auto round_trip = [&](topo::LinkId l) {
-    const core::Bitrate rate = fabric_.links[l].rate;
+    const core::Bitrate rate = ports_[l].rate;
     return core::serialization_time(transport_.mtu, rate).ps() +
            core::serialization_time(transport_.header, rate).ps() + 2 * ports_[l].delay.ps();
   };
@@ -127,7 +128,7 @@ double PacketModel::initial_window(std::uint32_t flow, core::Time base_rtt) cons
   // One bandwidth-delay product: as many full packets as the source's line serializes in the
   // unloaded round trip of a full packet out and its ACK back along the flow's first path.
   const FlowState& state = flows_[flow];
-  const core::Bitrate line = fabric_.links[fabric_.host_uplink[state.tuple.src_host]].rate;
+  const core::Bitrate line = ports_[fabric_.host_uplink[state.tuple.src_host]].rate;
   const std::int64_t per_packet = core::serialization_time(transport_.mtu, line).ps();
   return static_cast<double>((base_rtt.ps() + per_packet - 1) / per_packet * payload_);
 }
@@ -146,26 +147,29 @@ void PacketModel::nic_push(std::uint32_t host, std::uint32_t flow) {
 void PacketModel::wake_nic(std::uint32_t host, core::Time now) {
   const topo::LinkId link = fabric_.host_uplink[host];
   Port& port = ports_[link];
-  if (port.wake_pending) return;
+  Nic& nic = nics_[host];
+  if (nic.wake_at != core::Time::max()) return;
   if (port.busy_until <= now) {
     serve_host_port(link, now);
   } else {
     queue_.schedule(port.busy_until, *this, 2 * link + kWake);
-    port.wake_pending = true;
+    nic.wake_at = port.busy_until;
   }
 }
 
 void PacketModel::serve_host_port(topo::LinkId link, core::Time now) {
-  // The NIC's next flow in round robin, behind any ACKs committed meanwhile.
+  // The NIC's next flow in round robin, behind any ACKs committed meanwhile. A NIC whose
+  // uplink is down stops: no packet, no event (set_link wakes it when the link is up).
   Port& port = ports_[link];
-  const Nic& nic = nics_[port.nic_host];
+  if (port.down) [[unlikely]] return;
+  Nic& nic = nics_[port.nic_host];
   const std::uint32_t p = make_packet(port.nic_host, now);
   if (p == kNone) return;
   settle(port, link, now);
   commit(link, p, std::max(now, port.busy_until), now);
   if (nic.head != kNone) {
     queue_.schedule(port.busy_until, *this, 2 * link + kWake);
-    port.wake_pending = true;
+    nic.wake_at = port.busy_until;
   }
 }
 
@@ -251,8 +255,12 @@ void PacketModel::deliver_data(std::uint32_t p, core::Time now) {
     // frees up, so an ACK waits at most for the packet in service.
     const topo::LinkId uplink = fabric_.host_uplink[dst];
     Port& port = ports_[uplink];
-    settle(port, uplink, now);
-    commit(uplink, p, std::max(now, port.busy_until), now);
+    if (port.down) [[unlikely]] {
+      drop(uplink, p);  // a dead uplink: the ACK is lost at once
+    } else {
+      settle(port, uplink, now);
+      commit(uplink, p, std::max(now, port.busy_until), now);
+    }
   } else {
     pool_.release(p);
   }

@@ -64,9 +64,13 @@ struct LinkStats {
   std::int64_t max_queue_bytes = 0;  // largest backlog waiting behind the packet in service
   std::int64_t busy_ps = 0;          // time spent serializing
   std::uint64_t packets = 0;
-  std::uint64_t drops = 0;          // packets the output buffer refused (drop-tail)
+  std::uint64_t drops = 0;          // packets refused by the output buffer (drop-tail), or
+                                    // lost to the link being down (PacketModel::set_link)
   std::int64_t dropped_bytes = 0;
   std::uint64_t ecn_marks = 0;      // packets marked Congestion Experienced at this port
+  /// Of dropped_bytes, the packets whose serialization had begun when the link went down
+  /// (in service or propagating): they are in tx_bytes too, so tx = rx + lost per link.
+  std::int64_t lost_bytes = 0;
 };
 
 /// Packet-level model. Each host's NIC serves its flows round-robin, one packet at a time at
@@ -102,6 +106,22 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
   /// candidates (after routing learned of a failure); packets in flight keep their path.
   /// A flow routed per packet takes the new candidates by itself.
   void repath(std::uint32_t flow);
+  /// The link goes down, comes up or changes rate at queue.now() (scenario `events:`);
+  /// `rate` (> 0) is its rate from now on, kept while it is down. Routing is not told
+  /// (routing::Router::believe and repath() are the engine's, after the detection delay).
+  /// - Down: every packet committed to the link and not yet arrived at its far end (waiting,
+  ///   in service, propagating) is dropped, counted in its LinkStats (drops, dropped_bytes;
+  ///   those already started also in lost_bytes) and released; busy_ps keeps only the part
+  ///   of the packet in service that was sent. While down, every packet handed to the link
+  ///   is dropped and counted the same way (refused: not in tx_bytes, not in lost_bytes). A
+  ///   host uplink's NIC stops serving (no packet cut, no event) until the link is up; the
+  ///   ACKs its host would send are dropped at the uplink.
+  /// - Up: the port works again from now (an idle serializer, an empty queue).
+  /// - Up and already up: a rate change, from the next packet whose serialization starts:
+  ///   the packet in service keeps its rate, the waiting ones take the new one.
+  /// Packets lost this way come back only through the transport: dctcp's loss recovery
+  /// resends them; with `ideal` their flows never complete.
+  void set_link(topo::LinkId link, bool up, core::Bitrate rate);
 
   const FlowStats& flow(std::uint32_t id) const { return stats_[id]; }
   /// Per directed link. Brings every port's backlog and counters up to queue.now() first,
@@ -128,21 +148,30 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
     std::uint32_t max_seq_seen = 0;     // highest delivered packet number + 1
   };
   /// Output port of one directed link, plus the ring of its packets not yet arrived.
+  /// 64 bytes: one cache line.
   struct Port {
     PacketFifo ring;     // every packet committed to the link, in order of arrival
     std::uint32_t unstarted = kNone;  // first packet of the ring still waiting to start
+    std::uint32_t nic_host = kNone;   // host whose NIC feeds this port (host uplinks)
     core::Time next_start = core::Time::max();  // its start (kept here to spare a cache miss)
     std::int64_t backlog = 0;         // bytes of the unstarted packets
     core::Time busy_until{};          // the serializer is free from then
     core::Time delay;                 // propagation + switch latency at the far end
-    std::uint32_t nic_host = kNone;   // host whose NIC feeds this port (host uplinks)
+    core::Bitrate rate;               // serialization rate now (set_link changes it)
     std::uint32_t node;               // switch owning the port (shared buffer)
-    bool wake_pending = false;        // host uplinks: an event waits for busy_until
+    bool down = false;                // set_link: every packet handed to it is dropped
+    /// Arrival events set_link left pending for packets no longer at the ring's head (the
+    /// ring dropped, or re-timed): each finds no packet due when it fires and does nothing.
+    std::uint16_t orphans = 0;
   };
+  static_assert(sizeof(Port) <= 64, "a port is read on every hop: keep it in one cache line");
   /// Round-robin ring of a host's flows that may send now.
   struct Nic {
     std::uint32_t head = kNone;
     std::uint32_t tail = kNone;
+    /// When the event that serves the NIC next is due; max when none is. An event of the
+    /// uplink's that fires at any other time was orphaned by set_link and does nothing.
+    core::Time wake_at = core::Time::max();
   };
 
   std::int64_t queued_bytes(topo::PathId path) const override;
@@ -157,6 +186,14 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
   bool admit(topo::LinkId link, std::int64_t bytes, core::Time now);
   void commit(topo::LinkId link, std::uint32_t packet, core::Time start, core::Time now);
   void enqueue(topo::LinkId link, std::uint32_t packet, core::Time now);
+  /// Counts the packet as dropped by the link's port and releases it.
+  [[gnu::noinline, gnu::cold]] void drop(topo::LinkId link, std::uint32_t packet);
+  /// One more arrival event of the link orphaned (see Port::orphans).
+  void orphan_arrival(Port& port, topo::LinkId link);
+  /// set_link's down: drops everything committed to the link.
+  void take_down(Port& port, topo::LinkId link, core::Time now);
+  /// set_link's rate change: the waiting packets' times follow the new rate.
+  void change_rate(Port& port, topo::LinkId link, core::Bitrate rate);
   void serve_host_port(topo::LinkId link, core::Time now);
   void on_arrival(topo::LinkId link, core::Time now);
   void deliver_data(std::uint32_t packet, core::Time now);

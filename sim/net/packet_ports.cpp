@@ -1,6 +1,9 @@
 // The packet model's ports, links and switches: where packets wait, get marked or dropped,
 // and travel. Flows, NICs and transports are in packet_model.cpp.
 #include <algorithm>
+#include <limits>
+#include <stdexcept>
+#include <string>
 
 #include "net/packet_model.hpp"
 
@@ -21,8 +24,99 @@ void PacketModel::on_event(std::uint32_t tag, core::Time now) {
   if (tag % 2 == kArrived) {
     on_arrival(link, now);
   } else {
-    ports_[link].wake_pending = false;
+    Nic& nic = nics_[ports_[link].nic_host];
+    if (now != nic.wake_at) [[unlikely]] return;  // orphaned by set_link
+    nic.wake_at = core::Time::max();
     serve_host_port(link, now);
+  }
+}
+
+void PacketModel::set_link(topo::LinkId link, bool up, core::Bitrate rate) {
+  if (link >= ports_.size()) {
+    throw std::out_of_range("packet model: set_link: no link " + std::to_string(link));
+  }
+  if (rate.bps() <= 0) {
+    throw std::invalid_argument("packet model: set_link: link " + std::to_string(link) +
+                                " needs a rate above 0");
+  }
+  const core::Time now = queue_.now();
+  Port& port = ports_[link];
+  settle(port, link, now);  // what has started by now counts as sent
+  if (!up) {
+    port.rate = rate;  // for when it comes back
+    if (!port.down) take_down(port, link, now);
+    return;
+  }
+  if (port.down) {
+    // take_down left the port empty with its serializer free by now.
+    port.down = false;
+    port.rate = rate;
+    if (port.nic_host != kNone) wake_nic(port.nic_host, now);
+    return;
+  }
+  if (rate != port.rate) change_rate(port, link, rate);
+}
+
+void PacketModel::take_down(Port& port, topo::LinkId link, core::Time now) {
+  // Everything in the ring is lost: the packets before `unstarted` have begun (tx counted,
+  // so lost_bytes too; the one still in service gives back the busy time it will not use),
+  // the rest were waiting. The ring's pending arrival event stays in the queue, orphaned:
+  // it finds the ring empty, or headed by a packet not due then, and does nothing.
+  if (!port.ring.empty()) orphan_arrival(port, link);
+  LinkStats& stats = link_stats_[link];
+  bool started = true;
+  for (std::uint32_t p = port.ring.head; p != kNone;) {
+    const Packet& packet = pool_[p];
+    const std::uint32_t next = packet.next;
+    if (p == port.unstarted) started = false;
+    if (started) {
+      stats.lost_bytes += packet.wire_bytes;
+      const core::Time end = packet.due - port.delay;
+      if (end > now) stats.busy_ps -= (end - now).ps();
+    }
+    drop(link, p);
+    p = next;
+  }
+  port.ring = {};
+  port.unstarted = kNone;
+  port.next_start = core::Time::max();
+  port.backlog = 0;
+  port.busy_until = std::min(port.busy_until, now);
+  port.down = true;
+  // A host uplink: its NIC's pending event (if any) is orphaned; the NIC stops serving.
+  if (port.nic_host != kNone) nics_[port.nic_host].wake_at = core::Time::max();
+}
+
+void PacketModel::change_rate(Port& port, topo::LinkId link, core::Bitrate rate) {
+  // settle() ran: the packets from `unstarted` on start after now, one after the other
+  // from next_start (the end of the packet in service, which keeps its rate). Their ends
+  // and arrivals follow the new rate. A pending event at an old end is orphaned and one is
+  // scheduled at the new end: the NIC's wake-up, due when the packet it was scheduled
+  // behind ends, and the ring head's arrival were the head still waiting (it has always
+  // started: the packet before it ended no later than it arrived).
+  port.rate = rate;
+  if (port.unstarted == kNone) return;
+  Nic* nic = port.nic_host != kNone ? &nics_[port.nic_host] : nullptr;
+  const core::Time old_wake = nic != nullptr ? nic->wake_at : core::Time::max();
+  core::Time wake = old_wake;
+  core::Time start = port.next_start;
+  for (std::uint32_t p = port.unstarted; p != kNone; p = pool_[p].next) {
+    Packet& packet = pool_[p];
+    const core::Time old_end = packet.due - port.delay;
+    const core::Time end =
+        start + core::serialization_time(core::Bytes(packet.wire_bytes), rate);
+    if (old_end == old_wake) wake = end;
+    packet.due = end + port.delay;
+    start = end;
+  }
+  port.busy_until = start;
+  if (port.unstarted == port.ring.head) {
+    orphan_arrival(port, link);
+    queue_.schedule(pool_[port.ring.head].due, *this, 2 * link + kArrived);
+  }
+  if (wake != old_wake) {
+    nic->wake_at = wake;
+    queue_.schedule(wake, *this, 2 * link + kWake);
   }
 }
 
@@ -82,8 +176,7 @@ void PacketModel::commit(topo::LinkId link, std::uint32_t p, core::Time start, c
   // A FIFO port that never preempts: the packet's start, end and arrival are known now.
   Port& port = ports_[link];
   Packet& packet = pool_[p];
-  const core::Time duration =
-      core::serialization_time(core::Bytes(packet.wire_bytes), fabric_.links[link].rate);
+  const core::Time duration = core::serialization_time(core::Bytes(packet.wire_bytes), port.rate);
   port.busy_until = start + duration;
   packet.due = port.busy_until + port.delay;
   LinkStats& stats = link_stats_[link];
@@ -102,16 +195,33 @@ void PacketModel::commit(topo::LinkId link, std::uint32_t p, core::Time start, c
   if (was_empty) queue_.schedule(packet.due, *this, 2 * link + kArrived);
 }
 
+void PacketModel::orphan_arrival(Port& port, topo::LinkId link) {
+  if (port.orphans == std::numeric_limits<std::uint16_t>::max()) {
+    throw std::length_error("packet model: set_link: link " + std::to_string(link) +
+                            " changed 65,535 times within one packet's flight");
+  }
+  ++port.orphans;
+}
+
+void PacketModel::drop(topo::LinkId link, std::uint32_t p) {
+  LinkStats& stats = link_stats_[link];
+  ++stats.drops;
+  stats.dropped_bytes += pool_[p].wire_bytes;
+  pool_.release(p);
+}
+
 void PacketModel::enqueue(topo::LinkId link, std::uint32_t p, core::Time now) {
   Port& port = ports_[link];
+  if (port.down) [[unlikely]] {
+    drop(link, p);
+    return;
+  }
   settle(port, link, now);
   Packet& packet = pool_[p];
   if (windowed_) {
     LinkStats& stats = link_stats_[link];
     if (!admit(link, packet.wire_bytes, now) || (dropping_ && drop_on_purpose(packet))) {
-      ++stats.drops;
-      stats.dropped_bytes += packet.wire_bytes;
-      pool_.release(p);
+      drop(link, p);
       return;
     }
     // Marked on the instantaneous backlog the packet finds (kmin/kmax/pmax); a draw only
@@ -140,6 +250,14 @@ bool PacketModel::drop_on_purpose(const Packet& packet) {
 
 void PacketModel::on_arrival(topo::LinkId link, core::Time now) {
   Port& port = ports_[link];
+  // An event orphaned by set_link (the ring it was for was dropped, or re-timed by a rate
+  // change) finds no packet due now; it does nothing. Every other event is the head's.
+  if (port.orphans != 0) [[unlikely]] {
+    if (port.ring.empty() || pool_[port.ring.head].due != now) {
+      --port.orphans;
+      return;
+    }
+  }
   // The head has started long ago (its arrival comes after its serialization); the backlog
   // may stay stale until the next enqueue, unless it still names the head.
   if (port.unstarted == port.ring.head) settle(port, link, now);

@@ -55,9 +55,10 @@ class NetBench : public PacketListener {
     queue.schedule(when, *actions_.back());
   }
 
-  /// Routing learns that `link` is up or down (Router::believe, whether it takes one link or
-  /// a span of them).
-  bool believe(topo::LinkId link, bool up) { return believe_in(router, link, up); }
+  /// Routing learns that `link` is up or down (Router::believe of that one link).
+  bool believe(topo::LinkId link, bool up) {
+    return router.believe(std::span<const topo::LinkId>(&link, 1), up);
+  }
 
   /// Conservation: every flow delivered all it asked for, once; every link delivered at its
   /// far end all it put on the wire, but for what it lost when it went down; and the wire
@@ -103,16 +104,6 @@ class NetBench : public PacketListener {
   core::EventQueue queue;
 
  private:
-  // Router::believe has taken one link and a span of links; either compiles here.
-  template <class R>
-  static bool believe_in(R& r, topo::LinkId link, bool up) {
-    if constexpr (requires { r.believe(link, up); }) {
-      return r.believe(link, up);
-    } else {
-      return r.believe(std::span<const topo::LinkId>(&link, 1), up);
-    }
-  }
-
   std::unique_ptr<routing::Policy> policy_;
   std::uint32_t started_ = 0;
   std::vector<std::unique_ptr<Action>> actions_;

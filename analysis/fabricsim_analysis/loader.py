@@ -31,6 +31,7 @@ _COLUMNS = {
               "bound_by", "bound_node"],
     "links/summary": ["link_id", "tx_bytes", "busy_fraction", "max_queue_bytes", "drops",
                       "dropped_bytes", "ecn_marks"],
+    "links/events": ["time_ps", "link_id", "kind", "value"],
 }
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -66,6 +67,10 @@ class Result:
     paths: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
     # /topology/paths as stored, one row per node a path crosses, + name (of the node)
     path_hops: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    # /links/events (scenario `events:`): time_ps, link_id, kind (down/up/rate), value (the
+    # link's rate from then on, bit/s; 0 while down) + time_us, name (of the link); empty
+    # when no link changed
+    link_events: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
 
 
 def parse_overrides(text: str) -> Dict[str, str]:
@@ -233,12 +238,15 @@ def load(path: PathLike) -> Result:
         flows = _upgrade_v1(_read_table(f, "flows"))
         app_flows = _read_table(f, "app_flows") if "app_flows" in f else _app_flows_from(flows)
         steps = _read_table(f, "steps")
+        link_events = _read_table(f, "links/events")
         moe_data = _read_moe(f)
 
     name_of = nodes.set_index("id")["name"]
     if "name" not in links.columns:  # schema_version 1: names from the nodes
         links.insert(1, "name", links["src"].map(name_of) + "->" + links["dst"].map(name_of))
     path_hops["name"] = path_hops["node"].map(name_of)
+    link_events["time_us"] = link_events["time_ps"] / PS_PER_US
+    link_events["name"] = link_events["link_id"].map(links.set_index("id")["name"])
     for table in (flows, app_flows):
         _add_host_nodes(table, hosts, nodes)
         _add_timing(table)
@@ -250,7 +258,8 @@ def load(path: PathLike) -> Result:
                   overrides=overrides,
                   moe={w: data["expert_tokens"] for w, data in moe_data.items()}, path=path,
                   moe_data=moe_data, moe_layers=_moe_layers(moe_data), app_flows=app_flows,
-                  hosts=hosts, paths=_paths(path_hops), path_hops=path_hops)
+                  hosts=hosts, paths=_paths(path_hops), path_hops=path_hops,
+                  link_events=link_events)
 
 
 def expand_paths(paths: Union[PathLike, List[PathLike]]) -> List[str]:

@@ -99,3 +99,21 @@ def test_overrides_parsed_from_the_run(spray_file, plain_file):
 
 def test_permutation_writes_no_moe(ecmp_file):
     assert load(ecmp_file).moe == {}
+
+
+def test_link_events_table_names_the_links_that_changed(run_sim):
+    r = load(run_sim("spine-down", "routing.policy=spray",
+                     "events=[{at: 5us, node: spine0, action: down}]"))
+    events = r.link_events
+    assert len(events) == 2 * LEAVES  # each leaf's cable to spine0, both directions
+    assert set(events["kind"]) == {"down"}
+    assert list(events["value"]) == [0] * len(events)
+    assert list(events["time_us"]) == [5.0] * len(events)
+    assert all("spine0" in name for name in events["name"])
+    assert r.attrs["status"] == "complete"  # sprayed traffic went on over spine1
+
+
+def test_link_events_table_is_empty_without_events(ecmp_file):
+    events = load(ecmp_file).link_events
+    assert events.empty
+    assert {"time_ps", "link_id", "kind", "value", "time_us", "name"} <= set(events.columns)

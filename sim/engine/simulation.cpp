@@ -15,6 +15,7 @@
 #include "io/moe_trace_reader.hpp"
 #include "net/packet_model.hpp"
 #include "routing/router.hpp"
+#include "scenario/link_events.hpp"
 #include "topo/topology.hpp"
 #include "traffic/workload.hpp"
 
@@ -65,6 +66,21 @@ struct StepState {
 }  // namespace
 
 class Simulation::Impl : public core::Handler, public flow::FlowListener, public net::PacketListener {
+  /// Scenario `events:`: tag 2i changes the links of event i, tag 2i + 1 is routing learning
+  /// of it (routing.failure_detection later).
+  struct LinkEvents final : core::Handler {
+    Impl& sim;
+    explicit LinkEvents(Impl& s) : sim(s) {}
+    void on_event(std::uint32_t tag, core::Time now) override {
+      const scenario::LinkEvent& e = sim.link_events_[tag / 2];
+      if (tag % 2 == 0) {
+        sim.change_links(e, now);
+      } else {
+        sim.reroute_around(e);
+      }
+    }
+  };
+
  public:
   explicit Impl(const scenario::Scenario& scenario)
       : scenario_(scenario),
@@ -76,9 +92,11 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
                                                           core::hash_name("routing.salt")),
                                       .flowlet_gap = scenario.routing.flowlet_gap})),
         router_(fabric_, *policy_),
+        link_events_(scenario::resolve_events(fabric_, scenario)),
         steps_(workload_.steps.size()),
         link_tx_(fabric_.links.size(), 0.0),
         flows_from_edge_(fabric_.edge_count(), 0) {
+    for (const topo::Link& link : fabric_.links) link_state_.push_back({true, link.rate});
     if (scenario.model == "packet") {
       const net::PacketParams params{.transport = scenario.transport,
                                      .switches = scenario.switches,
@@ -93,7 +111,8 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
       fluid_ = std::make_unique<flow::FlowModel>(queue_, link_capacities(fabric_), *this,
                                                  scenario.flow.resolve_interval);
     }
-    if (policy_->spreads_evenly()) {
+    // Failures break the symmetry the even-spread shortcuts rely on.
+    if (policy_->spreads_evenly() && link_events_.empty()) {
       constraint_of_ = even_spread_classes(fabric_);
       if (fluid_) spread_ = std::make_unique<EvenSpreadCache>(fabric_, constraint_of_);
     } else {
@@ -128,6 +147,8 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
   metrics::Results run(const std::function<void(const Progress&)>& on_progress) {
     const auto wall_start = std::chrono::steady_clock::now();
     if (sampler_) sampler_->start();  // first, so the sample at 0 sees the idle fabric
+    // Before the steps, so a change at time t applies before flows that start at t.
+    for (std::uint32_t i = 0; i < link_events_.size(); ++i) queue_.schedule(link_events_[i].at, link_handler_, 2 * i);
     for (std::uint32_t s = 0; s < steps_.size(); ++s) {
       if (steps_[s].deps_left == 0) {
         queue_.schedule(workload_.steps[s].delay, *this, 2 * s + kRelease);
@@ -216,7 +237,7 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
     const std::span<const topo::PathId> candidates = router_.candidates(d.src, d.dst);
     // An even spread takes every candidate at 1/n: no need to list them per flow.
     std::int32_t path_id = candidates.size() == 1 ? static_cast<std::int32_t>(candidates[0]) : -1;
-    if (!policy_->spreads_evenly()) {
+    if (!policy_->spreads_evenly() || (fluid_ && !spread_)) {
       router_.choose(tuple, shares_);
       path_id = shares_.size() == 1 ? static_cast<std::int32_t>(shares_[0].path) : -1;
     }
@@ -239,22 +260,85 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
                       .app_flow = app_flow,
                       .path_id = path_id});
     flow_latency_ps_.push_back(latency);
+    if (!link_events_.empty()) {
+      tuples_.push_back(tuple);
+      if (fluid_) flow_uses_.emplace_back(uses_.begin(), uses_.end());
+    }
+  }
+
+  /// Event: the links change now (both models), and routing learns of it once the
+  /// detection delay has passed (at once when it is 0).
+  void change_links(const scenario::LinkEvent& e, core::Time now) {
+    for (const topo::LinkId l : e.links) {
+      LinkState& state = link_state_[l];
+      if (e.action == scenario::EventSpec::Action::rate) {
+        state.rate = e.rate;
+      } else {
+        state.up = e.action == scenario::EventSpec::Action::up;
+      }
+      if (fluid_) {
+        fluid_->set_capacity(l, state.up ? state.rate.bytes_per_ps() : 0.0);
+      } else {
+        packets_->set_link(l, state.up, state.rate);
+      }
+      link_event_records_.push_back({now.ps(), l, scenario::to_string(e.action), state.up ? state.rate.bps() : 0});
+    }
+    if (e.action == scenario::EventSpec::Action::rate) return;
+    const core::Time delay = scenario_.routing.failure_detection;
+    if (delay.ps() == 0) {
+      reroute_around(e);
+    } else {
+      queue_.schedule(now + delay, link_handler_, 2 * static_cast<std::uint32_t>(&e - link_events_.data()) + 1);
+    }
+  }
+
+  /// Routing learns of the event's links: every unfinished flow between hosts whose
+  /// candidates changed is routed again (a per-packet policy needs nothing: its next packets
+  /// see the new candidates).
+  void reroute_around(const scenario::LinkEvent& e) {
+    if (!router_.believe(e.links, e.action == scenario::EventSpec::Action::up)) return;
+    for (metrics::FlowRecord& record : flows_) {
+      if (record.end_ps >= 0 || !router_.changed(record.src, record.dst)) continue;
+      const std::uint32_t f = static_cast<std::uint32_t>(&record - flows_.data());
+      if (packets_) {
+        packets_->repath(record.id);
+        if (policy_->per_packet()) continue;
+        router_.choose(tuples_[f], shares_);
+      } else {
+        // The bytes still to send leave the old links' totals for the new ones'.
+        const double left = fluid_->remaining_bytes(record.id);
+        for (const flow::LinkUse& u : flow_uses_[f]) link_tx_[u.link] -= left * u.fraction;
+        router_.choose(tuples_[f], shares_);
+        flow_latency_ps_[f] = uses_of_shares(record.src, record.dst);
+        for (const flow::LinkUse& u : uses_) link_tx_[u.link] += left * u.fraction;
+        flow_uses_[f].assign(uses_.begin(), uses_.end());
+        fluid_->reroute(record.id, constraints_of_uses());
+      }
+      record.path_id = shares_.size() == 1 ? static_cast<std::int32_t>(shares_[0].path) : -1;
+    }
   }
 
   /// Starts the flow in the fluid model on the paths in `shares_`: sets `id`, counts its
   /// bytes on every link it crosses, and returns its route latency (the longest path's).
   std::int64_t start_fluid(const traffic::Demand& d, std::int64_t bytes, std::uint32_t& id) {
+    const std::int64_t latency = uses_of_shares(d.src, d.dst);
+    for (const flow::LinkUse& u : uses_) link_tx_[u.link] += static_cast<double>(bytes) * u.fraction;
+    id = fluid_->start_flow(constraints_of_uses(), static_cast<double>(bytes));
+    return latency;
+  }
+
+  /// Sets `uses_` to the links of the paths in `shares_` (host links included), each with
+  /// the flow's fraction on it; returns the route latency (the longest path's).
+  std::int64_t uses_of_shares(std::uint32_t src, std::uint32_t dst) {
     uses_.clear();
-    uses_.push_back({fabric_.host_uplink[d.src], 1.0});
-    uses_.push_back({fabric_.host_downlink[d.dst], 1.0});
+    uses_.push_back({fabric_.host_uplink[src], 1.0});
+    uses_.push_back({fabric_.host_downlink[dst], 1.0});
     std::int64_t latency = 0;
     for (const routing::PathShare& share : shares_) {
       for (const topo::LinkId l : fabric_.path(share.path)) uses_.push_back({l, share.fraction});
-      latency = std::max(latency, fabric_.route_latency(d.src, d.dst, share.path).ps());
+      latency = std::max(latency, fabric_.route_latency(src, dst, share.path).ps());
     }
     merge_uses();
-    for (const flow::LinkUse& u : uses_) link_tx_[u.link] += static_cast<double>(bytes) * u.fraction;
-    id = fluid_->start_flow(constraints_of_uses(), static_cast<double>(bytes));
     return latency;
   }
 
@@ -352,6 +436,7 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
       out.expert_tokens.push_back(
           {load.workload, load.layer, load.iteration, load.tokens, load.gpu_tokens, load.dropped});
     }
+    out.link_events = std::move(link_event_records_);
     out.flows = std::move(flows_);
     out.app_flows = std::move(app_flows_);
     for (metrics::AppFlowRecord& app : out.app_flows) {
@@ -394,6 +479,16 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
   traffic::Workload workload_;
   std::unique_ptr<routing::Policy> policy_;
   routing::Router router_;
+  std::vector<scenario::LinkEvent> link_events_;
+  LinkEvents link_handler_{*this};
+  struct LinkState {
+    bool up;
+    core::Bitrate rate;  // kept while down, for when it comes back
+  };
+  std::vector<LinkState> link_state_;  // per link
+  std::vector<metrics::LinkEventRecord> link_event_records_;
+  std::vector<routing::FlowTuple> tuples_;             // per (sub)flow, when links change
+  std::vector<std::vector<flow::LinkUse>> flow_uses_;  // per (sub)flow, flow model, when links change
   core::EventQueue queue_;
   std::unique_ptr<flow::FlowModel> fluid_;     // model: flow
   std::unique_ptr<net::PacketModel> packets_;  // model: packet

@@ -132,6 +132,26 @@ std::string packet_counters(const Results& results) {
          std::to_string(marks) + " ECN-marked\n";
 }
 
+/// "  link events at 0.000 us: down leaf0->spine0, spine0->leaf0, ..." per (instant, kind),
+/// naming at most kNamesListed links.
+std::string list_link_events(const std::vector<LinkEventRecord>& events,
+                             const std::function<std::string(std::uint32_t)>& link_name) {
+  constexpr std::size_t kNamesListed = 8;
+  std::string out;
+  for (std::size_t i = 0; i < events.size();) {
+    std::size_t end = i;
+    while (end < events.size() && events[end].time_ps == events[i].time_ps && events[end].kind == events[i].kind) ++end;
+    out += "  link events at " + micros(events[i].time_ps) + ": " + events[i].kind;
+    for (std::size_t j = i; j < std::min(end, i + kNamesListed); ++j) {
+      out += (j == i ? " " : ", ") + (link_name ? link_name(events[j].link_id) : "link " + std::to_string(events[j].link_id));
+    }
+    if (end - i > kNamesListed) out += " and " + std::to_string(end - i - kNamesListed) + " more";
+    out += "\n";
+    i = end;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::int64_t fct_percentile_ps(const Results& results, double p) {
@@ -167,6 +187,7 @@ std::string format_summary(const Results& results,
     out += link_name ? link_name(busiest->link_id) : "link " + std::to_string(busiest->link_id);
     out += ")\n";
   }
+  out += list_link_events(results.link_events, link_name);
   if (info.model == "packet") out += packet_counters(results);
   char buf[128];
   std::snprintf(buf, sizeof buf, "  events: %llu (%.3g events/s), wall time: %.3f s\n",

@@ -249,6 +249,12 @@ Scenario build_scenario(const Tree& root) {
     s.workloads.push_back(read_workload(list->items[i], "workload." + std::to_string(i), hosts));
   }
   if (const Tree* v = root.find("events")) s.events = read_events(*v);
+  for (const EventSpec& e : s.events) {
+    if (s.model == "packet" && s.transport.kind == "ideal" && e.action == EventSpec::Action::down) {
+      throw ScenarioError(e.where + ": events: a link going down loses packets, and transport kind ideal never "
+                                    "sends one again; use transport: {kind: dctcp} (or the flow model)");
+    }
+  }
   if (const Tree* v = root.find("output")) s.output = read_output(*v);
   return s;
 }

@@ -105,6 +105,15 @@ TEST(Events, BadEventsNameFileLineKeyAndChoices) {
             std::string::npos);
 }
 
+TEST(Events, APacketModelRunWithTheIdealTransportRefusesLinksGoingDown) {
+  const std::string message = error_of("ideal.yaml", "model: packet\nevents: [{at: 0us, node: spine0, action: down}]");
+  EXPECT_NE(message.find("ideal.yaml:4:"), std::string::npos) << message;
+  EXPECT_NE(message.find("transport kind ideal never sends one again"), std::string::npos) << message;
+  // A rate change loses nothing; dctcp recovers what a failure loses.
+  load_events("ideal-rate.yaml", "model: packet\nevents: [{at: 0us, node: spine0, action: rate, rate: 1Gbps}]");
+  load_events("dctcp.yaml", "model: packet\ntransport: {kind: dctcp}\nevents: [{at: 0us, node: spine0, action: down}]");
+}
+
 TEST(Events, ResolveNodesCablesAndSeededRandomDraws) {
   const Scenario s = load_events("resolve.yaml", R"(events:
   - {at: 0us, node: spine0, action: down}

@@ -47,7 +47,7 @@ TEST(Router, ADownLinkLeavesTheCandidatesOfThePairsItCarriesOnly) {
   const topo::LinkId down0 = f.link("spine1", "leaf0");
   const std::vector<topo::LinkId> cable{up0, down0};
   EXPECT_TRUE(f.router.believe(cable, false));
-  for (const auto [src, dst] : {std::pair{0u, 2u}, std::pair{2u, 0u}, std::pair{1u, 5u}}) {
+  for (const auto& [src, dst] : {std::pair{0u, 2u}, std::pair{2u, 0u}, std::pair{1u, 5u}}) {
     const auto c = f.router.candidates(src, dst);
     EXPECT_EQ(c.size(), 3u) << src << "->" << dst;
     for (const topo::PathId p : c) EXPECT_FALSE(f.crosses(p, up0) || f.crosses(p, down0));

@@ -24,6 +24,7 @@ MaxMinSolver::MaxMinSolver(std::vector<double> capacity)
       level_(capacity_.size(), 0.0),
       members_(capacity_.size(), 0),
       col_(capacity_.size()),
+      col_split_(capacity_.size(), 0),
       order_slot_(capacity_.size(), kNone),
       rising_in_(capacity_.size(), 0),
       left_level_(kNoLevel),
@@ -83,7 +84,7 @@ void MaxMinSolver::remove(std::uint32_t flow) {
   const std::uint32_t g = group_[flow];
   if (g != kNoGroup) {
     left_level_ = std::min(left_level_, level_[g]);
-    --members_[g];
+    leave(g);
   }
   for (std::uint64_t u = use_offset_[flow]; u < use_offset_[flow + 1]; ++u) {
     const LinkUse& use = uses_[u];
@@ -174,13 +175,12 @@ void MaxMinSolver::shift(std::uint32_t flow, std::uint32_t group, double level) 
   for (std::uint64_t i = use_offset_[flow]; i < use_offset_[flow + 1]; ++i) {
     const auto u = static_cast<std::uint32_t>(i);
     const LinkUse& use = uses_[u];
-    Bucket& old = buckets_[use_bucket_[u]];
-    if (old.entry_in == solve_id_) {
-      Entry& e = entries_[old.entry];
-      e.weight -= use.fraction;
-      --e.count;
-    }
     if (touched_in_[use.link] == solve_id_) {
+      // A rising link: the flow's old group has an entry there, among its own.
+      Entry* e = &entries_[group_entries_[from]];
+      while (e->link != use.link) ++e;
+      e->weight -= use.fraction;
+      --e->count;
       remaining_[use.link] = std::max(0.0, remaining_[use.link] - use.fraction * level);
       demand_[use.link] -= use.fraction;
       --rising_count_[use.link];
@@ -188,8 +188,8 @@ void MaxMinSolver::shift(std::uint32_t flow, std::uint32_t group, double level) 
     link_load_[use.link] += use.fraction * (level_[group] - level_[from]);
     regroup(u, group);
   }
-  --members_[from];
-  ++members_[group];
+  leave(from);
+  enter(group);
   group_[flow] = group;
   moves_.push_back({flow, from, group});
 }
@@ -214,6 +214,7 @@ std::uint32_t MaxMinSolver::bucket_for(std::uint32_t link, std::uint32_t group) 
   row_[link].push_back(id);
   b.col_slot = static_cast<std::uint32_t>(col_[group].size());
   col_[group].push_back({link, id, 0.0, 0});
+  if (members_[link] > 0) to_front(id);
   indexed_in_[link] = index_id_;
   bucket_index_[link] = id;
   return id;
@@ -228,11 +229,45 @@ void MaxMinSolver::release(std::uint32_t bucket) {
   buckets_[row.back()].row_slot = b.row_slot;
   row[b.row_slot] = row.back();
   row.pop_back();
+  if (b.col_slot < col_split_[b.group]) to_back(bucket);
   std::vector<Share>& col = col_[b.group];
   buckets_[col.back().bucket].col_slot = b.col_slot;
   col[b.col_slot] = col.back();
   col.pop_back();
   free_buckets_.push_back(bucket);
+}
+
+/// Swaps two shares of a group's column.
+void MaxMinSolver::swap_shares(std::uint32_t group, std::uint32_t a, std::uint32_t b) {
+  std::vector<Share>& col = col_[group];
+  std::swap(col[a], col[b]);
+  buckets_[col[a].bucket].col_slot = a;
+  buckets_[col[b].bucket].col_slot = b;
+}
+
+/// Moves a bucket's share into the front part of its group's column (shares on group links).
+void MaxMinSolver::to_front(std::uint32_t bucket) {
+  const Bucket& b = buckets_[bucket];
+  swap_shares(b.group, b.col_slot, col_split_[b.group]++);
+}
+
+/// Moves a bucket's share out of the front part of its group's column.
+void MaxMinSolver::to_back(std::uint32_t bucket) {
+  const Bucket& b = buckets_[bucket];
+  swap_shares(b.group, b.col_slot, --col_split_[b.group]);
+}
+
+/// A flow joins `group`: when it is the first, the group's link becomes a group link, and the
+/// shares of every group on that link move to the front of their columns.
+void MaxMinSolver::enter(std::uint32_t group) {
+  if (members_[group]++ > 0) return;
+  for (const std::uint32_t b : row_[group]) to_front(b);
+}
+
+/// A flow leaves `group`: when it is the last, the shares on the group's link move back.
+void MaxMinSolver::leave(std::uint32_t group) {
+  if (--members_[group] > 0) return;
+  for (const std::uint32_t b : row_[group]) to_back(b);
 }
 
 void MaxMinSolver::push(std::uint32_t link, double share) {
@@ -305,29 +340,28 @@ bool MaxMinSolver::relevel(std::size_t first, double level) {
     rising_in_[g] = solve_id_;
     rising_groups_.push_back(g);
   }
-  // The groups' buckets on their own links, by link and by group (CSR).
+  // The groups' shares on their own links (the front of their columns, all on rising links),
+  // by group and by link (CSR), and each link's frozen load: what the other groups leave.
   touched_.clear();
-  entries_.clear();
+  std::size_t total = 0;
   for (const std::uint32_t g : rising_groups_) {
     touch(g);
-    new_count_[g] = 0;
+    remaining_[g] = capacity_[g] - link_load_[g];
+    total += col_split_[g];
   }
+  entries_.resize(total);
+  Entry* entry = entries_.data();
   for (const std::uint32_t h : rising_groups_) {
-    for (const Share& c : col_[h]) {
-      if (rising_in_[c.link] != solve_id_) continue;
-      Bucket& b = buckets_[c.bucket];
-      b.entry = static_cast<std::uint32_t>(entries_.size());
-      b.entry_in = solve_id_;
-      entries_.push_back({c.link, h, c.weight, c.count, c.bucket});
-      ++new_count_[c.link];
+    group_entries_[h] = static_cast<std::uint32_t>(entry - entries_.data());
+    const Share* c = col_[h].data();
+    const double at = level_[h];
+    for (const Share* end = c + col_split_[h]; c != end; ++c) {
+      *entry++ = {c->link, h, c->weight, c->count, c->bucket};
+      ++new_count_[c->link];
+      remaining_[c->link] += c->weight * at;
+      demand_[c->link] += c->weight;
+      rising_count_[c->link] += c->count;
     }
-  }
-  // Each link's frozen load: what the other groups leave of it.
-  for (const std::uint32_t g : rising_groups_) remaining_[g] = capacity_[g] - link_load_[g];
-  for (const Entry& e : entries_) {
-    remaining_[e.link] += e.weight * level_[e.group];
-    demand_[e.link] += e.weight;
-    rising_count_[e.link] += e.count;
   }
   std::uint32_t end = 0;
   for (const std::uint32_t g : rising_groups_) {
@@ -341,11 +375,6 @@ bool MaxMinSolver::relevel(std::size_t first, double level) {
   for (const std::uint32_t g : rising_groups_) {
     remaining_[g] = capacity_[g] > 0 ? std::max(0.0, remaining_[g]) : 0.0;
     push(g, remaining_[g] / demand_[g]);
-  }
-  std::size_t next_entry = 0;
-  for (const std::uint32_t h : rising_groups_) {
-    group_entries_[h] = static_cast<std::uint32_t>(next_entry);
-    while (next_entry < entries_.size() && entries_[next_entry].group == h) ++next_entry;
   }
   refrozen_.clear();
   std::uint32_t g = 0;
@@ -544,8 +573,8 @@ void MaxMinSolver::join(std::uint32_t flow, std::uint32_t group, double level) {
     remaining_[use.link] = std::max(0.0, remaining_[use.link] - use.fraction * level);
     --rising_count_[use.link];
   }
-  if (from != kNoGroup) --members_[from];
-  ++members_[group];
+  if (from != kNoGroup) leave(from);
+  enter(group);
   group_[flow] = group;
   moves_.push_back({flow, from, group});
 }

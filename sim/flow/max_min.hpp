@@ -81,8 +81,6 @@ class MaxMinSolver {
     std::vector<std::uint32_t> uses;
     std::uint32_t row_slot = 0;  // index in row_[link]
     std::uint32_t col_slot = 0;  // index in col_[group]
-    std::uint32_t entry = 0;     // its Entry in relevel(), valid in solve `entry_in`
-    std::uint32_t entry_in = 0;
     bool live = false;
   };
   // A group's flows on one link, packed for the re-fills: its bucket there, the flows'
@@ -121,6 +119,11 @@ class MaxMinSolver {
   void index_group(std::uint32_t group);
   std::uint32_t bucket_for(std::uint32_t link, std::uint32_t group);
   void release(std::uint32_t bucket);
+  void swap_shares(std::uint32_t group, std::uint32_t a, std::uint32_t b);
+  void to_front(std::uint32_t bucket);
+  void to_back(std::uint32_t bucket);
+  void enter(std::uint32_t group);
+  void leave(std::uint32_t group);
 
   std::vector<double> capacity_;
   // Per use (one link of one flow): uses_[use_offset_[f] .. use_offset_[f + 1]) are flow f's;
@@ -142,6 +145,10 @@ class MaxMinSolver {
   std::vector<double> level_;
   std::vector<std::uint32_t> members_;
   std::vector<std::vector<Share>> col_;
+  // Per group: how many of its shares, at the front of col_, are on group links (links with
+  // members). A rising group's flows on a group link all run at that group's level or below,
+  // so the group links a rising group crosses are all rising: relevel() reads only the front.
+  std::vector<std::uint32_t> col_split_;
   std::vector<std::uint32_t> order_;
   std::vector<std::uint32_t> order_slot_;
   std::vector<std::uint32_t> rising_in_;  // group -> the solve that re-fills it

@@ -11,7 +11,7 @@
 
 #include "core/limits.hpp"
 #include "core/unit_parse.hpp"
-#include "engine/link_sampler.hpp"
+#include "net/link_sampler.hpp"
 #include "routing/policy.hpp"
 #include "topo/leaf_spine.hpp"
 #include "traffic/workload.hpp"
@@ -200,7 +200,7 @@ ResourceEstimate estimate_resources(const scenario::Scenario& s) {
   if (packet && s.output.sample_interval.ps() > 0) {
     const auto links = static_cast<double>(size.links);
     const double samples = e.horizon_seconds / s.output.sample_interval.seconds() + 1;
-    const double cells = std::min(links * samples, static_cast<double>(LinkSampler::kMaxCells));
+    const double cells = std::min(links * samples, static_cast<double>(net::LinkSampler::kMaxCells));
     e.state_bytes = saturating_add(e.state_bytes, static_cast<std::uint64_t>(cells) * 16);
   }
   return e;

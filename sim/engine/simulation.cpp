@@ -2,18 +2,14 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <map>
-#include <numeric>
 
 #include "core/event_queue.hpp"
 #include "core/rng.hpp"
-#include "engine/even_spread.hpp"
-#include "engine/link_sampler.hpp"
 #include "engine/step_bound.hpp"
-#include "flow/flow_model.hpp"
+#include "flow/fluid_network.hpp"
 #include "io/moe_trace_reader.hpp"
-#include "net/packet_model.hpp"
+#include "net/packet_network.hpp"
 #include "routing/router.hpp"
 #include "scenario/link_events.hpp"
 #include "topo/topology.hpp"
@@ -27,33 +23,6 @@ constexpr std::uint32_t kComplete = 1;
 constexpr std::uint32_t kRoceV2Port = 4791;
 constexpr std::uint64_t kProgressEvery = 64;  // events between progress callbacks
 
-std::vector<double> link_capacities(const topo::Fabric& fabric) {
-  std::vector<double> capacity;
-  capacity.reserve(fabric.links.size());
-  for (const topo::Link& link : fabric.links) capacity.push_back(link.rate.bytes_per_ps());
-  return capacity;
-}
-
-/// Maps each link to the first link of its constraint class. When every flow spreads evenly
-/// over all its paths, links with the same rate that carry the same share of every edge
-/// pair's flows (a leaf's uplinks on a leaf-spine) always carry the same load: one max-min
-/// constraint serves them all, so a sprayed flow has 4 solver uses instead of 2 + 2s.
-std::vector<topo::LinkId> even_spread_classes(const topo::Fabric& fabric) {
-  // signature(l) = sum over edge pairs of (paths of the pair through l) x hash(pair).
-  std::vector<std::uint64_t> signature(fabric.links.size(), 0);
-  for (std::uint32_t pair = 0; pair + 1 < fabric.pair_offset.size(); ++pair) {
-    for (topo::PathId p = fabric.pair_offset[pair]; p < fabric.pair_offset[pair + 1]; ++p) {
-      for (const topo::LinkId l : fabric.path(p)) signature[l] += core::mix64(pair);
-    }
-  }
-  std::map<std::pair<std::uint64_t, std::int64_t>, topo::LinkId> first;
-  std::vector<topo::LinkId> rep(fabric.links.size());
-  for (topo::LinkId l = 0; l < fabric.links.size(); ++l) {
-    rep[l] = signature[l] == 0 ? l : first.try_emplace({signature[l], fabric.links[l].rate.bps()}, l).first->second;
-  }
-  return rep;
-}
-
 /// Progress state of one workload step.
 struct StepState {
   std::uint32_t deps_left = 0;
@@ -65,7 +34,9 @@ struct StepState {
 
 }  // namespace
 
-class Simulation::Impl : public core::Handler, public flow::FlowListener, public net::PacketListener {
+/// Schedules the workload's steps and the scenario's link events, cuts workload flows into
+/// subflows, hands them to the network model, and collects the results.
+class Simulation::Impl : public core::Handler, public model::DeliveryListener {
   /// Scenario `events:`: tag 2i changes the links of event i, tag 2i + 1 is routing learning
   /// of it (routing.failure_detection later).
   struct LinkEvents final : core::Handler {
@@ -94,31 +65,9 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
         router_(fabric_, *policy_),
         link_events_(scenario::resolve_events(fabric_, scenario)),
         steps_(workload_.steps.size()),
-        link_tx_(fabric_.links.size(), 0.0),
         flows_from_edge_(fabric_.edge_count(), 0) {
     for (const topo::Link& link : fabric_.links) link_state_.push_back({true, link.rate});
-    if (scenario.model == "packet") {
-      const net::PacketParams params{.transport = scenario.transport,
-                                     .switches = scenario.switches,
-                                     .seed = scenario.seed};
-      packets_ = std::make_unique<net::PacketModel>(queue_, fabric_, router_, params, *this);
-      if (scenario.output.sample_interval.ps() > 0) {
-        sampler_ = std::make_unique<LinkSampler>(
-            queue_, [this] { return packets_->links(); }, scenario.output.sample_interval,
-            [this] { return steps_left_ > 0; });
-      }
-    } else {
-      fluid_ = std::make_unique<flow::FlowModel>(queue_, link_capacities(fabric_), *this,
-                                                 scenario.flow.resolve_interval);
-    }
-    // Failures break the symmetry the even-spread shortcuts rely on.
-    if (policy_->spreads_evenly() && link_events_.empty()) {
-      constraint_of_ = even_spread_classes(fabric_);
-      if (fluid_) spread_ = std::make_unique<EvenSpreadCache>(fabric_, constraint_of_);
-    } else {
-      constraint_of_.resize(fabric_.links.size());
-      std::iota(constraint_of_.begin(), constraint_of_.end(), topo::LinkId{0});
-    }
+    network_ = make_network();
     for (std::uint32_t e = 0; e < fabric_.edge_count(); ++e) uplinks_.push_back(fabric_.uplink_count(e));
     for (std::uint32_t s = 0; s < workload_.steps.size(); ++s) {
       const traffic::Step& step = workload_.steps[s];
@@ -131,6 +80,17 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
   }
 
   const topo::Fabric& fabric() const { return fabric_; }
+
+  /// The model the scenario names, on this fabric and router.
+  std::unique_ptr<model::NetworkModel> make_network() {
+    if (scenario_.model == "packet") {
+      const net::PacketParams params{.transport = scenario_.transport, .switches = scenario_.switches, .seed = scenario_.seed};
+      return std::make_unique<net::PacketNetwork>(queue_, fabric_, router_, params, scenario_.output.sample_interval,
+                                                  [this] { return steps_left_ > 0; }, *this);
+    }
+    return std::make_unique<flow::FluidNetwork>(queue_, fabric_, router_, scenario_.flow.resolve_interval,
+                                                !link_events_.empty(), *this);
+  }
 
   /// What the traffic generators need: host count and rate, seed, and trace files.
   traffic::Context traffic_context() {
@@ -146,7 +106,6 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
 
   metrics::Results run(const std::function<void(const Progress&)>& on_progress) {
     const auto wall_start = std::chrono::steady_clock::now();
-    if (sampler_) sampler_->start();  // first, so the sample at 0 sees the idle fabric
     // Before the steps, so a change at time t applies before flows that start at t.
     for (std::uint32_t i = 0; i < link_events_.size(); ++i) queue_.schedule(link_events_[i].at, link_handler_, 2 * i);
     for (std::uint32_t s = 0; s < steps_.size(); ++s) {
@@ -173,13 +132,8 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
     }
   }
 
-  /// Flow model: the last byte left the source; it arrives one route latency later.
-  void on_flow_sent(std::uint32_t flow, core::Time now) override {
-    finish(flow, now.ps() + flow_latency_ps_[flow]);
-  }
-
-  /// Packet model: the last packet arrived at the destination.
-  void on_flow_delivered(std::uint32_t flow, core::Time now) override { finish(flow, now.ps()); }
+  /// The flow's last byte arrived.
+  void on_delivered(std::uint32_t flow, std::int64_t end_ps) override { finish(flow, end_ps); }
 
  private:
   void finish(std::uint32_t flow, std::int64_t end_ps) {
@@ -234,22 +188,7 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
   void start_flow(std::uint32_t s, const traffic::Demand& d, std::uint32_t app_flow,
                   std::uint32_t subflow, std::int64_t bytes, core::Time now) {
     const routing::FlowTuple tuple{d.src, d.dst, app_flow, kRoceV2Port + subflow};
-    const std::span<const topo::PathId> candidates = router_.candidates(d.src, d.dst);
-    // An even spread takes every candidate at 1/n: no need to list them per flow.
-    std::int32_t path_id = candidates.size() == 1 ? static_cast<std::int32_t>(candidates[0]) : -1;
-    if (!policy_->spreads_evenly() || (fluid_ && !spread_)) {
-      router_.choose(tuple, shares_);
-      path_id = shares_.size() == 1 ? static_cast<std::int32_t>(shares_[0].path) : -1;
-    }
-    std::uint32_t id = 0;
-    std::int64_t latency = 0;  // the packet model delivers after propagation itself
-    if (packets_) {
-      id = packets_->start_flow(d.src, d.dst, core::Bytes(bytes), tuple);
-    } else if (spread_) {
-      latency = start_spread(d, tuple, bytes, id);
-    } else {
-      latency = start_fluid(d, bytes, id);
-    }
+    const std::uint32_t id = network_->start_flow(tuple, bytes);
     flows_.push_back({.id = id,
                       .src = d.src,
                       .dst = d.dst,
@@ -258,12 +197,7 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
                       .end_ps = -1,
                       .step_id = s,
                       .app_flow = app_flow,
-                      .path_id = path_id});
-    flow_latency_ps_.push_back(latency);
-    if (!link_events_.empty()) {
-      tuples_.push_back(tuple);
-      if (fluid_) flow_uses_.emplace_back(uses_.begin(), uses_.end());
-    }
+                      .path_id = network_->path_id(id)});
   }
 
   /// Event: the links change now (both models), and routing learns of it once the
@@ -276,11 +210,7 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
       } else {
         state.up = e.action == scenario::EventSpec::Action::up;
       }
-      if (fluid_) {
-        fluid_->set_capacity(l, state.up ? state.rate.bytes_per_ps() : 0.0);
-      } else {
-        packets_->set_link(l, state.up, state.rate);
-      }
+      network_->set_link(l, state.up, state.rate);
       link_event_records_.push_back({now.ps(), l, scenario::to_string(e.action), state.up ? state.rate.bps() : 0});
     }
     if (e.action == scenario::EventSpec::Action::rate) return;
@@ -299,94 +229,9 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
     if (!router_.believe(e.links, e.action == scenario::EventSpec::Action::up)) return;
     for (metrics::FlowRecord& record : flows_) {
       if (record.end_ps >= 0 || !router_.changed(record.src, record.dst)) continue;
-      const std::uint32_t f = static_cast<std::uint32_t>(&record - flows_.data());
-      if (packets_) {
-        packets_->repath(record.id);
-        if (policy_->per_packet()) continue;
-        router_.choose(tuples_[f], shares_);
-      } else {
-        // The bytes still to send leave the old links' totals for the new ones'.
-        const double left = fluid_->remaining_bytes(record.id);
-        for (const flow::LinkUse& u : flow_uses_[f]) link_tx_[u.link] -= left * u.fraction;
-        router_.choose(tuples_[f], shares_);
-        flow_latency_ps_[f] = uses_of_shares(record.src, record.dst);
-        for (const flow::LinkUse& u : uses_) link_tx_[u.link] += left * u.fraction;
-        flow_uses_[f].assign(uses_.begin(), uses_.end());
-        fluid_->reroute(record.id, constraints_of_uses());
-      }
-      record.path_id = shares_.size() == 1 ? static_cast<std::int32_t>(shares_[0].path) : -1;
+      network_->reroute(record.id);
+      record.path_id = network_->path_id(record.id);
     }
-  }
-
-  /// Starts the flow in the fluid model on the paths in `shares_`: sets `id`, counts its
-  /// bytes on every link it crosses, and returns its route latency (the longest path's).
-  std::int64_t start_fluid(const traffic::Demand& d, std::int64_t bytes, std::uint32_t& id) {
-    const std::int64_t latency = uses_of_shares(d.src, d.dst);
-    for (const flow::LinkUse& u : uses_) link_tx_[u.link] += static_cast<double>(bytes) * u.fraction;
-    id = fluid_->start_flow(constraints_of_uses(), static_cast<double>(bytes));
-    return latency;
-  }
-
-  /// Sets `uses_` to the links of the paths in `shares_` (host links included), each with
-  /// the flow's fraction on it; returns the route latency (the longest path's).
-  std::int64_t uses_of_shares(std::uint32_t src, std::uint32_t dst) {
-    uses_.clear();
-    uses_.push_back({fabric_.host_uplink[src], 1.0});
-    uses_.push_back({fabric_.host_downlink[dst], 1.0});
-    std::int64_t latency = 0;
-    for (const routing::PathShare& share : shares_) {
-      for (const topo::LinkId l : fabric_.path(share.path)) uses_.push_back({l, share.fraction});
-      latency = std::max(latency, fabric_.route_latency(src, dst, share.path).ps());
-    }
-    merge_uses();
-    return latency;
-  }
-
-  /// start_fluid() for a flow spread evenly over all its paths: the per-link fractions and
-  /// constraints of its edge pair come from the cache (computed on the pair's first flow),
-  /// the same values start_fluid() would compute from the n paths.
-  std::int64_t start_spread(const traffic::Demand& d, const routing::FlowTuple& tuple, std::int64_t bytes,
-                            std::uint32_t& id) {
-    uses_.clear();
-    if (!spread_->uses(d.src, d.dst, uses_)) {
-      // Not cacheable (never on the built-in fabrics): list the paths as any policy does.
-      router_.choose(tuple, shares_);
-      return start_fluid(d, bytes, id);
-    }
-    for (const flow::LinkUse& u : uses_) link_tx_[u.link] += static_cast<double>(bytes) * u.fraction;
-    constraint_uses_.clear();
-    const std::span<const flow::LinkUse> constraints =
-        spread_->constraints(d.src, d.dst, constraint_uses_) ? std::span<const flow::LinkUse>(constraint_uses_)
-                                                             : constraints_of_uses();
-    id = fluid_->start_flow(constraints, static_cast<double>(bytes));
-    return spread_->latency_ps(d.src, d.dst);
-  }
-
-  /// Sums the fractions of a link that several chosen paths share (parallel links).
-  void merge_uses() {
-    std::sort(uses_.begin(), uses_.end(),
-              [](const flow::LinkUse& a, const flow::LinkUse& b) { return a.link < b.link; });
-    std::size_t out = 0;
-    for (std::size_t i = 0; i < uses_.size(); ++i) {
-      if (out > 0 && uses_[out - 1].link == uses_[i].link) {
-        uses_[out - 1].fraction += uses_[i].fraction;
-      } else {
-        uses_[out++] = uses_[i];
-      }
-    }
-    uses_.resize(out);
-  }
-
-  /// The flow's uses as solver constraints: one per constraint class (equal fractions within).
-  std::span<const flow::LinkUse> constraints_of_uses() {
-    constraint_uses_.clear();
-    for (const flow::LinkUse& u : uses_) constraint_uses_.push_back({constraint_of_[u.link], u.fraction});
-    std::sort(constraint_uses_.begin(), constraint_uses_.end(),
-              [](const flow::LinkUse& a, const flow::LinkUse& b) { return a.link < b.link; });
-    const auto last = std::unique(constraint_uses_.begin(), constraint_uses_.end(),
-                                  [](const flow::LinkUse& a, const flow::LinkUse& b) { return a.link == b.link; });
-    constraint_uses_.erase(last, constraint_uses_.end());
-    return constraint_uses_;
   }
 
   void complete(std::uint32_t s, core::Time now) {
@@ -412,26 +257,6 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
       complete = complete && out.steps.back().end_ps >= 0;
       end_ps = std::max(end_ps, steps_[s].end_ps);
     }
-    const std::span<const net::LinkStats> packet_links =
-        packets_ ? packets_->links() : std::span<const net::LinkStats>{};
-    for (topo::LinkId l = 0; l < fabric_.links.size(); ++l) {
-      if (packets_) {
-        // Wire bytes (headers included) and the time the serializer was busy.
-        const net::LinkStats& stats = packet_links[l];
-        out.links.push_back({.link_id = l,
-                             .tx_bytes = stats.tx_bytes,
-                             .busy_fraction = end_ps > 0 ? static_cast<double>(stats.busy_ps) /
-                                                               static_cast<double>(end_ps)
-                                                         : 0.0,
-                             .max_queue_bytes = stats.max_queue_bytes,
-                             .drops = stats.drops,
-                             .dropped_bytes = stats.dropped_bytes,
-                             .ecn_marks = stats.ecn_marks});
-        continue;
-      }
-      const double capacity_bytes = fabric_.links[l].rate.bytes_per_ps() * static_cast<double>(end_ps);
-      out.links.push_back({l, std::llround(link_tx_[l]), end_ps > 0 ? link_tx_[l] / capacity_bytes : 0.0});
-    }
     for (const traffic::ExpertLoad& load : workload_.expert_loads) {
       out.expert_tokens.push_back(
           {load.workload, load.layer, load.iteration, load.tokens, load.gpu_tokens, load.dropped});
@@ -442,22 +267,8 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
     for (metrics::AppFlowRecord& app : out.app_flows) {
       if (subflows_left_[app.id] > 0) app.end_ps = -1;
     }
-    if (packets_) {
-      for (metrics::FlowRecord& record : out.flows) {
-        const net::FlowStats& stats = packets_->flow(record.id);
-        record.packets = stats.sent_packets;
-        record.retransmits = stats.retransmits;
-        record.reordered_packets = stats.out_of_order;
-        record.max_reorder = stats.max_reorder;
-        record.probes = stats.probes;
-        record.timeouts = stats.timeouts;
-      }
-    }
-    std::string warnings;
-    if (sampler_) {
-      out.link_series = sampler_->take(end_ps);
-      if (!sampler_->warning().empty()) warnings += sampler_->warning() + "\n";
-    }
+    network_->report(end_ps, out);  // links, packet counters, series, warnings
+    std::string warnings = std::move(out.info.warnings);
     std::string overrides;
     for (const std::string& o : scenario_.overrides) overrides += o + "\n";
     out.info = {.name = scenario_.name,
@@ -467,9 +278,9 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
                 .model = scenario_.model,
                 .status = complete ? "complete" : "incomplete",
                 .sim_end_ps = end_ps,
-                .events = queue_.dispatched() - (sampler_ ? sampler_->events() : 0),
+                .events = queue_.dispatched() - network_->bookkeeping_events(),
                 .wall_seconds = wall_seconds,
-                .warnings = warnings};
+                .warnings = std::move(warnings)};
     return out;
   }
 
@@ -487,25 +298,14 @@ class Simulation::Impl : public core::Handler, public flow::FlowListener, public
   };
   std::vector<LinkState> link_state_;  // per link
   std::vector<metrics::LinkEventRecord> link_event_records_;
-  std::vector<routing::FlowTuple> tuples_;             // per (sub)flow, when links change
-  std::vector<std::vector<flow::LinkUse>> flow_uses_;  // per (sub)flow, flow model, when links change
   core::EventQueue queue_;
-  std::unique_ptr<flow::FlowModel> fluid_;     // model: flow
-  std::unique_ptr<net::PacketModel> packets_;  // model: packet
-  std::unique_ptr<LinkSampler> sampler_;       // model: packet, sample_interval > 0
+  std::unique_ptr<model::NetworkModel> network_;  // the scenario's model
   std::vector<StepState> steps_;
   std::vector<metrics::FlowRecord> flows_;
   std::vector<metrics::AppFlowRecord> app_flows_;
-  std::vector<std::int64_t> flow_latency_ps_;
   std::vector<std::uint32_t> subflows_left_;  // per application flow
-  std::vector<double> link_tx_;               // bytes, per link
   std::vector<std::uint32_t> flows_from_edge_;
   std::vector<std::uint32_t> uplinks_;  // s of the splitting rule, per edge switch
-  std::vector<routing::PathShare> shares_;
-  std::vector<flow::LinkUse> uses_;
-  std::vector<topo::LinkId> constraint_of_;  // link -> first link of its constraint class
-  std::unique_ptr<EvenSpreadCache> spread_;  // model: flow, a policy that spreads evenly
-  std::vector<flow::LinkUse> constraint_uses_;
   std::uint64_t app_flows_total_ = 0;
   std::uint64_t app_flows_done_ = 0;
   std::int64_t bytes_total_ = 0;  // of every demand in the workload

@@ -48,8 +48,8 @@ bool Router::believe(std::span<const topo::LinkId> links, bool up) {
     down_count_ = up ? down_count_ - 1 : down_count_ + 1;
   }
   const auto live = [&](topo::PathId p) {
-    const std::span<const topo::LinkId> links = fabric_.path(p);
-    return std::none_of(links.begin(), links.end(), [&](topo::LinkId l) { return down_[l] != 0; });
+    const std::span<const topo::LinkId> path = fabric_.path(p);
+    return std::none_of(path.begin(), path.end(), [&](topo::LinkId l) { return down_[l] != 0; });
   };
   const std::size_t pairs = changed_.size();
   std::vector<std::uint32_t> offset(pairs + 1, 0);

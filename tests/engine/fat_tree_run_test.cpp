@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "engine/even_spread.hpp"
+#include "flow/even_spread.hpp"
 #include "engine/simulation.hpp"
 #include "scenario/scenario.hpp"
 #include "topo/topology.hpp"
@@ -172,7 +172,7 @@ TEST(EvenSpreadCache, GivesTheMergeOfEveryPathBitForBit) {
     const topo::Fabric f = topo::build_fabric(spec);
     std::vector<topo::LinkId> identity(f.links.size());
     for (topo::LinkId l = 0; l < identity.size(); ++l) identity[l] = l;
-    EvenSpreadCache cache(f, identity);
+    flow::EvenSpreadCache cache(f, identity);
     for (int round = 0; round < 2; ++round) {  // computed, then from the cache
       for (std::uint32_t src = 0; src < f.host_count(); ++src) {
         for (std::uint32_t dst = 0; dst < f.host_count(); ++dst) {

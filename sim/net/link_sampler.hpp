@@ -9,7 +9,7 @@
 #include "metrics/results.hpp"
 #include "net/packet_model.hpp"
 
-namespace fabricsim::engine {
+namespace fabricsim::net {
 
 /// Samples the packet model's links at times 0, interval, 2 x interval, ...: each sample
 /// records the time and every link's backlog and cumulative wire bytes, as `links()` gives
@@ -21,7 +21,7 @@ class LinkSampler : public core::Handler {
   /// Default cap on the series: (time, link) cells of 16 bytes each (queue + tx), 1 GiB.
   static constexpr std::size_t kMaxCells = std::size_t{1} << 26;
 
-  using Links = std::function<std::span<const net::LinkStats>()>;
+  using Links = std::function<std::span<const LinkStats>()>;
 
   /// `interval` must be > 0; `links()` must give the same number of links every time.
   LinkSampler(core::EventQueue& queue, Links links, core::Time interval,
@@ -51,4 +51,4 @@ class LinkSampler : public core::Handler {
   std::int64_t stopped_ps_ = -1;  // when the cap stopped sampling; -1 if it did not
 };
 
-}  // namespace fabricsim::engine
+}  // namespace fabricsim::net

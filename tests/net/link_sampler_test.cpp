@@ -1,12 +1,12 @@
 // The link sampler on its own: a hand-driven queue and link counters.
-#include "engine/link_sampler.hpp"
+#include "net/link_sampler.hpp"
 
 #include <gtest/gtest.h>
 
 #include <limits>
 #include <vector>
 
-namespace fabricsim::engine {
+namespace fabricsim::net {
 namespace {
 
 using core::Time;
@@ -22,7 +22,7 @@ class Bench : public core::Handler {
 
   LinkSampler sampler(Time interval, std::size_t max_cells = LinkSampler::kMaxCells) {
     return LinkSampler(
-        queue, [this] { return std::span<const net::LinkStats>(links); }, interval,
+        queue, [this] { return std::span<const LinkStats>(links); }, interval,
         [this] { return queue.now().ps() < done_at_; }, max_cells);
   }
   void at(std::int64_t ps, std::uint32_t backlog) { queue.schedule(Time::ps(ps), *this, backlog); }
@@ -36,7 +36,7 @@ class Bench : public core::Handler {
   }
 
   core::EventQueue queue;
-  std::vector<net::LinkStats> links = std::vector<net::LinkStats>(3);
+  std::vector<LinkStats> links = std::vector<LinkStats>(3);
 
  private:
   std::int64_t done_at_;
@@ -113,4 +113,4 @@ TEST(LinkSampler, RejectsAZeroInterval) {
 }
 
 }  // namespace
-}  // namespace fabricsim::engine
+}  // namespace fabricsim::net

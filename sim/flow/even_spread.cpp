@@ -1,8 +1,11 @@
-#include "engine/even_spread.hpp"
+#include "flow/even_spread.hpp"
 
 #include <algorithm>
+#include <map>
 
-namespace fabricsim::engine {
+#include "core/rng.hpp"
+
+namespace fabricsim::flow {
 namespace {
 
 constexpr std::uint8_t kEmpty = 0;
@@ -11,14 +14,14 @@ constexpr std::uint8_t kUncacheable = 2;
 constexpr std::uint32_t kIdLimit = std::uint32_t{1} << 24;  // ids packed in 24 bits
 constexpr std::size_t kMaxFractions = 256;                   // indices packed in 8 bits
 
-bool by_link(const flow::LinkUse& a, const flow::LinkUse& b) { return a.link < b.link; }
+bool by_link(const LinkUse& a, const LinkUse& b) { return a.link < b.link; }
 
 /// Merges `extra` (sorted, at most two) into the sorted `out` from `from` on. False when an
 /// id of `extra` is already there (then the caller's own merge rule decides).
-bool merge_in(std::vector<flow::LinkUse>& out, std::size_t from, flow::LinkUse a, flow::LinkUse b) {
+bool merge_in(std::vector<LinkUse>& out, std::size_t from, LinkUse a, LinkUse b) {
   if (b.link < a.link) std::swap(a, b);
   if (a.link == b.link) return false;
-  for (const flow::LinkUse& u : {a, b}) {
+  for (const LinkUse& u : {a, b}) {
     const auto at = std::lower_bound(out.begin() + static_cast<std::ptrdiff_t>(from), out.end(), u, by_link);
     if (at != out.end() && at->link == u.link) return false;
     out.insert(at, u);
@@ -27,6 +30,22 @@ bool merge_in(std::vector<flow::LinkUse>& out, std::size_t from, flow::LinkUse a
 }
 
 }  // namespace
+
+std::vector<topo::LinkId> even_spread_classes(const topo::Fabric& fabric) {
+  // signature(l) = sum over edge pairs of (paths of the pair through l) x hash(pair).
+  std::vector<std::uint64_t> signature(fabric.links.size(), 0);
+  for (std::uint32_t pair = 0; pair + 1 < fabric.pair_offset.size(); ++pair) {
+    for (topo::PathId p = fabric.pair_offset[pair]; p < fabric.pair_offset[pair + 1]; ++p) {
+      for (const topo::LinkId l : fabric.path(p)) signature[l] += core::mix64(pair);
+    }
+  }
+  std::map<std::pair<std::uint64_t, std::int64_t>, topo::LinkId> first;
+  std::vector<topo::LinkId> rep(fabric.links.size());
+  for (topo::LinkId l = 0; l < fabric.links.size(); ++l) {
+    rep[l] = signature[l] == 0 ? l : first.try_emplace({signature[l], fabric.links[l].rate.bps()}, l).first->second;
+  }
+  return rep;
+}
 
 EvenSpreadCache::EvenSpreadCache(const topo::Fabric& fabric, const std::vector<topo::LinkId>& constraint_of)
     : fabric_(fabric),
@@ -84,7 +103,7 @@ void EvenSpreadCache::fill(std::size_t index, Pair& p) {
     p.state = kUncacheable;
   };
   p.uses_first = static_cast<std::uint32_t>(packed_.size());
-  for (const flow::LinkUse& u : scratch_) {
+  for (const LinkUse& u : scratch_) {
     const std::int64_t f = index_of(u.fraction);
     if (f < 0 || u.link >= kIdLimit) return give_up();
     packed_.push_back(u.link << 8 | static_cast<std::uint32_t>(f));
@@ -93,7 +112,7 @@ void EvenSpreadCache::fill(std::size_t index, Pair& p) {
 
   // The same uses as constraint classes, one per class, as long as each class carries one
   // fraction (then which use of the class is kept makes no difference).
-  for (flow::LinkUse& u : scratch_) u.link = constraint_of_[u.link];
+  for (LinkUse& u : scratch_) u.link = constraint_of_[u.link];
   std::sort(scratch_.begin(), scratch_.end(), by_link);
   p.classes_ok = true;
   p.classes_first = static_cast<std::uint32_t>(packed_.size());
@@ -111,11 +130,11 @@ void EvenSpreadCache::fill(std::size_t index, Pair& p) {
   ++pairs_cached_;
 }
 
-flow::LinkUse EvenSpreadCache::unpack(const Pair& p, std::uint32_t packed) const {
+LinkUse EvenSpreadCache::unpack(const Pair& p, std::uint32_t packed) const {
   return {packed >> 8, fractions_[p.fractions_first + (packed & 0xff)]};
 }
 
-bool EvenSpreadCache::uses(std::uint32_t src_host, std::uint32_t dst_host, std::vector<flow::LinkUse>& out) {
+bool EvenSpreadCache::uses(std::uint32_t src_host, std::uint32_t dst_host, std::vector<LinkUse>& out) {
   const Pair& p = pair(src_host, dst_host);
   if (p.state != kCached) return false;
   const std::size_t from = out.size();
@@ -128,7 +147,7 @@ bool EvenSpreadCache::uses(std::uint32_t src_host, std::uint32_t dst_host, std::
 }
 
 bool EvenSpreadCache::constraints(std::uint32_t src_host, std::uint32_t dst_host,
-                                  std::vector<flow::LinkUse>& out) {
+                                  std::vector<LinkUse>& out) {
   const Pair& p = pair(src_host, dst_host);
   if (p.state != kCached || !p.classes_ok) return false;
   const std::size_t from = out.size();
@@ -161,4 +180,4 @@ std::size_t EvenSpreadCache::bytes() const {
          fractions_.capacity() * sizeof(double);
 }
 
-}  // namespace fabricsim::engine
+}  // namespace fabricsim::flow

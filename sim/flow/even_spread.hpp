@@ -6,7 +6,13 @@
 #include "flow/max_min.hpp"
 #include "topo/fabric.hpp"
 
-namespace fabricsim::engine {
+namespace fabricsim::flow {
+
+/// Maps each link to the first link of its constraint class. When every flow spreads evenly
+/// over all its paths, links with the same rate that carry the same share of every edge
+/// pair's flows (a leaf's uplinks on a leaf-spine) always carry the same load: one max-min
+/// constraint serves them all, so a sprayed flow has 4 solver uses instead of 2 + 2s.
+std::vector<topo::LinkId> even_spread_classes(const topo::Fabric& fabric);
 
 /// The fluid form of a flow spread evenly over every equal-cost path of its edge pair
 /// (`spray`, `spray_rr`, `adaptive` in the flow model): 1/n of the flow on each of the n
@@ -27,12 +33,12 @@ class EvenSpreadCache {
   /// Appends the flow's uses, host links included, sorted by link with each link once:
   /// what merging every path's links at 1/n each (plus both host links at 1) gives.
   /// Returns false, appending nothing, when the pair cannot be cached (see cacheable()).
-  bool uses(std::uint32_t src_host, std::uint32_t dst_host, std::vector<flow::LinkUse>& out);
+  bool uses(std::uint32_t src_host, std::uint32_t dst_host, std::vector<LinkUse>& out);
   /// The flow's uses as constraints, sorted by class with each class once, host links
   /// included: what mapping `uses` through `constraint_of` and keeping one use per class
   /// gives. Returns false when some class of the pair holds different fractions (then the
   /// choice of which one to keep is the caller's) or the pair cannot be cached.
-  bool constraints(std::uint32_t src_host, std::uint32_t dst_host, std::vector<flow::LinkUse>& out);
+  bool constraints(std::uint32_t src_host, std::uint32_t dst_host, std::vector<LinkUse>& out);
   /// Longest route latency over the pair's paths, host links included (0 with no path).
   std::int64_t latency_ps(std::uint32_t src_host, std::uint32_t dst_host);
 
@@ -51,15 +57,15 @@ class EvenSpreadCache {
   };
   const Pair& pair(std::uint32_t src_host, std::uint32_t dst_host);
   void fill(std::size_t index, Pair& p);
-  flow::LinkUse unpack(const Pair& p, std::uint32_t packed) const;
+  LinkUse unpack(const Pair& p, std::uint32_t packed) const;
 
   const topo::Fabric& fabric_;
   const std::vector<topo::LinkId>& constraint_of_;
   std::vector<Pair> pairs_;              // by src_edge * edges + dst_edge
   std::vector<std::uint32_t> packed_;    // link or class id << 8 | fraction index
   std::vector<double> fractions_;        // each pair's distinct fractions
-  std::vector<flow::LinkUse> scratch_;
+  std::vector<LinkUse> scratch_;
   std::size_t pairs_cached_ = 0;
 };
 
-}  // namespace fabricsim::engine
+}  // namespace fabricsim::flow

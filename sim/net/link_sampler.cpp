@@ -1,10 +1,10 @@
-#include "engine/link_sampler.hpp"
+#include "net/link_sampler.hpp"
 
 #include <cstdio>
 #include <stdexcept>
 #include <utility>
 
-namespace fabricsim::engine {
+namespace fabricsim::net {
 
 LinkSampler::LinkSampler(core::EventQueue& queue, Links links, core::Time interval,
                          std::function<bool()> running, std::size_t max_cells)
@@ -32,7 +32,7 @@ metrics::LinkSeries LinkSampler::take(std::int64_t end_ps) {
 void LinkSampler::on_event(std::uint32_t /*tag*/, core::Time now) {
   ++events_;
   if (!running_()) return;
-  const std::span<const net::LinkStats> links = links_();
+  const std::span<const LinkStats> links = links_();
   const std::size_t samples = series_.time_ps.size();
   if ((samples + 1) * links.size() > max_cells_) {
     char text[256];
@@ -46,11 +46,11 @@ void LinkSampler::on_event(std::uint32_t /*tag*/, core::Time now) {
     return;
   }
   series_.time_ps.push_back(now.ps());
-  for (const net::LinkStats& l : links) {
+  for (const LinkStats& l : links) {
     series_.queue_bytes.push_back(l.queue_bytes);
     series_.tx_bytes.push_back(l.tx_bytes);
   }
   if (queue_.pending() > 0) queue_.schedule(now + interval_, *this);
 }
 
-}  // namespace fabricsim::engine
+}  // namespace fabricsim::net

@@ -1,0 +1,153 @@
+#include "flow/fluid_network.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace fabricsim::flow {
+namespace {
+
+std::vector<double> link_capacities(const topo::Fabric& fabric) {
+  std::vector<double> capacity;
+  capacity.reserve(fabric.links.size());
+  for (const topo::Link& link : fabric.links) capacity.push_back(link.rate.bytes_per_ps());
+  return capacity;
+}
+
+bool by_link(const LinkUse& a, const LinkUse& b) { return a.link < b.link; }
+
+}  // namespace
+
+FluidNetwork::FluidNetwork(core::EventQueue& queue, const topo::Fabric& fabric, const routing::Router& router,
+                           core::Time resolve_interval, bool links_change, model::DeliveryListener& listener)
+    : fabric_(fabric),
+      router_(router),
+      listener_(listener),
+      links_change_(links_change),
+      model_(queue, link_capacities(fabric), *this, resolve_interval),
+      link_tx_(fabric.links.size(), 0.0) {
+  if (router.policy().spreads_evenly() && !links_change) {
+    constraint_of_ = even_spread_classes(fabric);
+    spread_ = std::make_unique<EvenSpreadCache>(fabric, constraint_of_);
+  } else {
+    constraint_of_.resize(fabric.links.size());
+    std::iota(constraint_of_.begin(), constraint_of_.end(), topo::LinkId{0});
+  }
+}
+
+std::uint32_t FluidNetwork::start_flow(const routing::FlowTuple& tuple, std::int64_t bytes) {
+  const std::span<const topo::PathId> candidates = router_.candidates(tuple.src_host, tuple.dst_host);
+  // An even spread takes every candidate at 1/n: no need to list them per flow.
+  std::int32_t path_id = candidates.size() == 1 ? static_cast<std::int32_t>(candidates[0]) : -1;
+  std::uint32_t id = 0;
+  std::int64_t latency = 0;
+  if (spread_) {
+    latency = start_spread(tuple, bytes, id);
+  } else {
+    router_.choose(tuple, shares_);
+    path_id = shares_.size() == 1 ? static_cast<std::int32_t>(shares_[0].path) : -1;
+    latency = uses_of_shares(tuple.src_host, tuple.dst_host);
+    for (const LinkUse& u : uses_) link_tx_[u.link] += static_cast<double>(bytes) * u.fraction;
+    id = model_.start_flow(constraints_of_uses(), static_cast<double>(bytes));
+  }
+  latency_ps_.push_back(latency);
+  path_id_.push_back(path_id);
+  if (links_change_) {
+    tuples_.push_back(tuple);
+    flow_uses_.emplace_back(uses_.begin(), uses_.end());
+  }
+  return id;
+}
+
+/// Sets `uses_` to the links of the paths in `shares_` (host links included), each with the
+/// flow's fraction on it; returns the route latency (the longest path's).
+std::int64_t FluidNetwork::uses_of_shares(std::uint32_t src, std::uint32_t dst) {
+  uses_.clear();
+  uses_.push_back({fabric_.host_uplink[src], 1.0});
+  uses_.push_back({fabric_.host_downlink[dst], 1.0});
+  std::int64_t latency = 0;
+  for (const routing::PathShare& share : shares_) {
+    for (const topo::LinkId l : fabric_.path(share.path)) uses_.push_back({l, share.fraction});
+    latency = std::max(latency, fabric_.route_latency(src, dst, share.path).ps());
+  }
+  merge_uses();
+  return latency;
+}
+
+/// The start of a flow spread evenly over all its paths: the per-link fractions and
+/// constraints of its edge pair come from the cache (computed on the pair's first flow), the
+/// same values uses_of_shares() would compute from the n paths.
+std::int64_t FluidNetwork::start_spread(const routing::FlowTuple& tuple, std::int64_t bytes, std::uint32_t& id) {
+  uses_.clear();
+  std::int64_t latency = 0;
+  if (spread_->uses(tuple.src_host, tuple.dst_host, uses_)) {
+    latency = spread_->latency_ps(tuple.src_host, tuple.dst_host);
+  } else {
+    // Not cacheable (never on the built-in fabrics): list the paths as any policy does.
+    router_.choose(tuple, shares_);
+    latency = uses_of_shares(tuple.src_host, tuple.dst_host);
+  }
+  for (const LinkUse& u : uses_) link_tx_[u.link] += static_cast<double>(bytes) * u.fraction;
+  constraint_uses_.clear();
+  const std::span<const LinkUse> constraints = spread_->constraints(tuple.src_host, tuple.dst_host, constraint_uses_)
+                                                   ? std::span<const LinkUse>(constraint_uses_)
+                                                   : constraints_of_uses();
+  id = model_.start_flow(constraints, static_cast<double>(bytes));
+  return latency;
+}
+
+/// Sums the fractions of a link that several chosen paths share (parallel links).
+void FluidNetwork::merge_uses() {
+  std::sort(uses_.begin(), uses_.end(), by_link);
+  std::size_t out = 0;
+  for (std::size_t i = 0; i < uses_.size(); ++i) {
+    if (out > 0 && uses_[out - 1].link == uses_[i].link) {
+      uses_[out - 1].fraction += uses_[i].fraction;
+    } else {
+      uses_[out++] = uses_[i];
+    }
+  }
+  uses_.resize(out);
+}
+
+/// The flow's uses as solver constraints: one per constraint class (equal fractions within).
+std::span<const LinkUse> FluidNetwork::constraints_of_uses() {
+  constraint_uses_.clear();
+  for (const LinkUse& u : uses_) constraint_uses_.push_back({constraint_of_[u.link], u.fraction});
+  std::sort(constraint_uses_.begin(), constraint_uses_.end(), by_link);
+  const auto last = std::unique(constraint_uses_.begin(), constraint_uses_.end(),
+                                [](const LinkUse& a, const LinkUse& b) { return a.link == b.link; });
+  constraint_uses_.erase(last, constraint_uses_.end());
+  return constraint_uses_;
+}
+
+void FluidNetwork::set_link(topo::LinkId link, bool up, core::Bitrate rate) {
+  model_.set_capacity(link, up ? rate.bytes_per_ps() : 0.0);
+}
+
+void FluidNetwork::reroute(std::uint32_t flow) {
+  const routing::FlowTuple& tuple = tuples_[flow];
+  // The bytes still to send leave the old links' totals for the new ones'.
+  const double left = model_.remaining_bytes(flow);
+  for (const LinkUse& u : flow_uses_[flow]) link_tx_[u.link] -= left * u.fraction;
+  router_.choose(tuple, shares_);
+  latency_ps_[flow] = uses_of_shares(tuple.src_host, tuple.dst_host);
+  for (const LinkUse& u : uses_) link_tx_[u.link] += left * u.fraction;
+  flow_uses_[flow].assign(uses_.begin(), uses_.end());
+  path_id_[flow] = shares_.size() == 1 ? static_cast<std::int32_t>(shares_[0].path) : -1;
+  model_.reroute(flow, constraints_of_uses());
+}
+
+/// The last byte left the source; it arrives one route latency later.
+void FluidNetwork::on_flow_sent(std::uint32_t flow, core::Time now) {
+  listener_.on_delivered(flow, now.ps() + latency_ps_[flow]);
+}
+
+void FluidNetwork::report(std::int64_t end_ps, metrics::Results& out) {
+  for (topo::LinkId l = 0; l < fabric_.links.size(); ++l) {
+    const double capacity_bytes = fabric_.links[l].rate.bytes_per_ps() * static_cast<double>(end_ps);
+    out.links.push_back({l, std::llround(link_tx_[l]), end_ps > 0 ? link_tx_[l] / capacity_bytes : 0.0});
+  }
+}
+
+}  // namespace fabricsim::flow

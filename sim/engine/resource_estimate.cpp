@@ -113,8 +113,7 @@ std::uint32_t most_subflows(const scenario::Scenario& s) {
       {.name = s.routing.policy, .subflows = s.routing.subflows, .salt = 0,
        .flowlet_gap = s.routing.flowlet_gap});
   const std::uint32_t uplinks = topo::size_of(s.topology).edge_uplinks;
-  // A fixed k does not depend on r; auto's s / gcd(r, s) is largest at r = 1.
-  return std::max(policy->subflows({1, uplinks}), policy->subflows({uplinks, uplinks}));
+  return policy->most_subflows(uplinks);
 }
 
 /// Packets one subflow may have out before its first ACK: its initial window, by default one

@@ -64,11 +64,9 @@ class Simulation::Impl : public core::Handler, public model::DeliveryListener {
                                       .flowlet_gap = scenario.routing.flowlet_gap})),
         router_(fabric_, *policy_),
         link_events_(scenario::resolve_events(fabric_, scenario)),
-        steps_(workload_.steps.size()),
-        flows_from_edge_(fabric_.edge_count(), 0) {
+        steps_(workload_.steps.size()) {
     for (const topo::Link& link : fabric_.links) link_state_.push_back({true, link.rate});
     network_ = make_network();
-    for (std::uint32_t e = 0; e < fabric_.edge_count(); ++e) uplinks_.push_back(fabric_.uplink_count(e));
     for (std::uint32_t s = 0; s < workload_.steps.size(); ++s) {
       const traffic::Step& step = workload_.steps[s];
       steps_[s].deps_left = static_cast<std::uint32_t>(step.deps.size());
@@ -154,16 +152,13 @@ class Simulation::Impl : public core::Handler, public model::DeliveryListener {
   void release(std::uint32_t s, core::Time now) {
     const traffic::Step& step = workload_.steps[s];
     steps_[s].start_ps = now.ps();
-    // r of the splitting rule: this step's flows leaving each leaf for another leaf.
-    std::fill(flows_from_edge_.begin(), flows_from_edge_.end(), 0u);
-    for (const traffic::Demand& d : step.demands) {
-      if (fabric_.host_edge[d.src] != fabric_.host_edge[d.dst]) ++flows_from_edge_[fabric_.host_edge[d.src]];
-    }
-    for (const traffic::Demand& d : step.demands) {
-      const std::uint32_t edge = fabric_.host_edge[d.src];
-      const std::uint32_t k = edge == fabric_.host_edge[d.dst]
-                                  ? 1
-                                  : policy_->subflows({flows_from_edge_[edge], uplinks_[edge]});
+    // The policy plans the step as a whole: how many subflows each workload flow becomes.
+    step_flows_.clear();
+    for (const traffic::Demand& d : step.demands) step_flows_.push_back({d.src, d.dst, d.bytes.count()});
+    router_.plan(step_flows_, planned_subflows_);
+    for (std::size_t i = 0; i < step.demands.size(); ++i) {
+      const traffic::Demand& d = step.demands[i];
+      const std::uint32_t k = planned_subflows_[i];
       const auto app_flow = static_cast<std::uint32_t>(subflows_left_.size());
       subflows_left_.push_back(k);
       app_flows_.push_back({.id = app_flow,
@@ -174,10 +169,10 @@ class Simulation::Impl : public core::Handler, public model::DeliveryListener {
                             .end_ps = -1,
                             .subflows = k,
                             .step_id = s});
-      for (std::uint32_t i = 0; i < k; ++i) {
+      for (std::uint32_t part = 0; part < k; ++part) {
         // Equal subflows; the first (bytes mod k) carry one byte more.
-        const std::int64_t bytes = d.bytes.count() / k + (i < d.bytes.count() % k ? 1 : 0);
-        start_flow(s, d, app_flow, i, bytes, now);
+        const std::int64_t bytes = d.bytes.count() / k + (part < d.bytes.count() % k ? 1 : 0);
+        start_flow(s, d, app_flow, part, bytes, now);
       }
       steps_[s].flows_left += k;
     }
@@ -304,8 +299,8 @@ class Simulation::Impl : public core::Handler, public model::DeliveryListener {
   std::vector<metrics::FlowRecord> flows_;
   std::vector<metrics::AppFlowRecord> app_flows_;
   std::vector<std::uint32_t> subflows_left_;  // per application flow
-  std::vector<std::uint32_t> flows_from_edge_;
-  std::vector<std::uint32_t> uplinks_;  // s of the splitting rule, per edge switch
+  std::vector<routing::StepFlow> step_flows_;      // scratch: the step being released
+  std::vector<std::uint32_t> planned_subflows_;  // scratch: its plan
   std::uint64_t app_flows_total_ = 0;
   std::uint64_t app_flows_done_ = 0;
   std::int64_t bytes_total_ = 0;  // of every demand in the workload

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "core/rng.hpp"
+#include "routing/router.hpp"
 
 namespace fabricsim::routing {
 namespace {
@@ -22,7 +23,11 @@ topo::PathId draw(const PacketContext& context) {
 
 }  // namespace
 
-std::uint32_t Policy::subflows(const SplitContext&) const { return 1; }
+void Policy::plan(std::span<const StepFlow> flows, const Router&, std::vector<std::uint32_t>& subflows) const {
+  subflows.assign(flows.size(), 1);
+}
+
+std::uint32_t Policy::most_subflows(std::uint32_t) const { return 1; }
 
 topo::PathId Policy::choose_packet(const PacketContext&, PacketRouteState&) const {
   throw std::logic_error("this routing policy routes whole flows; choose() gives their path");
@@ -87,8 +92,26 @@ topo::PathId Flowlet::choose_packet(const PacketContext& context, PacketRouteSta
   return routed(state, path, context.now);
 }
 
-std::uint32_t Split::subflows(const SplitContext& context) const {
-  return subflows_ != 0 ? subflows_ : balancing_subflows(context.flows_from_leaf, context.uplinks);
+void Split::plan(std::span<const StepFlow> flows, const Router& router, std::vector<std::uint32_t>& subflows) const {
+  const topo::Fabric& fabric = router.fabric();
+  // r of the splitting rule: this step's flows leaving each edge switch for another.
+  std::vector<std::uint32_t> leaving(fabric.edge_count(), 0);
+  for (const StepFlow& f : flows) {
+    if (fabric.host_edge[f.src_host] != fabric.host_edge[f.dst_host]) ++leaving[fabric.host_edge[f.src_host]];
+  }
+  subflows.clear();
+  for (const StepFlow& f : flows) {
+    const std::uint32_t edge = fabric.host_edge[f.src_host];
+    if (edge == fabric.host_edge[f.dst_host]) {
+      subflows.push_back(1);
+    } else {
+      subflows.push_back(subflows_ != 0 ? subflows_ : balancing_subflows(leaving[edge], router.uplinks(edge)));
+    }
+  }
+}
+
+std::uint32_t Split::most_subflows(std::uint32_t uplinks) const {
+  return subflows_ != 0 ? subflows_ : uplinks;  // auto's s / gcd(r, s) is largest at r = 1
 }
 
 }  // namespace fabricsim::routing

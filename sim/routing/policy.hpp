@@ -29,10 +29,13 @@ struct PathShare {
   double fraction;
 };
 
-/// Inputs of the splitting rule for one flow of a step.
-struct SplitContext {
-  std::uint32_t flows_from_leaf;  // r: flows of this step leaving the source leaf
-  std::uint32_t uplinks;          // s: equal-cost uplinks of the source leaf
+class Router;
+
+/// A workload flow of a step before any of it is sent: what a step plan sees.
+struct StepFlow {
+  std::uint32_t src_host;
+  std::uint32_t dst_host;
+  std::int64_t bytes;
 };
 
 /// Occupancy of a path's first hop (the source edge switch's output port onto it) as the
@@ -71,8 +74,15 @@ struct PacketContext {
 class Policy {
  public:
   virtual ~Policy() = default;
-  /// Into how many equal subflows the application splits a flow (1: no splitting).
-  virtual std::uint32_t subflows(const SplitContext& context) const;
+  /// The step-level plan, made when a step starts, before its flows are routed: sets
+  /// `subflows[i]` to the number of equal subflows the application cuts flow i into (1: no
+  /// splitting). It sees every flow of the step and, through `router`, each host pair's live
+  /// candidates, the fabric and the links each candidate crosses. Default: 1 for every flow.
+  virtual void plan(std::span<const StepFlow> flows, const Router& router,
+                    std::vector<std::uint32_t>& subflows) const;
+  /// The most subflows plan() gives one flow when edge switches have `uplinks` uplinks at
+  /// most (the resource estimate's worst case).
+  virtual std::uint32_t most_subflows(std::uint32_t uplinks) const;
   /// True when every flow spreads evenly over all its candidates (lets the flow model merge
   /// links that such flows always load identically into one constraint).
   virtual bool spreads_evenly() const { return false; }

@@ -12,6 +12,7 @@ Router::Router(const topo::Fabric& fabric, const Policy& policy)
       down_(fabric.links.size(), 0),
       changed_(fabric.pair_offset.empty() ? 0 : fabric.pair_offset.size() - 1, 0) {
   std::iota(ids_.begin(), ids_.end(), topo::PathId{0});
+  for (std::uint32_t e = 0; e < fabric.edge_count(); ++e) uplinks_.push_back(fabric.uplink_count(e));
 }
 
 std::size_t Router::pair_of(std::uint32_t src_host, std::uint32_t dst_host) const {

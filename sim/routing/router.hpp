@@ -17,6 +17,13 @@ class Router {
   Router(const topo::Fabric& fabric, const Policy& policy);
 
   const Policy& policy() const { return policy_; }
+  const topo::Fabric& fabric() const { return fabric_; }
+  /// Distinct first-hop links out of an edge switch over its paths (the s of splitting).
+  std::uint32_t uplinks(std::uint32_t edge) const { return uplinks_[edge]; }
+  /// The policy's plan for a step's flows (Policy::plan).
+  void plan(std::span<const StepFlow> flows, std::vector<std::uint32_t>& subflows) const {
+    policy_.plan(flows, *this, subflows);
+  }
   /// The live equal-cost paths from the source host's edge switch to the destination's, in
   /// path-id order (a host pair under one edge switch has one path with no links).
   std::span<const topo::PathId> candidates(std::uint32_t src_host, std::uint32_t dst_host) const;
@@ -35,6 +42,7 @@ class Router {
 
   const topo::Fabric& fabric_;
   const Policy& policy_;
+  std::vector<std::uint32_t> uplinks_;   // per edge switch
   std::vector<topo::PathId> ids_;         // every path id in order: the candidates, no failure
   std::vector<std::uint8_t> down_;        // per link: believed down
   std::uint32_t down_count_ = 0;

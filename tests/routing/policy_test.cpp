@@ -10,6 +10,7 @@
 
 #include "core/rng.hpp"
 #include "routing/policies.hpp"
+#include "routing/router.hpp"
 #include "topo/leaf_spine.hpp"
 
 namespace fabricsim::routing {
@@ -92,22 +93,41 @@ TEST(BalancingSubflows, ResultSpreadsFlowsEvenlyOverUplinks) {
   }
 }
 
-TEST(Split, FixedSubflowCountIgnoresTheContext) {
-  const auto split = make("split", 3);
-  EXPECT_EQ(split->subflows({6, 4}), 3u);
-  EXPECT_EQ(split->subflows({1, 16}), 3u);
+/// The plan of a step of `r` flows from leaf 0 to leaf 1 of a 2-leaf leaf-spine with `s`
+/// spines, plus one flow within leaf 0 (last).
+std::vector<std::uint32_t> planned(const Policy& policy, std::uint32_t r, std::uint32_t s) {
+  const topo::Fabric fabric = topo::build_leaf_spine({.leaves = 2, .spines = s, .hosts_per_leaf = 2});
+  const Router router(fabric, policy);
+  std::vector<StepFlow> flows(r, StepFlow{0, 2, 1 << 20});
+  flows.push_back({0, 1, 1 << 20});
+  std::vector<std::uint32_t> out;
+  router.plan(flows, out);
+  EXPECT_EQ(out.size(), flows.size());
+  EXPECT_EQ(out.back(), 1u) << "a flow within one leaf is never split";
+  out.pop_back();
+  for (const std::uint32_t k : out) EXPECT_EQ(k, out.front());
+  return out;
 }
 
-TEST(Split, AutoUsesTheBalancingRule) {
+TEST(Split, FixedSubflowCountIgnoresTheStep) {
+  const auto split = make("split", 3);
+  EXPECT_EQ(planned(*split, 6, 4).front(), 3u);
+  EXPECT_EQ(planned(*split, 1, 16).front(), 3u);
+  EXPECT_EQ(split->most_subflows(16), 3u);
+}
+
+TEST(Split, AutoPlansTheBalancingRuleFromTheStepsFlowsAndTheLeafsUplinks) {
   const auto split = make("split", 0);
-  EXPECT_EQ(split->subflows({6, 4}), 2u);
-  EXPECT_EQ(split->subflows({16, 16}), 1u);
-  EXPECT_EQ(split->subflows({3, 16}), 16u);
+  EXPECT_EQ(planned(*split, 6, 4).front(), 2u);
+  EXPECT_EQ(planned(*split, 16, 16).front(), 1u);
+  EXPECT_EQ(planned(*split, 3, 16).front(), 16u);
+  EXPECT_EQ(split->most_subflows(16), 16u);
 }
 
 TEST(Ecmp, DoesNotSplitFlows) {
-  EXPECT_EQ(make("ecmp")->subflows({6, 4}), 1u);
-  EXPECT_EQ(make("spray")->subflows({6, 4}), 1u);
+  EXPECT_EQ(planned(*make("ecmp"), 6, 4).front(), 1u);
+  EXPECT_EQ(planned(*make("spray"), 6, 4).front(), 1u);
+  EXPECT_EQ(make("ecmp")->most_subflows(16), 1u);
 }
 
 TEST(Ecmp, PicksExactlyOneCandidateWithTheWholeFlow) {

@@ -46,6 +46,7 @@ MaxMinSolver::MaxMinSolver(std::vector<double> capacity)
       bucket_begin_(capacity_.size()),
       bucket_end_(capacity_.size()),
       group_entries_(capacity_.size()),
+      group_entries_end_(capacity_.size()),
       new_level_(capacity_.size()),
       delta_(capacity_.size()),
       changed_in_(capacity_.size(), 0) {
@@ -341,7 +342,7 @@ bool MaxMinSolver::relevel(std::size_t first, double level) {
     rising_groups_.push_back(g);
   }
   // The groups' shares on their own links (the front of their columns, all on rising links),
-  // by group and by link (CSR), and each link's frozen load: what the other groups leave.
+  // by group, and each link's frozen load: what the other groups leave of it.
   touched_.clear();
   std::size_t total = 0;
   for (const std::uint32_t g : rising_groups_) {
@@ -356,21 +357,13 @@ bool MaxMinSolver::relevel(std::size_t first, double level) {
     const Share* c = col_[h].data();
     const double at = level_[h];
     for (const Share* end = c + col_split_[h]; c != end; ++c) {
-      *entry++ = {c->link, h, c->weight, c->count, c->bucket};
-      ++new_count_[c->link];
+      *entry++ = {c->weight, c->link, c->count};
       remaining_[c->link] += c->weight * at;
       demand_[c->link] += c->weight;
       rising_count_[c->link] += c->count;
     }
+    group_entries_end_[h] = static_cast<std::uint32_t>(entry - entries_.data());
   }
-  std::uint32_t end = 0;
-  for (const std::uint32_t g : rising_groups_) {
-    new_begin_[g] = new_end_[g] = end;
-    end += new_count_[g];
-  }
-  by_link_.resize(end);
-  for (std::uint32_t i = 0; i < entries_.size(); ++i) by_link_[new_end_[entries_[i].link]++] = i;
-  // entries_ lists each group's entries together, in rising_groups_ order.
   heap_.clear();
   for (const std::uint32_t g : rising_groups_) {
     remaining_[g] = capacity_[g] > 0 ? std::max(0.0, remaining_[g]) : 0.0;
@@ -382,21 +375,26 @@ bool MaxMinSolver::relevel(std::size_t first, double level) {
     rising_in_[g] = 0;
     new_level_[g] = level;
     refrozen_.push_back(g);
-    for (std::size_t i = group_entries_[g]; i < entries_.size() && entries_[i].group == g; ++i) {
+    for (std::size_t i = group_entries_[g]; i < group_entries_end_[g]; ++i) {
       const Entry& e = entries_[i];
       remaining_[e.link] = std::max(0.0, remaining_[e.link] - e.weight * level);
       demand_[e.link] -= e.weight;
       rising_count_[e.link] -= e.count;
     }
-    // Flows of groups still rising here freeze here: they move into this group.
-    bool indexed = false;
-    for (std::uint32_t i = new_begin_[g]; i < new_end_[g]; ++i) {
-      const Entry& e = entries_[by_link_[i]];
-      if (e.count == 0 || rising_in_[e.group] != solve_id_) continue;
-      if (!indexed) index_group(g);
-      indexed = true;
-      const std::uint32_t id = e.bucket;
-      while (!buckets_[id].uses.empty()) shift(use_flow_[buckets_[id].uses.back()], g, level);
+    // Flows of groups still rising here freeze here: they move into this group, group by
+    // group in rising order (rare, so found through the link's buckets).
+    if (rising_count_[g] == 0) continue;
+    index_group(g);
+    shifting_.clear();
+    for (const std::uint32_t b : row_[g]) {
+      if (rising_in_[buckets_[b].group] == solve_id_) shifting_.push_back(b);
+    }
+    std::sort(shifting_.begin(), shifting_.end(), [&](std::uint32_t a, std::uint32_t b) {
+      return group_entries_[buckets_[a].group] < group_entries_[buckets_[b].group];
+    });
+    for (const std::uint32_t id : shifting_) {
+      const Bucket& b = buckets_[id];
+      while (!b.uses.empty()) shift(use_flow_[b.uses.back()], g, level);
     }
   }
   // The other links: their load moves with the levels; none may pass its capacity.
@@ -511,20 +509,36 @@ void MaxMinSolver::fill(double level) {
 /// nudges a share down.
 bool MaxMinSolver::next_saturated(double& level, std::uint32_t& link) {
   while (!heap_.empty()) {
-    std::pop_heap(heap_.begin(), heap_.end(), Later{});
-    const HeapEntry top = heap_.back();
-    heap_.pop_back();
-    if (rising_count_[top.link] == 0) continue;
-    const double share = remaining_[top.link] / demand_[top.link];
-    if (share > top.share) {
-      push(top.link, share);
-      continue;
+    const std::uint32_t top = heap_.front().link;
+    if (rising_count_[top] != 0) {
+      const double share = remaining_[top] / demand_[top];
+      // A stale key is raised in place; the link is next if it stays on top.
+      if (share > heap_.front().share && !rekey_top(share)) continue;
+      level = std::max(level, share);
+      link = top;
     }
-    level = std::max(level, share);
-    link = top.link;
-    return true;
+    std::pop_heap(heap_.begin(), heap_.end(), Later{});
+    heap_.pop_back();
+    if (rising_count_[top] != 0) return true;
   }
   return false;
+}
+
+/// Raises the top's key to `share` and sifts it down; true if it stays on top.
+bool MaxMinSolver::rekey_top(double share) {
+  const HeapEntry entry{share, heap_.front().link};
+  const std::size_t n = heap_.size();
+  std::size_t slot = 0;
+  for (;;) {
+    std::size_t child = 2 * slot + 1;
+    if (child >= n) break;
+    if (child + 1 < n && Later{}(heap_[child], heap_[child + 1])) ++child;
+    if (!Later{}(entry, heap_[child])) break;
+    heap_[slot] = heap_[child];
+    slot = child;
+  }
+  heap_[slot] = entry;
+  return slot == 0;
 }
 
 /// Link `link` saturates at `level`: its group freezes there, and every flow still rising on

@@ -95,13 +95,11 @@ class MaxMinSolver {
     double share;
     std::uint32_t link;
   };
-  // One bucket of a re-filled group on a re-filled group's link (relevel()).
+  // A re-filled group's share on a re-filled group's link (relevel()).
   struct Entry {
-    std::uint32_t link;
-    std::uint32_t group;
     double weight;
+    std::uint32_t link;
     std::uint32_t count;  // its rising flows
-    std::uint32_t bucket;
   };
   double restart_level();
   bool has_newcomers() const;
@@ -109,6 +107,7 @@ class MaxMinSolver {
   void unfreeze(std::size_t first);
   void fill(double level);
   bool next_saturated(double& level, std::uint32_t& link);
+  bool rekey_top(double share);
   void saturate(std::uint32_t link, double level);
   void join(std::uint32_t flow, std::uint32_t group, double level);
   void touch(std::uint32_t link);
@@ -184,9 +183,10 @@ class MaxMinSolver {
   std::vector<std::uint32_t> rising_groups_;
   // Scratch for relevel().
   std::vector<Entry> entries_;
-  std::vector<std::uint32_t> by_link_;        // entries_ by link (CSR in new_begin_/new_end_)
-  std::vector<std::uint32_t> group_entries_;  // group -> its first entry
+  std::vector<std::uint32_t> group_entries_;      // group -> its first entry
+  std::vector<std::uint32_t> group_entries_end_;  // group -> past its last entry
   std::vector<double> new_level_;
+  std::vector<std::uint32_t> shifting_;       // buckets whose flows move to a saturating group
   std::vector<double> delta_;                 // load change, per link
   std::vector<std::uint32_t> changed_in_;     // link -> the solve that set its delta_
   std::vector<std::uint32_t> changed_links_;

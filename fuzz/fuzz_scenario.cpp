@@ -15,7 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::vector<std::string> overrides;
   for (std::size_t start = end; start != std::string::npos && start < text.size();) {
     const std::size_t next = text.find('\0', start + 1);
-    overrides.push_back(text.substr(start + 1, next == std::string::npos ? next : next - start - 1));
+    overrides.push_back(
+        text.substr(start + 1, next == std::string::npos ? next : next - start - 1));
     start = next;
   }
   const std::string yaml = text.substr(0, end);

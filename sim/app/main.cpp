@@ -99,8 +99,9 @@ po::options_description command_options(const std::string& command, Args& args, 
   po::options_description options("options", kHelpWidth);
   options.add_options()("help,h", po::bool_switch(&args.help), "print this help and exit");
   if (command == "list") return options;
-  options.add_options()("set", po::value(&args.overrides)->composing()->value_name("KEY=VALUE"),
-                        "override a YAML key by its dotted path (repeatable): routing.policy=spray")(
+  options.add_options()(
+      "set", po::value(&args.overrides)->composing()->value_name("KEY=VALUE"),
+      "override a YAML key by its dotted path (repeatable): routing.policy=spray")(
       "seed", po::value(&seed)->value_name("N"), "random seed (same as --set seed=N)");
   if (command == "run" || command == "validate") {
     options.add_options()("max-memory", po::value(&args.max_memory)->value_name("SIZE"),
@@ -119,7 +120,8 @@ std::string command_help(const Command& command) {
   Args args;
   std::string seed;
   std::ostringstream out;
-  out << "usage: fabricsim " << command.synopsis << "\n" << command.purpose << "\n\n"
+  out << "usage: fabricsim " << command.synopsis << "\n"
+      << command.purpose << "\n\n"
       << command_options(command.name, args, seed);
   return out.str();
 }
@@ -176,7 +178,8 @@ Checked load_checked(const Args& args, const std::string& command) {
   c.estimate = fsim::engine::estimate_resources(c.scenario);
   fsim::engine::check_resources(c.estimate, c.memory_limit, source);
   if (const std::string why = fsim::app::output_problem(c.scenario.output.file); !why.empty()) {
-    throw fsim::engine::ResourceError("cannot create the output " + c.scenario.output.file + ": " + why);
+    throw fsim::engine::ResourceError("cannot create the output " + c.scenario.output.file + ": " +
+                                      why);
   }
   std::vector<std::string> inputs;
   for (const fsim::scenario::InputPath& input : c.scenario.inputs) inputs.push_back(input.path);
@@ -217,8 +220,8 @@ int run(const Args& args, const std::string& command_line) {
   if (!args.quiet) {
     const std::vector<std::string> names = fsim::io::link_names(simulation.fabric());
     const auto link_name = [&names](std::uint32_t l) { return names[l]; };
-    std::cout << fsim::metrics::format_summary(results, link_name) << "  wrote " << scenario.output.file
-              << "\n";
+    std::cout << fsim::metrics::format_summary(results, link_name) << "  wrote "
+              << scenario.output.file << "\n";
   }
   return results.info.status == "complete" ? kOk : kRunFailed;
 }
@@ -235,12 +238,14 @@ int info(const Args& args) {
   std::printf("\n  equal-cost paths between edge switches: %u..%u (%zu stored, %.1f MiB)\n",
               stats.min_paths, stats.max_paths, fabric.path_offset.size() - 1,
               static_cast<double>(fabric.path_offset.size() * 4 + fabric.path_links.size() * 4 +
-                                  fabric.pair_offset.size() * 4) / (1 << 20));
+                                  fabric.pair_offset.size() * 4) /
+                  (1 << 20));
   std::printf("  oversubscription:");
   for (const fsim::topo::TierStats& tier : stats.tiers) {
     std::printf(" %s %.2f:1", tier.name.c_str(), tier.oversubscription);
   }
-  std::printf("\n  bisection bandwidth: %.1f Gbps\n", static_cast<double>(stats.bisection.bps()) * 1e-9);
+  std::printf("\n  bisection bandwidth: %.1f Gbps\n",
+              static_cast<double>(stats.bisection.bps()) * 1e-9);
   return kOk;
 }
 

@@ -25,8 +25,10 @@ std::string duration_text(double seconds) {
 }  // namespace
 
 std::string progress_text(const engine::Progress& p, double elapsed_s) {
-  const double flows = fraction(static_cast<double>(p.flows_done), static_cast<double>(p.flows_total));
-  const double bytes = fraction(static_cast<double>(p.bytes_done), static_cast<double>(p.bytes_total));
+  const double flows =
+      fraction(static_cast<double>(p.flows_done), static_cast<double>(p.flows_total));
+  const double bytes =
+      fraction(static_cast<double>(p.bytes_done), static_cast<double>(p.bytes_total));
   const std::string eta = bytes > 0 ? duration_text(elapsed_s * (1 - bytes) / bytes) : "?";
   char buf[256];
   std::snprintf(buf, sizeof buf,

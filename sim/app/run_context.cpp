@@ -13,7 +13,8 @@ namespace {
 
 bool plain(char c) {
   static constexpr std::string_view kSafe = "_@%+=:,./-";
-  return std::isalnum(static_cast<unsigned char>(c)) != 0 || kSafe.find(c) != std::string_view::npos;
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+         kSafe.find(c) != std::string_view::npos;
 }
 
 std::string quoted(const std::string& word) {

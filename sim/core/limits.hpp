@@ -11,8 +11,8 @@ namespace fabricsim::core {
 /// chosen so every product the simulator forms from them stays exact: bytes x 8 x 10^12
 /// (serialization) fits 128 bits, and start times plus a run's length fit the int64 clock.
 inline constexpr Time kMaxInputTime = Time::ps(1'000'000'000'000'000'000);  // 10^6 s, ~11.6 days
-inline constexpr Bytes kMaxInputBytes{std::int64_t{1} << 50};                // 1 PiB
-inline constexpr Bitrate kMaxInputRate{1'000'000'000'000'000};               // 1 Pbps
+inline constexpr Bytes kMaxInputBytes{std::int64_t{1} << 50};               // 1 PiB
+inline constexpr Bitrate kMaxInputRate{1'000'000'000'000'000};              // 1 Pbps
 /// Digits a number with a unit may have in all ("0.000...1B" with 200 zeros is refused).
 inline constexpr int kMaxInputDigits = 36;
 /// Simulated time a run may need: half the int64 picosecond range (~53 days), so adding any

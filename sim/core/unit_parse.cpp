@@ -15,8 +15,8 @@ struct Unit {
   std::int64_t multiplier;  // in the base unit (ps, bytes, bps)
 };
 
-constexpr std::array<Unit, 5> kTimeUnits{{
-    {"ps", 1}, {"ns", 1'000}, {"us", 1'000'000}, {"ms", 1'000'000'000}, {"s", 1'000'000'000'000}}};
+constexpr std::array<Unit, 5> kTimeUnits{
+    {{"ps", 1}, {"ns", 1'000}, {"us", 1'000'000}, {"ms", 1'000'000'000}, {"s", 1'000'000'000'000}}};
 constexpr std::array<Unit, 9> kByteUnits{{{"B", 1},
                                           {"KB", 1'000},
                                           {"MB", 1'000'000},
@@ -139,8 +139,8 @@ Bytes parse_bytes(std::string_view text) {
   if (scaled % scale != 0) {
     throw UnitError("'" + std::string(text) + "' is not a whole number of bytes");
   }
-  return Bytes(in_range(scaled / scale, kMaxInputBytes.count(), text, "size",
-                        format_bytes(kMaxInputBytes)));
+  return Bytes(
+      in_range(scaled / scale, kMaxInputBytes.count(), text, "size", format_bytes(kMaxInputBytes)));
 }
 
 Bitrate parse_bitrate(std::string_view text) {
@@ -148,8 +148,8 @@ Bitrate parse_bitrate(std::string_view text) {
   if (scaled % scale != 0) {
     throw UnitError("'" + std::string(text) + "' is not a whole number of bits per second");
   }
-  return Bitrate(in_range(scaled / scale, kMaxInputRate.bps(), text, "rate",
-                          format_bitrate(kMaxInputRate)));
+  return Bitrate(
+      in_range(scaled / scale, kMaxInputRate.bps(), text, "rate", format_bitrate(kMaxInputRate)));
 }
 
 std::string format_time(Time t) { return format_exact(t.ps(), kTimeUnits); }
@@ -163,7 +163,7 @@ std::string format_bytes(Bytes b) {
     }
   }
   return format_exact(v, std::array<Unit, 5>{kByteUnits[0], kByteUnits[1], kByteUnits[2],
-                                              kByteUnits[3], kByteUnits[4]});
+                                             kByteUnits[3], kByteUnits[4]});
 }
 
 std::string format_bitrate(Bitrate r) { return format_exact(r.bps(), kRateUnits); }

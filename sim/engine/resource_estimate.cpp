@@ -26,19 +26,19 @@ using core::saturating_mul;
 // several group sizes): flow model 367 B per flow with one subflow and 268 B per extra
 // subflow; packet model 813 B per 16-packet flow. The constants round those up (the packet
 // ones assume every window is out at once), so the estimate is an upper bound.
-constexpr std::uint64_t kBytesPerFlow = 128;  // demand, /app_flows row, HDF5 copies
-constexpr std::uint64_t kBytesPerFluidSubflow = 288;  // /flows row, route, solver uses
+constexpr std::uint64_t kBytesPerFlow = 128;           // demand, /app_flows row, HDF5 copies
+constexpr std::uint64_t kBytesPerFluidSubflow = 288;   // /flows row, route, solver uses
 constexpr std::uint64_t kBytesPerPacketSubflow = 512;  // /flows row, sender, receiver
-constexpr std::uint64_t kBytesPerPacket = 64;  // a pooled packet record
-constexpr std::uint64_t kBytesPerPath = 24;    // a path's link ids and offset
-constexpr std::uint64_t kBytesBase = 32ull << 20;  // the program, HDF5 and yaml-cpp
+constexpr std::uint64_t kBytesPerPacket = 64;          // a pooled packet record
+constexpr std::uint64_t kBytesPerPath = 24;            // a path's link ids and offset
+constexpr std::uint64_t kBytesBase = 32ull << 20;      // the program, HDF5 and yaml-cpp
 
 /// What one workload adds: flows, bytes sent and time it spends outside transfers.
 struct WorkloadFigures {
   std::uint64_t flows = 0;
   double bytes = 0;
   double start_s = 0;
-  double busy_s = 0;  // compute, and the span background flows arrive over
+  double busy_s = 0;              // compute, and the span background flows arrive over
   std::uint64_t extra_bytes = 0;  // state of its own: MoE token routes
 };
 
@@ -74,8 +74,8 @@ struct FiguresOf {
     const std::uint64_t g = gpus(w.placement);
     const std::uint64_t passes =
         saturating_mul(std::uint64_t{w.layers} * w.iterations, w.backward ? 2 : 1);
-    const std::uint32_t widest = std::max({w.bytes_per_element, w.dispatch_bytes_per_element,
-                                           w.combine_bytes_per_element});
+    const std::uint32_t widest =
+        std::max({w.bytes_per_element, w.dispatch_bytes_per_element, w.combine_bytes_per_element});
     // Each GPU dispatches and combines every local token to top_k experts per pass.
     const double per_pass = 2.0 * static_cast<double>(g) * w.tokens_per_gpu * w.top_k *
                             static_cast<double>(w.hidden) * widest;
@@ -86,7 +86,8 @@ struct FiguresOf {
     // A GPU sends only to GPUs that host an expert (replicas included), and without a trace
     // to at most tokens_per_gpu x top_k of them.
     const bool replicate = w.balancer.kind == traffic::BalancerSpec::Kind::replicate;
-    std::uint64_t peers = std::min<std::uint64_t>(g - 1, std::uint64_t{w.experts} + (replicate ? w.balancer.replicas : 0));
+    std::uint64_t peers = std::min<std::uint64_t>(
+        g - 1, std::uint64_t{w.experts} + (replicate ? w.balancer.replicas : 0));
     if (w.routing_trace.empty()) peers = std::min(peers, std::uint64_t{w.tokens_per_gpu} * w.top_k);
     // Each token slot keeps its source and expert ids, and the per-GPU and per-pair counts
     // built from them, while a layer is routed: 16 bytes a slot (moe-4096 measured).
@@ -99,8 +100,8 @@ struct FiguresOf {
   }
   WorkloadFigures operator()(const traffic::BackgroundSpec& w) const {
     const double expected = traffic::expected_background_flows(w, gpus(w.placement), host_rate);
-    const auto flows = static_cast<std::uint64_t>(
-        std::min(std::ceil(expected), static_cast<double>(w.max_flows)));
+    const auto flows =
+        static_cast<std::uint64_t>(std::min(std::ceil(expected), static_cast<double>(w.max_flows)));
     return {flows, static_cast<double>(flows) * w.sizes.mean_bytes(), seconds(w.start),
             seconds(w.duration)};
   }
@@ -109,9 +110,11 @@ struct FiguresOf {
 /// The most subflows the policy makes of one flow: split's k, or for auto (s / gcd(r, s))
 /// its worst case over the flows r leaving a leaf, which is s itself.
 std::uint32_t most_subflows(const scenario::Scenario& s) {
-  const std::unique_ptr<routing::Policy> policy = routing::make_policy(
-      {.name = s.routing.policy, .subflows = s.routing.subflows, .salt = 0,
-       .flowlet_gap = s.routing.flowlet_gap});
+  const std::unique_ptr<routing::Policy> policy =
+      routing::make_policy({.name = s.routing.policy,
+                            .subflows = s.routing.subflows,
+                            .salt = 0,
+                            .flowlet_gap = s.routing.flowlet_gap});
   const std::uint32_t uplinks = topo::size_of(s.topology).edge_uplinks;
   return policy->most_subflows(uplinks);
 }
@@ -134,8 +137,8 @@ std::uint64_t window_packets(const scenario::Scenario& s) {
 std::string size_text(std::uint64_t bytes) {
   const bool gib = bytes >= (1ull << 30);
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f %s", static_cast<double>(bytes) / (gib ? 1ull << 30 : 1ull << 20),
-                gib ? "GiB" : "MiB");
+  std::snprintf(buf, sizeof buf, "%.1f %s",
+                static_cast<double>(bytes) / (gib ? 1ull << 30 : 1ull << 20), gib ? "GiB" : "MiB");
   return buf;
 }
 
@@ -183,8 +186,9 @@ ResourceEstimate estimate_resources(const scenario::Scenario& s) {
                               : windows;
   }
   e.state_bytes = saturating_add(
-      saturating_add(saturating_mul(e.flows, kBytesPerFlow),
-                     saturating_mul(e.subflows, packet ? kBytesPerPacketSubflow : kBytesPerFluidSubflow)),
+      saturating_add(
+          saturating_mul(e.flows, kBytesPerFlow),
+          saturating_mul(e.subflows, packet ? kBytesPerPacketSubflow : kBytesPerFluidSubflow)),
       saturating_add(saturating_add(saturating_mul(e.packets_in_flight, kBytesPerPacket),
                                     saturating_mul(e.paths, kBytesPerPath)),
                      saturating_add(kBytesBase, extra)));
@@ -199,7 +203,8 @@ ResourceEstimate estimate_resources(const scenario::Scenario& s) {
   if (packet && s.output.sample_interval.ps() > 0) {
     const auto links = static_cast<double>(size.links);
     const double samples = e.horizon_seconds / s.output.sample_interval.seconds() + 1;
-    const double cells = std::min(links * samples, static_cast<double>(net::LinkSampler::kMaxCells));
+    const double cells =
+        std::min(links * samples, static_cast<double>(net::LinkSampler::kMaxCells));
     e.state_bytes = saturating_add(e.state_bytes, static_cast<std::uint64_t>(cells) * 16);
   }
   return e;
@@ -208,17 +213,19 @@ ResourceEstimate estimate_resources(const scenario::Scenario& s) {
 std::uint64_t default_memory_limit() {
   const long pages = sysconf(_SC_PHYS_PAGES);
   const long page = sysconf(_SC_PAGE_SIZE);
-  const std::uint64_t physical = pages > 0 && page > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page)
-                                                       : std::uint64_t{4} << 30;
+  const std::uint64_t physical =
+      pages > 0 && page > 0 ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page)
+                            : std::uint64_t{4} << 30;
   return std::min(physical, cgroup_limit()) / 10 * 8;
 }
 
 void check_resources(const ResourceEstimate& e, std::uint64_t memory_limit,
                      const std::string& limit_source) {
-  const std::string figures = core::format_count(e.flows) + " flows, " + core::format_count(e.subflows) +
-                              " subflows (up to " + std::to_string(e.subflows_per_flow) +
-                              " per flow), " + core::format_count(e.packets_in_flight) +
-                              " packets in flight, " + core::format_count(e.paths) + " paths";
+  const std::string figures = core::format_count(e.flows) + " flows, " +
+                              core::format_count(e.subflows) + " subflows (up to " +
+                              std::to_string(e.subflows_per_flow) + " per flow), " +
+                              core::format_count(e.packets_in_flight) + " packets in flight, " +
+                              core::format_count(e.paths) + " paths";
   if (e.subflows > kMaxSubflowsTotal) {
     throw ResourceError("the scenario needs " + figures + ": more than the limit of " +
                         core::format_count(kMaxSubflowsTotal) +
@@ -243,11 +250,13 @@ void check_resources(const ResourceEstimate& e, std::uint64_t memory_limit,
 std::string format_estimate(const ResourceEstimate& e, std::uint64_t memory_limit) {
   char horizon[32];
   std::snprintf(horizon, sizeof horizon, "%.3g s", e.horizon_seconds);
-  return "# resource estimate: " + core::format_count(e.flows) + " flows, " + core::format_count(e.subflows) +
-         " subflows (up to " + std::to_string(e.subflows_per_flow) + " per flow), " +
-         core::format_count(e.packets_in_flight) + " packets in flight, " + core::format_count(e.paths) +
-         " paths, about " + size_text(e.state_bytes) + " of state (limit " +
-         size_text(memory_limit) + "), simulated time at most " + horizon + "\n";
+  return "# resource estimate: " + core::format_count(e.flows) + " flows, " +
+         core::format_count(e.subflows) + " subflows (up to " +
+         std::to_string(e.subflows_per_flow) + " per flow), " +
+         core::format_count(e.packets_in_flight) + " packets in flight, " +
+         core::format_count(e.paths) + " paths, about " + size_text(e.state_bytes) +
+         " of state (limit " + size_text(memory_limit) + "), simulated time at most " + horizon +
+         "\n";
 }
 
 }  // namespace fabricsim::engine

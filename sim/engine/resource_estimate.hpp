@@ -11,12 +11,12 @@ namespace fabricsim::engine {
 /// bounds on the flows, subflows and packets in flight, the bytes of state they take in the
 /// chosen model, and the simulated time the run can reach. Counts saturate at UINT64_MAX.
 struct ResourceEstimate {
-  std::uint64_t flows = 0;             // application flows over all workloads
+  std::uint64_t flows = 0;              // application flows over all workloads
   std::uint32_t subflows_per_flow = 1;  // the routing policy's most subflows per flow (split's k)
-  std::uint64_t subflows = 0;          // flows x subflows_per_flow
+  std::uint64_t subflows = 0;           // flows x subflows_per_flow
   std::uint64_t packets_in_flight = 0;  // packet model: every subflow's first window at once
-  std::uint64_t paths = 0;             // equal-cost paths the fabric stores
-  std::uint64_t state_bytes = 0;       // memory of the above, in bytes
+  std::uint64_t paths = 0;              // equal-cost paths the fabric stores
+  std::uint64_t state_bytes = 0;        // memory of the above, in bytes
   double horizon_seconds = 0;  // latest start + compute + a route latency a flow + all bytes
                                // at the slowest link
 };

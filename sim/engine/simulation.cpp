@@ -18,7 +18,7 @@
 namespace fabricsim::engine {
 namespace {
 
-constexpr std::uint32_t kRelease = 0;   // event tag = 2 * step + kind
+constexpr std::uint32_t kRelease = 0;  // event tag = 2 * step + kind
 constexpr std::uint32_t kComplete = 1;
 constexpr std::uint32_t kRoceV2Port = 4791;
 constexpr std::uint64_t kProgressEvery = 64;  // events between progress callbacks
@@ -28,7 +28,7 @@ struct StepState {
   std::uint32_t deps_left = 0;
   std::uint64_t flows_left = 0;
   std::int64_t start_ps = -1;
-  std::int64_t end_ps = -1;      // last byte of the step delivered
+  std::int64_t end_ps = -1;  // last byte of the step delivered
   std::vector<std::uint32_t> dependents;
 };
 
@@ -57,11 +57,11 @@ class Simulation::Impl : public core::Handler, public model::DeliveryListener {
       : scenario_(scenario),
         fabric_(topo::build_fabric(scenario.topology)),
         workload_(traffic::generate(scenario.workloads, traffic_context())),
-        policy_(routing::make_policy({.name = scenario.routing.policy,
-                                      .subflows = scenario.routing.subflows,
-                                      .salt = core::mix64(scenario.seed ^
-                                                          core::hash_name("routing.salt")),
-                                      .flowlet_gap = scenario.routing.flowlet_gap})),
+        policy_(routing::make_policy(
+            {.name = scenario.routing.policy,
+             .subflows = scenario.routing.subflows,
+             .salt = core::mix64(scenario.seed ^ core::hash_name("routing.salt")),
+             .flowlet_gap = scenario.routing.flowlet_gap})),
         router_(fabric_, *policy_),
         link_events_(scenario::resolve_events(fabric_, scenario)),
         steps_(workload_.steps.size()) {
@@ -82,12 +82,14 @@ class Simulation::Impl : public core::Handler, public model::DeliveryListener {
   /// The model the scenario names, on this fabric and router.
   std::unique_ptr<model::NetworkModel> make_network() {
     if (scenario_.model == "packet") {
-      const net::PacketParams params{.transport = scenario_.transport, .switches = scenario_.switches, .seed = scenario_.seed};
-      return std::make_unique<net::PacketNetwork>(queue_, fabric_, router_, params, scenario_.output.sample_interval,
-                                                  [this] { return steps_left_ > 0; }, *this);
+      const net::PacketParams params{
+          .transport = scenario_.transport, .switches = scenario_.switches, .seed = scenario_.seed};
+      return std::make_unique<net::PacketNetwork>(
+          queue_, fabric_, router_, params, scenario_.output.sample_interval,
+          [this] { return steps_left_ > 0; }, *this);
     }
-    return std::make_unique<flow::FluidNetwork>(queue_, fabric_, router_, scenario_.flow.resolve_interval,
-                                                !link_events_.empty(), *this);
+    return std::make_unique<flow::FluidNetwork>(
+        queue_, fabric_, router_, scenario_.flow.resolve_interval, !link_events_.empty(), *this);
   }
 
   /// What the traffic generators need: host count and rate, seed, and trace files.
@@ -105,7 +107,8 @@ class Simulation::Impl : public core::Handler, public model::DeliveryListener {
   metrics::Results run(const std::function<void(const Progress&)>& on_progress) {
     const auto wall_start = std::chrono::steady_clock::now();
     // Before the steps, so a change at time t applies before flows that start at t.
-    for (std::uint32_t i = 0; i < link_events_.size(); ++i) queue_.schedule(link_events_[i].at, link_handler_, 2 * i);
+    for (std::uint32_t i = 0; i < link_events_.size(); ++i)
+      queue_.schedule(link_events_[i].at, link_handler_, 2 * i);
     for (std::uint32_t s = 0; s < steps_.size(); ++s) {
       if (steps_[s].deps_left == 0) {
         queue_.schedule(workload_.steps[s].delay, *this, 2 * s + kRelease);
@@ -154,7 +157,8 @@ class Simulation::Impl : public core::Handler, public model::DeliveryListener {
     steps_[s].start_ps = now.ps();
     // The policy plans the step as a whole: how many subflows each workload flow becomes.
     step_flows_.clear();
-    for (const traffic::Demand& d : step.demands) step_flows_.push_back({d.src, d.dst, d.bytes.count()});
+    for (const traffic::Demand& d : step.demands)
+      step_flows_.push_back({d.src, d.dst, d.bytes.count()});
     router_.plan(step_flows_, planned_subflows_);
     for (std::size_t i = 0; i < step.demands.size(); ++i) {
       const traffic::Demand& d = step.demands[i];
@@ -177,7 +181,8 @@ class Simulation::Impl : public core::Handler, public model::DeliveryListener {
       steps_[s].flows_left += k;
     }
     steps_[s].end_ps = now.ps() + step.compute.ps();
-    if (steps_[s].flows_left == 0) queue_.schedule(core::Time::ps(steps_[s].end_ps), *this, 2 * s + kComplete);
+    if (steps_[s].flows_left == 0)
+      queue_.schedule(core::Time::ps(steps_[s].end_ps), *this, 2 * s + kComplete);
   }
 
   void start_flow(std::uint32_t s, const traffic::Demand& d, std::uint32_t app_flow,
@@ -206,14 +211,16 @@ class Simulation::Impl : public core::Handler, public model::DeliveryListener {
         state.up = e.action == scenario::EventSpec::Action::up;
       }
       network_->set_link(l, state.up, state.rate);
-      link_event_records_.push_back({now.ps(), l, scenario::to_string(e.action), state.up ? state.rate.bps() : 0});
+      link_event_records_.push_back(
+          {now.ps(), l, scenario::to_string(e.action), state.up ? state.rate.bps() : 0});
     }
     if (e.action == scenario::EventSpec::Action::rate) return;
     const core::Time delay = scenario_.routing.failure_detection;
     if (delay.ps() == 0) {
       reroute_around(e);
     } else {
-      queue_.schedule(now + delay, link_handler_, 2 * static_cast<std::uint32_t>(&e - link_events_.data()) + 1);
+      queue_.schedule(now + delay, link_handler_,
+                      2 * static_cast<std::uint32_t>(&e - link_events_.data()) + 1);
     }
   }
 
@@ -298,14 +305,14 @@ class Simulation::Impl : public core::Handler, public model::DeliveryListener {
   std::vector<StepState> steps_;
   std::vector<metrics::FlowRecord> flows_;
   std::vector<metrics::AppFlowRecord> app_flows_;
-  std::vector<std::uint32_t> subflows_left_;  // per application flow
-  std::vector<routing::StepFlow> step_flows_;      // scratch: the step being released
+  std::vector<std::uint32_t> subflows_left_;     // per application flow
+  std::vector<routing::StepFlow> step_flows_;    // scratch: the step being released
   std::vector<std::uint32_t> planned_subflows_;  // scratch: its plan
   std::uint64_t app_flows_total_ = 0;
   std::uint64_t app_flows_done_ = 0;
   std::int64_t bytes_total_ = 0;  // of every demand in the workload
   std::int64_t bytes_done_ = 0;   // of the (sub)flows fully delivered
-  std::size_t steps_left_ = 0;  // steps not yet complete
+  std::size_t steps_left_ = 0;    // steps not yet complete
 };
 
 Simulation::Simulation(const scenario::Scenario& scenario)

@@ -65,7 +65,8 @@ StepBounds::StepBounds(const topo::Fabric& fabric)
   }
 }
 
-const StepBounds::PairLatency& StepBounds::pair_latency(std::uint32_t src_edge, std::uint32_t dst_edge) {
+const StepBounds::PairLatency& StepBounds::pair_latency(std::uint32_t src_edge,
+                                                        std::uint32_t dst_edge) {
   const std::size_t pair = std::size_t{src_edge} * fabric_.edge_count() + dst_edge;
   PairLatency& out = pairs_[pair];
   if (out.path >= 0) return out;
@@ -84,8 +85,9 @@ const StepBounds::PairLatency& StepBounds::pair_latency(std::uint32_t src_edge, 
   return out;
 }
 
-void StepBounds::add(std::vector<Load>& loads, std::vector<std::uint32_t>& touched, std::uint32_t at,
-                     std::int64_t bytes, std::int64_t pre_ps, std::int64_t post_ps) {
+void StepBounds::add(std::vector<Load>& loads, std::vector<std::uint32_t>& touched,
+                     std::uint32_t at, std::int64_t bytes, std::int64_t pre_ps,
+                     std::int64_t post_ps) {
   Load& load = loads[at];
   if (load.pre_ps < 0) {
     touched.push_back(at);
@@ -97,9 +99,10 @@ void StepBounds::add(std::vector<Load>& loads, std::vector<std::uint32_t>& touch
   load.post_ps = std::min(load.post_ps, post_ps);
 }
 
-void StepBounds::tighten(StepBound& best, std::vector<Load>& loads, std::vector<std::uint32_t>& touched,
-                         const std::vector<std::int64_t>& rate_bps, const std::vector<topo::NodeId>& node,
-                         BoundBy by) const {
+void StepBounds::tighten(StepBound& best, std::vector<Load>& loads,
+                         std::vector<std::uint32_t>& touched,
+                         const std::vector<std::int64_t>& rate_bps,
+                         const std::vector<topo::NodeId>& node, BoundBy by) const {
   for (const std::uint32_t at : touched) {
     Load& load = loads[at];
     if (rate_bps[at] > 0) {
@@ -107,7 +110,8 @@ void StepBounds::tighten(StepBound& best, std::vector<Load>& loads, std::vector<
       const core::int128 bits_ps = static_cast<core::int128>(load.bytes) * 8 * 1'000'000'000'000;
       const auto wire_ps = static_cast<std::int64_t>(bits_ps / rate_bps[at]);
       const std::int64_t total = load.pre_ps + wire_ps + load.post_ps;
-      if (total > best.duration.ps()) best = {core::Time::ps(total), by, static_cast<std::int32_t>(node[at])};
+      if (total > best.duration.ps())
+        best = {core::Time::ps(total), by, static_cast<std::int32_t>(node[at])};
     }
     load = Load{};
   }
@@ -125,14 +129,17 @@ StepBound StepBounds::operator()(const traffic::Step& step) {
     add(host_down_, touched_host_down_, d.dst, bytes, up + between.path, down);
     if (src_edge != dst_edge) {
       add(edge_up_, touched_edge_up_, src_edge, bytes, up, between.path + down);
-      add(edge_down_, touched_edge_down_, dst_edge, bytes, up + between.but_last, between.last + down);
+      add(edge_down_, touched_edge_down_, dst_edge, bytes, up + between.but_last,
+          between.last + down);
     }
   }
   StepBound best{step.compute, BoundBy::compute, -1};
   tighten(best, host_up_, touched_host_up_, host_up_bps_, fabric_.host_node, BoundBy::host_uplink);
-  tighten(best, host_down_, touched_host_down_, host_down_bps_, fabric_.host_node, BoundBy::host_downlink);
+  tighten(best, host_down_, touched_host_down_, host_down_bps_, fabric_.host_node,
+          BoundBy::host_downlink);
   tighten(best, edge_up_, touched_edge_up_, edge_up_bps_, fabric_.edge_node, BoundBy::edge_uplinks);
-  tighten(best, edge_down_, touched_edge_down_, edge_down_bps_, fabric_.edge_node, BoundBy::edge_downlinks);
+  tighten(best, edge_down_, touched_edge_down_, edge_down_bps_, fabric_.edge_node,
+          BoundBy::edge_downlinks);
   return best;
 }
 

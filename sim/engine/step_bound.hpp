@@ -10,7 +10,13 @@ namespace fabricsim::engine {
 
 /// What gives a step's lower bound: its compute time, or a set of links that must carry
 /// bytes of the step (one host's link, or all first or last hops of an edge switch).
-enum class BoundBy : std::uint8_t { compute, host_uplink, host_downlink, edge_uplinks, edge_downlinks };
+enum class BoundBy : std::uint8_t {
+  compute,
+  host_uplink,
+  host_downlink,
+  edge_uplinks,
+  edge_downlinks
+};
 const char* to_string(BoundBy by);
 
 /// A lower bound on a step's duration (end - start), in ps, and the links that give it.

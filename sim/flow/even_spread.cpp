@@ -12,7 +12,7 @@ constexpr std::uint8_t kEmpty = 0;
 constexpr std::uint8_t kCached = 1;
 constexpr std::uint8_t kUncacheable = 2;
 constexpr std::uint32_t kIdLimit = std::uint32_t{1} << 24;  // ids packed in 24 bits
-constexpr std::size_t kMaxFractions = 256;                   // indices packed in 8 bits
+constexpr std::size_t kMaxFractions = 256;                  // indices packed in 8 bits
 
 bool by_link(const LinkUse& a, const LinkUse& b) { return a.link < b.link; }
 
@@ -22,7 +22,8 @@ bool merge_in(std::vector<LinkUse>& out, std::size_t from, LinkUse a, LinkUse b)
   if (b.link < a.link) std::swap(a, b);
   if (a.link == b.link) return false;
   for (const LinkUse& u : {a, b}) {
-    const auto at = std::lower_bound(out.begin() + static_cast<std::ptrdiff_t>(from), out.end(), u, by_link);
+    const auto at =
+        std::lower_bound(out.begin() + static_cast<std::ptrdiff_t>(from), out.end(), u, by_link);
     if (at != out.end() && at->link == u.link) return false;
     out.insert(at, u);
   }
@@ -42,12 +43,15 @@ std::vector<topo::LinkId> even_spread_classes(const topo::Fabric& fabric) {
   std::map<std::pair<std::uint64_t, std::int64_t>, topo::LinkId> first;
   std::vector<topo::LinkId> rep(fabric.links.size());
   for (topo::LinkId l = 0; l < fabric.links.size(); ++l) {
-    rep[l] = signature[l] == 0 ? l : first.try_emplace({signature[l], fabric.links[l].rate.bps()}, l).first->second;
+    rep[l] = signature[l] == 0
+                 ? l
+                 : first.try_emplace({signature[l], fabric.links[l].rate.bps()}, l).first->second;
   }
   return rep;
 }
 
-EvenSpreadCache::EvenSpreadCache(const topo::Fabric& fabric, const std::vector<topo::LinkId>& constraint_of)
+EvenSpreadCache::EvenSpreadCache(const topo::Fabric& fabric,
+                                 const std::vector<topo::LinkId>& constraint_of)
     : fabric_(fabric),
       constraint_of_(constraint_of),
       pairs_(std::size_t{fabric.edge_count()} * fabric.edge_count()) {}
@@ -61,7 +65,8 @@ const EvenSpreadCache::Pair& EvenSpreadCache::pair(std::uint32_t src_host, std::
 }
 
 void EvenSpreadCache::fill(std::size_t index, Pair& p) {
-  const topo::PathId first = fabric_.pair_offset[index], count = fabric_.pair_offset[index + 1] - first;
+  const topo::PathId first = fabric_.pair_offset[index],
+                     count = fabric_.pair_offset[index + 1] - first;
   // What the per-flow merge computed: 1/n on every link of every path, sorted by link, the
   // shares of a link added one by one (all equal, so their order does not matter).
   scratch_.clear();
@@ -134,12 +139,15 @@ LinkUse EvenSpreadCache::unpack(const Pair& p, std::uint32_t packed) const {
   return {packed >> 8, fractions_[p.fractions_first + (packed & 0xff)]};
 }
 
-bool EvenSpreadCache::uses(std::uint32_t src_host, std::uint32_t dst_host, std::vector<LinkUse>& out) {
+bool EvenSpreadCache::uses(std::uint32_t src_host, std::uint32_t dst_host,
+                           std::vector<LinkUse>& out) {
   const Pair& p = pair(src_host, dst_host);
   if (p.state != kCached) return false;
   const std::size_t from = out.size();
-  for (std::uint32_t i = 0; i < p.uses_count; ++i) out.push_back(unpack(p, packed_[p.uses_first + i]));
-  if (!merge_in(out, from, {fabric_.host_uplink[src_host], 1.0}, {fabric_.host_downlink[dst_host], 1.0})) {
+  for (std::uint32_t i = 0; i < p.uses_count; ++i)
+    out.push_back(unpack(p, packed_[p.uses_first + i]));
+  if (!merge_in(out, from, {fabric_.host_uplink[src_host], 1.0},
+                {fabric_.host_downlink[dst_host], 1.0})) {
     out.resize(from);
     return false;
   }
@@ -151,7 +159,8 @@ bool EvenSpreadCache::constraints(std::uint32_t src_host, std::uint32_t dst_host
   const Pair& p = pair(src_host, dst_host);
   if (p.state != kCached || !p.classes_ok) return false;
   const std::size_t from = out.size();
-  for (std::uint32_t i = 0; i < p.classes_count; ++i) out.push_back(unpack(p, packed_[p.classes_first + i]));
+  for (std::uint32_t i = 0; i < p.classes_count; ++i)
+    out.push_back(unpack(p, packed_[p.classes_first + i]));
   if (!merge_in(out, from, {constraint_of_[fabric_.host_uplink[src_host]], 1.0},
                 {constraint_of_[fabric_.host_downlink[dst_host]], 1.0})) {
     out.resize(from);
@@ -166,10 +175,12 @@ std::int64_t EvenSpreadCache::latency_ps(std::uint32_t src_host, std::uint32_t d
   if (fabric_.pair_offset[index + 1] == fabric_.pair_offset[index]) return 0;  // no path
   const Pair& p = pair(src_host, dst_host);
   const std::int64_t hosts = (fabric_.links[fabric_.host_uplink[src_host]].latency +
-                              fabric_.links[fabric_.host_downlink[dst_host]].latency).ps();
+                              fabric_.links[fabric_.host_downlink[dst_host]].latency)
+                                 .ps();
   if (p.state == kCached) return hosts + p.path_latency_ps;
   std::int64_t longest = 0;
-  for (topo::PathId path = fabric_.pair_offset[index]; path < fabric_.pair_offset[index + 1]; ++path) {
+  for (topo::PathId path = fabric_.pair_offset[index]; path < fabric_.pair_offset[index + 1];
+       ++path) {
     longest = std::max(longest, fabric_.route_latency(src_host, dst_host, path).ps());
   }
   return longest;

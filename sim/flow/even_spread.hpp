@@ -61,9 +61,9 @@ class EvenSpreadCache {
 
   const topo::Fabric& fabric_;
   const std::vector<topo::LinkId>& constraint_of_;
-  std::vector<Pair> pairs_;              // by src_edge * edges + dst_edge
-  std::vector<std::uint32_t> packed_;    // link or class id << 8 | fraction index
-  std::vector<double> fractions_;        // each pair's distinct fractions
+  std::vector<Pair> pairs_;            // by src_edge * edges + dst_edge
+  std::vector<std::uint32_t> packed_;  // link or class id << 8 | fraction index
+  std::vector<double> fractions_;      // each pair's distinct fractions
   std::vector<LinkUse> scratch_;
   std::size_t pairs_cached_ = 0;
 };

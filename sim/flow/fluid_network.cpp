@@ -18,8 +18,9 @@ bool by_link(const LinkUse& a, const LinkUse& b) { return a.link < b.link; }
 
 }  // namespace
 
-FluidNetwork::FluidNetwork(core::EventQueue& queue, const topo::Fabric& fabric, const routing::Router& router,
-                           core::Time resolve_interval, bool links_change, model::DeliveryListener& listener)
+FluidNetwork::FluidNetwork(core::EventQueue& queue, const topo::Fabric& fabric,
+                           const routing::Router& router, core::Time resolve_interval,
+                           bool links_change, model::DeliveryListener& listener)
     : fabric_(fabric),
       router_(router),
       listener_(listener),
@@ -36,7 +37,8 @@ FluidNetwork::FluidNetwork(core::EventQueue& queue, const topo::Fabric& fabric, 
 }
 
 std::uint32_t FluidNetwork::start_flow(const routing::FlowTuple& tuple, std::int64_t bytes) {
-  const std::span<const topo::PathId> candidates = router_.candidates(tuple.src_host, tuple.dst_host);
+  const std::span<const topo::PathId> candidates =
+      router_.candidates(tuple.src_host, tuple.dst_host);
   // An even spread takes every candidate at 1/n: no need to list them per flow.
   std::int32_t path_id = candidates.size() == 1 ? static_cast<std::int32_t>(candidates[0]) : -1;
   std::uint32_t id = 0;
@@ -77,7 +79,8 @@ std::int64_t FluidNetwork::uses_of_shares(std::uint32_t src, std::uint32_t dst) 
 /// The start of a flow spread evenly over all its paths: the per-link fractions and
 /// constraints of its edge pair come from the cache (computed on the pair's first flow), the
 /// same values uses_of_shares() would compute from the n paths.
-std::int64_t FluidNetwork::start_spread(const routing::FlowTuple& tuple, std::int64_t bytes, std::uint32_t& id) {
+std::int64_t FluidNetwork::start_spread(const routing::FlowTuple& tuple, std::int64_t bytes,
+                                        std::uint32_t& id) {
   uses_.clear();
   std::int64_t latency = 0;
   if (spread_->uses(tuple.src_host, tuple.dst_host, uses_)) {
@@ -89,9 +92,10 @@ std::int64_t FluidNetwork::start_spread(const routing::FlowTuple& tuple, std::in
   }
   for (const LinkUse& u : uses_) link_tx_[u.link] += static_cast<double>(bytes) * u.fraction;
   constraint_uses_.clear();
-  const std::span<const LinkUse> constraints = spread_->constraints(tuple.src_host, tuple.dst_host, constraint_uses_)
-                                                   ? std::span<const LinkUse>(constraint_uses_)
-                                                   : constraints_of_uses();
+  const std::span<const LinkUse> constraints =
+      spread_->constraints(tuple.src_host, tuple.dst_host, constraint_uses_)
+          ? std::span<const LinkUse>(constraint_uses_)
+          : constraints_of_uses();
   id = model_.start_flow(constraints, static_cast<double>(bytes));
   return latency;
 }
@@ -115,8 +119,9 @@ std::span<const LinkUse> FluidNetwork::constraints_of_uses() {
   constraint_uses_.clear();
   for (const LinkUse& u : uses_) constraint_uses_.push_back({constraint_of_[u.link], u.fraction});
   std::sort(constraint_uses_.begin(), constraint_uses_.end(), by_link);
-  const auto last = std::unique(constraint_uses_.begin(), constraint_uses_.end(),
-                                [](const LinkUse& a, const LinkUse& b) { return a.link == b.link; });
+  const auto last =
+      std::unique(constraint_uses_.begin(), constraint_uses_.end(),
+                  [](const LinkUse& a, const LinkUse& b) { return a.link == b.link; });
   constraint_uses_.erase(last, constraint_uses_.end());
   return constraint_uses_;
 }
@@ -145,8 +150,10 @@ void FluidNetwork::on_flow_sent(std::uint32_t flow, core::Time now) {
 
 void FluidNetwork::report(std::int64_t end_ps, metrics::Results& out) {
   for (topo::LinkId l = 0; l < fabric_.links.size(); ++l) {
-    const double capacity_bytes = fabric_.links[l].rate.bytes_per_ps() * static_cast<double>(end_ps);
-    out.links.push_back({l, std::llround(link_tx_[l]), end_ps > 0 ? link_tx_[l] / capacity_bytes : 0.0});
+    const double capacity_bytes =
+        fabric_.links[l].rate.bytes_per_ps() * static_cast<double>(end_ps);
+    out.links.push_back(
+        {l, std::llround(link_tx_[l]), end_ps > 0 ? link_tx_[l] / capacity_bytes : 0.0});
   }
 }
 

@@ -67,9 +67,9 @@ Handle create_group(hid_t parent, const std::string& name) {
 void write_attribute(hid_t object, const std::string& name, const std::string& value) {
   const Handle type = string_type();
   const Handle space = owned(H5Screate(H5S_SCALAR), H5Sclose, "H5Screate(scalar)");
-  const Handle attr = owned(
-      H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
-      "H5Acreate2(" + name + ")");
+  const Handle attr =
+      owned(H5Acreate2(object, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
+            H5Aclose, "H5Acreate2(" + name + ")");
   const char* text = value.c_str();
   check(H5Awrite(attr.get(), type.get(), &text), "H5Awrite(" + name + ")");
 }
@@ -91,9 +91,9 @@ void write_dataset(hid_t group, const std::string& name, hid_t mem_type, hid_t f
   const Handle space = owned(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
                              H5Sclose, "H5Screate_simple(" + name + ")");
   const Handle dcpl = creation_properties(dims, name);
-  const Handle dset = owned(H5Dcreate2(group, name.c_str(), file_type, space.get(), H5P_DEFAULT,
-                                       dcpl.get(), H5P_DEFAULT),
-                            H5Dclose, "H5Dcreate2(" + name + ")");
+  const Handle dset = owned(
+      H5Dcreate2(group, name.c_str(), file_type, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+      H5Dclose, "H5Dcreate2(" + name + ")");
   const bool empty = std::any_of(dims.begin(), dims.end(), [](hsize_t d) { return d == 0; });
   if (!empty) {
     check(H5Dwrite(dset.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),

@@ -109,7 +109,8 @@ void write_steps(hid_t file, const std::vector<metrics::StepRecord>& steps) {
 // /links/summary; /links/events when the scenario changed links; /links/series when
 // something was sampled: time_ps [T] and the [T x L] matrices, L = the fabric's links.
 void write_links(hid_t file, std::size_t link_count, const std::vector<metrics::LinkRecord>& links,
-                 const std::vector<metrics::LinkEventRecord>& events, const metrics::LinkSeries& series) {
+                 const std::vector<metrics::LinkEventRecord>& events,
+                 const metrics::LinkSeries& series) {
   using metrics::LinkRecord;
   const Handle g = create_group(file, "links");
   const Handle summary = create_group(g.get(), "summary");
@@ -174,12 +175,15 @@ void write_moe(hid_t file, const std::vector<metrics::ExpertTokens>& records) {
       gpus = std::max(gpus, r->gpu_tokens.size());
     }
     const std::size_t cells = iterations * layers;
-    std::vector<std::int64_t> expert_cube(cells * experts, 0), gpu_cube(cells * gpus, 0), dropped(cells, 0);
+    std::vector<std::int64_t> expert_cube(cells * experts, 0), gpu_cube(cells * gpus, 0),
+        dropped(cells, 0);
     for (const auto* r : rows) {
       const std::size_t cell =
           static_cast<std::size_t>(r->iteration) * layers + static_cast<std::size_t>(r->layer);
-      for (std::size_t e = 0; e < r->tokens.size(); ++e) expert_cube[cell * experts + e] += r->tokens[e];
-      for (std::size_t g = 0; g < r->gpu_tokens.size(); ++g) gpu_cube[cell * gpus + g] += r->gpu_tokens[g];
+      for (std::size_t e = 0; e < r->tokens.size(); ++e)
+        expert_cube[cell * experts + e] += r->tokens[e];
+      for (std::size_t g = 0; g < r->gpu_tokens.size(); ++g)
+        gpu_cube[cell * gpus + g] += r->gpu_tokens[g];
       dropped[cell] += r->dropped;
     }
     std::vector<double> max_mean(cells), gini(cells), gpu_max_mean(cells);
@@ -190,7 +194,8 @@ void write_moe(hid_t file, const std::vector<metrics::ExpertTokens>& records) {
       gpu_max_mean[c] = metrics::max_over_mean({gpu_cube.data() + c * gpus, gpus});
     }
     const Handle g = create_group(moe.get(), "w" + std::to_string(workload));
-    const auto cube = [&](const char* name, const auto& data, std::vector<hsize_t> shape, const char* units) {
+    const auto cube = [&](const char* name, const auto& data, std::vector<hsize_t> shape,
+                          const char* units) {
       using T = typename std::decay_t<decltype(data)>::value_type;
       write_dataset(g.get(), name, TypeOf<T>::mem(), TypeOf<T>::file(), shape, data.data(), units);
     };
@@ -220,7 +225,8 @@ void write_file(const std::string& file_path, const topo::Fabric& fabric,
   write_app_flows(file.get(), results.app_flows);
   write_flows(file.get(), results.flows);
   write_steps(file.get(), results.steps);
-  write_links(file.get(), fabric.links.size(), results.links, results.link_events, results.link_series);
+  write_links(file.get(), fabric.links.size(), results.links, results.link_events,
+              results.link_series);
   write_moe(file.get(), results.expert_tokens);
   check(file.close(), "H5Fclose");
 }

@@ -29,8 +29,7 @@ std::string partial_path(const std::string& path);
 /// `after_create`, when given, runs once the partial file exists and holds the root
 /// attributes (tests interrupt a write there). Throws OutputError.
 void write_results(const std::string& path, const topo::Fabric& fabric,
-                   const metrics::Results& results,
-                   const std::function<void()>& after_create = {});
+                   const metrics::Results& results, const std::function<void()>& after_create = {});
 
 /// The name of every link, by id, as /topology/links/name holds it: "host3->leaf0";
 /// parallel cables between two nodes get a [k] suffix, "leaf0->spine1[1]".

@@ -195,8 +195,8 @@ class TraceReader {
       std::vector<hsize_t> start(dims.size(), 0), count = dims;
       start[0] = first;
       count[0] = std::min<std::uint64_t>(step, dims[0] - first);
-      const Handle memory_space(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr),
-                                H5Sclose);
+      const Handle memory_space(
+          H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr), H5Sclose);
       if (!memory_space.ok() ||
           H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
                               nullptr) < 0 ||
@@ -248,13 +248,16 @@ std::optional<std::string> shape_problem(const TraceShape& s) {
   }
   if (s.tokens == 0 || s.layers == 0 || s.top_k == 0) return "expert_ids has a zero dimension";
   const std::optional<std::uint64_t> rows = core::checked_mul(s.tokens, std::uint64_t{s.layers});
-  const std::optional<std::uint64_t> elements = rows ? core::checked_mul(*rows, std::uint64_t{s.top_k}) : std::nullopt;
+  const std::optional<std::uint64_t> elements =
+      rows ? core::checked_mul(*rows, std::uint64_t{s.top_k}) : std::nullopt;
   if (!elements || *elements > kMaxTraceElements) {
-    return "expert_ids has more than the limit of " + std::to_string(kMaxTraceElements) + " entries";
+    return "expert_ids has more than the limit of " + std::to_string(kMaxTraceElements) +
+           " entries";
   }
   if (s.top_k > s.experts) {
     return "top_k (" + std::to_string(s.top_k) +
-           ", the last dimension of expert_ids) is more than experts (" + std::to_string(s.experts) + ")";
+           ", the last dimension of expert_ids) is more than experts (" +
+           std::to_string(s.experts) + ")";
   }
   return std::nullopt;
 }
@@ -262,7 +265,9 @@ std::optional<std::string> shape_problem(const TraceShape& s) {
 void decode_moe_trace(const std::string& path, TraceSink& sink) { TraceReader(path, sink).read(); }
 
 void check_trace_values(const std::string& path, const traffic::MoeTrace& t) {
-  const auto fail = [&](const std::string& problem) { throw TraceError(trace_message(path, problem)); };
+  const auto fail = [&](const std::string& problem) {
+    throw TraceError(trace_message(path, problem));
+  };
   for (std::size_t token = 0; token < t.tokens(); ++token) {
     for (std::uint32_t layer = 0; layer < t.layers; ++layer) {
       for (std::uint32_t k = 0; k < t.top_k; ++k) {
@@ -274,8 +279,8 @@ void check_trace_values(const std::string& path, const traffic::MoeTrace& t) {
         };
         if (e < 0 || static_cast<std::uint32_t>(e) >= t.experts) {
           fail(where() + " is " + std::to_string(e) + "; expert ids must be in 0.." +
-               std::to_string(t.experts - 1) + " (root attribute experts = " + std::to_string(t.experts) +
-               ")");
+               std::to_string(t.experts - 1) +
+               " (root attribute experts = " + std::to_string(t.experts) + ")");
         }
         for (std::uint32_t j = 0; j < k; ++j) {
           if (t.expert(token, layer, j) == e) {
@@ -286,10 +291,11 @@ void check_trace_values(const std::string& path, const traffic::MoeTrace& t) {
       }
     }
   }
-  const auto bad = std::find_if(t.source_gpu.begin(), t.source_gpu.end(), [](std::int32_t g) { return g < 0; });
+  const auto bad =
+      std::find_if(t.source_gpu.begin(), t.source_gpu.end(), [](std::int32_t g) { return g < 0; });
   if (bad != t.source_gpu.end()) {
-    fail("source_gpu[" + std::to_string(bad - t.source_gpu.begin()) + "] is " + std::to_string(*bad) +
-         "; GPU indices must be >= 0");
+    fail("source_gpu[" + std::to_string(bad - t.source_gpu.begin()) + "] is " +
+         std::to_string(*bad) + "; GPU indices must be >= 0");
   }
 }
 
@@ -298,7 +304,8 @@ void check_trace_values(const std::string& path, const traffic::MoeTrace& t) {
 traffic::MoeTrace read_moe_trace(const std::string& path) {
   // The file is checked here, without HDF5, so a missing trace is reported without a fork.
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) throw TraceError(detail::trace_message(path, "no such file"));
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw TraceError(detail::trace_message(path, "no such file"));
   traffic::MoeTrace trace = detail::read_trace_in_child(path, detail::decode_moe_trace);
   detail::check_trace_values(path, trace);
   return trace;

@@ -72,8 +72,12 @@ class PipeSink final : public TraceSink {
     if (!write_all(fd_, &header, sizeof header) || !write_all(fd_, data, bytes)) ::_exit(1);
   }
   void shape(const TraceShape& s) override { send(Frame::kShape, &s, sizeof s); }
-  void sources(std::span<const std::int32_t> slab) override { send(Frame::kSources, slab.data(), slab.size_bytes()); }
-  void ids(std::span<const std::int16_t> slab) override { send(Frame::kIds, slab.data(), slab.size_bytes()); }
+  void sources(std::span<const std::int32_t> slab) override {
+    send(Frame::kSources, slab.data(), slab.size_bytes());
+  }
+  void ids(std::span<const std::int16_t> slab) override {
+    send(Frame::kIds, slab.data(), slab.size_bytes());
+  }
 
  private:
   int fd_;
@@ -147,7 +151,8 @@ class Receiver {
     switch (h.kind) {
       case Frame::kShape: {
         TraceShape s;
-        if (have_shape_ || h.bytes != sizeof s || !read_all(fd_, &s, sizeof s)) return bad("a bad shape record");
+        if (have_shape_ || h.bytes != sizeof s || !read_all(fd_, &s, sizeof s))
+          return bad("a bad shape record");
         if (shape_problem(s)) return bad("an impossible shape");
         have_shape_ = true;
         trace.experts = s.experts;
@@ -175,7 +180,8 @@ class Receiver {
         return false;
       }
       case Frame::kDone:
-        if (!have_shape_ || trace.source_gpu.size() != tokens_ || trace.expert_ids.size() != elements_) {
+        if (!have_shape_ || trace.source_gpu.size() != tokens_ ||
+            trace.expert_ids.size() != elements_) {
           return bad("an incomplete trace");
         }
         done = true;
@@ -223,10 +229,12 @@ std::string describe(const std::optional<int>& status) {
 
 traffic::MoeTrace read_trace_in_child(const std::string& path, Decoder decode) {
   const auto refuse = [&](const std::string& why) {
-    return TraceError(path + ": not a readable MoE routing trace (the HDF5 library failed on it: " + why + ")");
+    return TraceError(
+        path + ": not a readable MoE routing trace (the HDF5 library failed on it: " + why + ")");
   };
   int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) throw TraceError(path + ": cannot read it: pipe: " + std::strerror(errno));
+  if (::pipe2(fds, O_CLOEXEC) != 0)
+    throw TraceError(path + ": cannot read it: pipe: " + std::strerror(errno));
   const pid_t pid = ::fork();
   if (pid < 0) {
     const int e = errno;

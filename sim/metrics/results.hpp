@@ -17,10 +17,10 @@ struct FlowRecord {
   std::int64_t start_ps;
   std::int64_t end_ps;  // last byte delivered, propagation included; -1 if unfinished
   std::uint32_t step_id;
-  std::uint32_t app_flow;  // the application flow (row of /app_flows) this one is part of
-  std::int32_t path_id;      // -1 when the flow spreads over several paths
-  std::uint32_t packets = 0;            // transmissions, retransmissions included
-  std::uint32_t retransmits = 0;        // packets sent again after being deemed lost
+  std::uint32_t app_flow;         // the application flow (row of /app_flows) this one is part of
+  std::int32_t path_id;           // -1 when the flow spreads over several paths
+  std::uint32_t packets = 0;      // transmissions, retransmissions included
+  std::uint32_t retransmits = 0;  // packets sent again after being deemed lost
   std::uint32_t reordered_packets = 0;  // arrivals behind a higher-numbered packet
   std::uint32_t max_reorder = 0;        // packets: largest displacement of an arrival
   std::uint32_t probes = 0;             // tail-loss probe expiries that sent a packet
@@ -68,7 +68,7 @@ struct StepRecord {
 struct LinkRecord {
   std::uint32_t link_id;
   std::int64_t tx_bytes;
-  double busy_fraction;  // tx_bytes * 8 / (rate * sim_end)
+  double busy_fraction;              // tx_bytes * 8 / (rate * sim_end)
   std::int64_t max_queue_bytes = 0;  // largest backlog behind the packet in service
   std::uint64_t drops = 0;           // packets the output buffer refused
   std::int64_t dropped_bytes = 0;    // wire bytes of those packets
@@ -81,7 +81,7 @@ struct LinkRecord {
 struct LinkEventRecord {
   std::int64_t time_ps;
   std::uint32_t link_id;
-  std::string kind;   // "down", "up" or "rate"
+  std::string kind;    // "down", "up" or "rate"
   std::int64_t value;  // the link's rate from then on, bits per second (0 while down)
 
   bool operator==(const LinkEventRecord&) const = default;
@@ -127,7 +127,7 @@ struct RunInfo {
   std::int64_t sim_end_ps = 0;
   std::uint64_t events = 0;
   double wall_seconds = 0;
-  std::string warnings;  // things the user should know about the run, one per line
+  std::string warnings;        // things the user should know about the run, one per line
   std::string command_line;    // argv, each word shell-quoted where needed, joined by spaces
   std::string start_time_utc;  // ISO-8601, e.g. "2026-11-24T19:37:47Z"
   std::string host_name;

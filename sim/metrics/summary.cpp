@@ -51,10 +51,11 @@ std::string list_steps(const std::vector<StepRecord>& steps) {
   }
   for (std::size_t i = 0; i < kEndsListed; ++i) out += step_line(steps[i]);
   out += "  ... " + std::to_string(steps.size() - 2 * kEndsListed) + " more steps ...\n";
-  for (std::size_t i = steps.size() - kEndsListed; i < steps.size(); ++i) out += step_line(steps[i]);
-  const auto worst = std::max_element(steps.begin(), steps.end(), [](const StepRecord& a, const StepRecord& b) {
-    return bound_ratio(a) < bound_ratio(b);
-  });
+  for (std::size_t i = steps.size() - kEndsListed; i < steps.size(); ++i)
+    out += step_line(steps[i]);
+  const auto worst = std::max_element(
+      steps.begin(), steps.end(),
+      [](const StepRecord& a, const StepRecord& b) { return bound_ratio(a) < bound_ratio(b); });
   if (bound_ratio(*worst) > 0) out += "  furthest above its bound:\n" + step_line(*worst);
   return out;
 }
@@ -68,7 +69,8 @@ std::int64_t percentile_ps(const std::vector<Row>& rows, double p) {
     if (f.end_ps >= 0) fct.push_back(f.end_ps - f.start_ps);
   }
   if (fct.empty()) return -1;
-  const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(fct.size())));
+  const auto rank =
+      static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(fct.size())));
   const std::size_t index = rank == 0 ? 0 : rank - 1;
   std::nth_element(fct.begin(), fct.begin() + static_cast<std::ptrdiff_t>(index), fct.end());
   return fct[index];
@@ -140,10 +142,13 @@ std::string list_link_events(const std::vector<LinkEventRecord>& events,
   std::string out;
   for (std::size_t i = 0; i < events.size();) {
     std::size_t end = i;
-    while (end < events.size() && events[end].time_ps == events[i].time_ps && events[end].kind == events[i].kind) ++end;
+    while (end < events.size() && events[end].time_ps == events[i].time_ps &&
+           events[end].kind == events[i].kind)
+      ++end;
     out += "  link events at " + micros(events[i].time_ps) + ": " + events[i].kind;
     for (std::size_t j = i; j < std::min(end, i + kNamesListed); ++j) {
-      out += (j == i ? " " : ", ") + (link_name ? link_name(events[j].link_id) : "link " + std::to_string(events[j].link_id));
+      out += (j == i ? " " : ", ") + (link_name ? link_name(events[j].link_id)
+                                                : "link " + std::to_string(events[j].link_id));
     }
     if (end - i > kNamesListed) out += " and " + std::to_string(end - i - kNamesListed) + " more";
     out += "\n";
@@ -175,14 +180,17 @@ std::string format_summary(const Results& results,
   out += ", simulated time: " + micros(info.sim_end_ps) + "\n";
   out += list_steps(results.steps);
   if (results.steps.size() > kStepsListed) out += summarize_steps(results.steps);
-  const auto fct = [&](double p) { return apps ? app_fct_percentile_ps(results, p) : fct_percentile_ps(results, p); };
+  const auto fct = [&](double p) {
+    return apps ? app_fct_percentile_ps(results, p) : fct_percentile_ps(results, p);
+  };
   out += "  FCT p50: " + micros(fct(50)) + ", p99: " + micros(fct(99)) + "\n";
   const auto busiest = std::max_element(
       results.links.begin(), results.links.end(),
       [](const LinkRecord& a, const LinkRecord& b) { return a.busy_fraction < b.busy_fraction; });
   if (busiest != results.links.end()) {
     char buf[64];
-    std::snprintf(buf, sizeof buf, "  max link utilisation: %.1f %% (", busiest->busy_fraction * 100.0);
+    std::snprintf(buf, sizeof buf, "  max link utilisation: %.1f %% (",
+                  busiest->busy_fraction * 100.0);
     out += buf;
     out += link_name ? link_name(busiest->link_id) : "link " + std::to_string(busiest->link_id);
     out += ")\n";

@@ -161,7 +161,8 @@ void PacketModel::serve_host_port(topo::LinkId link, core::Time now) {
   // The NIC's next flow in round robin, behind any ACKs committed meanwhile. A NIC whose
   // uplink is down stops: no packet, no event (set_link wakes it when the link is up).
   Port& port = ports_[link];
-  if (port.down) [[unlikely]] return;
+  if (port.down) [[unlikely]]
+    return;
   Nic& nic = nics_[port.nic_host];
   const std::uint32_t p = make_packet(port.nic_host, now);
   if (p == kNone) return;

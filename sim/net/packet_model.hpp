@@ -41,17 +41,17 @@ class PacketListener {
 
 /// What happened to one flow; bytes are payload, times integer picoseconds.
 struct FlowStats {
-  std::int64_t bytes = 0;            // size asked for
-  std::int64_t sent_bytes = 0;       // payload put on the source's uplink so far
-  std::int64_t delivered_bytes = 0;  // payload arrived at the destination host
-  std::uint32_t packets = 0;         // packets the flow is cut into
+  std::int64_t bytes = 0;               // size asked for
+  std::int64_t sent_bytes = 0;          // payload put on the source's uplink so far
+  std::int64_t delivered_bytes = 0;     // payload arrived at the destination host
+  std::uint32_t packets = 0;            // packets the flow is cut into
   std::uint32_t delivered_packets = 0;  // distinct packets arrived at the destination
   std::uint32_t sent_packets = 0;       // transmissions, retransmissions included
   std::uint32_t retransmits = 0;        // packets sent again: deemed lost, or as a probe
   std::uint32_t probes = 0;             // probe timer expiries that let a packet go (dctcp)
   std::uint32_t timeouts = 0;           // retransmission timer expiries (dctcp)
-  std::uint32_t out_of_order = 0;  // arrivals with a lower number than one already delivered
-  std::uint32_t max_reorder = 0;   // largest (highest number delivered - number) on arrival
+  std::uint32_t out_of_order = 0;       // arrivals with a lower number than one already delivered
+  std::uint32_t max_reorder = 0;        // largest (highest number delivered - number) on arrival
   core::Time start;
   core::Time end = core::Time::ps(-1);  // last byte delivered; -1 while running
 };
@@ -64,10 +64,10 @@ struct LinkStats {
   std::int64_t max_queue_bytes = 0;  // largest backlog waiting behind the packet in service
   std::int64_t busy_ps = 0;          // time spent serializing
   std::uint64_t packets = 0;
-  std::uint64_t drops = 0;          // packets refused by the output buffer (drop-tail), or
-                                    // lost to the link being down (PacketModel::set_link)
+  std::uint64_t drops = 0;  // packets refused by the output buffer (drop-tail), or
+                            // lost to the link being down (PacketModel::set_link)
   std::int64_t dropped_bytes = 0;
-  std::uint64_t ecn_marks = 0;      // packets marked Congestion Experienced at this port
+  std::uint64_t ecn_marks = 0;  // packets marked Congestion Experienced at this port
   /// Of dropped_bytes, the packets whose serialization had begun when the link went down
   /// (in service or propagating): they are in tx_bytes too, so tx = rx + lost per link.
   std::int64_t lost_bytes = 0;
@@ -140,9 +140,9 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
   /// Routing and send state of one flow.
   struct FlowState {
     routing::FlowTuple tuple;
-    topo::PathId path;      // data: its path; routed per packet: the first candidate
-    topo::PathId ack_path;  // the same for its ACKs, from dst to src
-    bool per_packet;        // each packet routed at the source's edge switch
+    topo::PathId path;                  // data: its path; routed per packet: the first candidate
+    topo::PathId ack_path;              // the same for its ACKs, from dst to src
+    bool per_packet;                    // each packet routed at the source's edge switch
     std::uint32_t next_active = kNone;  // next flow in its NIC's round-robin ring
     std::uint32_t next_seq = 0;         // ideal transport: packets cut so far
     std::uint32_t max_seq_seen = 0;     // highest delivered packet number + 1
@@ -150,16 +150,16 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
   /// Output port of one directed link, plus the ring of its packets not yet arrived.
   /// 64 bytes: one cache line.
   struct Port {
-    PacketFifo ring;     // every packet committed to the link, in order of arrival
+    PacketFifo ring;                  // every packet committed to the link, in order of arrival
     std::uint32_t unstarted = kNone;  // first packet of the ring still waiting to start
     std::uint32_t nic_host = kNone;   // host whose NIC feeds this port (host uplinks)
     core::Time next_start = core::Time::max();  // its start (kept here to spare a cache miss)
-    std::int64_t backlog = 0;         // bytes of the unstarted packets
-    core::Time busy_until{};          // the serializer is free from then
-    core::Time delay;                 // propagation + switch latency at the far end
-    core::Bitrate rate;               // serialization rate now (set_link changes it)
-    std::uint32_t node;               // switch owning the port (shared buffer)
-    bool down = false;                // set_link: every packet handed to it is dropped
+    std::int64_t backlog = 0;                   // bytes of the unstarted packets
+    core::Time busy_until{};                    // the serializer is free from then
+    core::Time delay;                           // propagation + switch latency at the far end
+    core::Bitrate rate;                         // serialization rate now (set_link changes it)
+    std::uint32_t node;                         // switch owning the port (shared buffer)
+    bool down = false;                          // set_link: every packet handed to it is dropped
     /// Arrival events set_link left pending for packets no longer at the ring's head (the
     /// ring dropped, or re-timed): each finds no packet due when it fires and does nothing.
     std::uint16_t orphans = 0;
@@ -224,7 +224,7 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
   std::vector<Port> ports_;  // one per directed link
   std::vector<LinkStats> link_stats_;
   std::vector<std::vector<topo::LinkId>> switch_ports_;  // by node: its output links
-  std::vector<Nic> nics_;  // one per host
+  std::vector<Nic> nics_;                                // one per host
   std::vector<FlowState> flows_;
   std::vector<FlowStats> stats_;
   std::vector<WindowSender> senders_;                   // dctcp: per flow

@@ -2,13 +2,14 @@
 
 namespace fabricsim::net {
 
-PacketNetwork::PacketNetwork(core::EventQueue& queue, const topo::Fabric& fabric, const routing::Router& router,
-                             const PacketParams& params, core::Time sample_interval,
-                             std::function<bool()> running, model::DeliveryListener& listener)
+PacketNetwork::PacketNetwork(core::EventQueue& queue, const topo::Fabric& fabric,
+                             const routing::Router& router, const PacketParams& params,
+                             core::Time sample_interval, std::function<bool()> running,
+                             model::DeliveryListener& listener)
     : router_(router), listener_(listener), model_(queue, fabric, router, params, *this) {
   if (sample_interval.ps() > 0) {
-    sampler_ = std::make_unique<LinkSampler>(queue, [this] { return model_.links(); }, sample_interval,
-                                             std::move(running));
+    sampler_ = std::make_unique<LinkSampler>(
+        queue, [this] { return model_.links(); }, sample_interval, std::move(running));
     sampler_->start();  // now, before any flow, so the sample at 0 sees the idle fabric
   }
 }
@@ -39,13 +40,15 @@ void PacketNetwork::report(std::int64_t end_ps, metrics::Results& out) {
   for (topo::LinkId l = 0; l < links.size(); ++l) {
     // Wire bytes (headers included) and the time the serializer was busy.
     const LinkStats& stats = links[l];
-    out.links.push_back({.link_id = l,
-                         .tx_bytes = stats.tx_bytes,
-                         .busy_fraction = end_ps > 0 ? static_cast<double>(stats.busy_ps) / static_cast<double>(end_ps) : 0.0,
-                         .max_queue_bytes = stats.max_queue_bytes,
-                         .drops = stats.drops,
-                         .dropped_bytes = stats.dropped_bytes,
-                         .ecn_marks = stats.ecn_marks});
+    out.links.push_back(
+        {.link_id = l,
+         .tx_bytes = stats.tx_bytes,
+         .busy_fraction =
+             end_ps > 0 ? static_cast<double>(stats.busy_ps) / static_cast<double>(end_ps) : 0.0,
+         .max_queue_bytes = stats.max_queue_bytes,
+         .drops = stats.drops,
+         .dropped_bytes = stats.dropped_bytes,
+         .ecn_marks = stats.ecn_marks});
   }
   for (metrics::FlowRecord& record : out.flows) {
     const FlowStats& stats = model_.flow(record.id);

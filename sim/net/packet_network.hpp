@@ -16,18 +16,22 @@ namespace fabricsim::net {
 class PacketNetwork final : public model::NetworkModel, private PacketListener {
  public:
   PacketNetwork(core::EventQueue& queue, const topo::Fabric& fabric, const routing::Router& router,
-                const PacketParams& params, core::Time sample_interval, std::function<bool()> running,
-                model::DeliveryListener& listener);
+                const PacketParams& params, core::Time sample_interval,
+                std::function<bool()> running, model::DeliveryListener& listener);
 
   std::uint32_t start_flow(const routing::FlowTuple& tuple, std::int64_t bytes) override;
   std::int32_t path_id(std::uint32_t flow) const override { return path_id_[flow]; }
-  void set_link(topo::LinkId link, bool up, core::Bitrate rate) override { model_.set_link(link, up, rate); }
+  void set_link(topo::LinkId link, bool up, core::Bitrate rate) override {
+    model_.set_link(link, up, rate);
+  }
   void reroute(std::uint32_t flow) override;
   void report(std::int64_t end_ps, metrics::Results& out) override;
   std::uint64_t bookkeeping_events() const override { return sampler_ ? sampler_->events() : 0; }
 
  private:
-  void on_flow_delivered(std::uint32_t flow, core::Time now) override { listener_.on_delivered(flow, now.ps()); }
+  void on_flow_delivered(std::uint32_t flow, core::Time now) override {
+    listener_.on_delivered(flow, now.ps());
+  }
   /// The flow's one path as routing chooses it, or -1 when it spreads (routed per packet).
   std::int32_t chosen_path(const routing::FlowTuple& tuple);
 

@@ -25,7 +25,8 @@ void PacketModel::on_event(std::uint32_t tag, core::Time now) {
     on_arrival(link, now);
   } else {
     Nic& nic = nics_[ports_[link].nic_host];
-    if (now != nic.wake_at) [[unlikely]] return;  // orphaned by set_link
+    if (now != nic.wake_at) [[unlikely]]
+      return;  // orphaned by set_link
     nic.wake_at = core::Time::max();
     serve_host_port(link, now);
   }
@@ -103,8 +104,7 @@ void PacketModel::change_rate(Port& port, topo::LinkId link, core::Bitrate rate)
   for (std::uint32_t p = port.unstarted; p != kNone; p = pool_[p].next) {
     Packet& packet = pool_[p];
     const core::Time old_end = packet.due - port.delay;
-    const core::Time end =
-        start + core::serialization_time(core::Bytes(packet.wire_bytes), rate);
+    const core::Time end = start + core::serialization_time(core::Bytes(packet.wire_bytes), rate);
     if (old_end == old_wake) wake = end;
     packet.due = end + port.delay;
     start = end;
@@ -299,7 +299,8 @@ topo::LinkId PacketModel::next_link(const Packet& packet) const {
   if (next <= path.size()) return path[next - 1];
   if (next > path.size() + 1) return kNone;
   const FlowState& flow = flows_[packet.flow];
-  return fabric_.host_downlink[(packet.flags & kAck) != 0 ? flow.tuple.src_host : flow.tuple.dst_host];
+  return fabric_
+      .host_downlink[(packet.flags & kAck) != 0 ? flow.tuple.src_host : flow.tuple.dst_host];
 }
 
 }  // namespace fabricsim::net

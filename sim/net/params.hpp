@@ -16,14 +16,14 @@ struct TransportParams {
   core::Bytes mtu{4096};
   core::Bytes header{64};
   // dctcp only:
-  core::Bytes initial_window{0};         // 0 = one bandwidth-delay product of the flow's route
+  core::Bytes initial_window{0};           // 0 = one bandwidth-delay product of the flow's route
   core::Time min_rto = core::Time::ms(1);  // retransmission timeout floor
   std::uint32_t reorder_threshold = 128;  // packets: a hole is lost once an ACK is this far past it
   // how overdue a packet must be, once a packet sent after it is acknowledged, to count as
   // lost; nullopt = auto: srtt + 4 rttvar (see WindowSender)
   std::optional<core::Time> reorder_window;
   bool tail_loss_probe = true;  // resend after max(2 srtt, srtt + 4 rttvar) of silence
-  double gain = 1.0 / 16;                // g of the ECN-fraction average alpha
+  double gain = 1.0 / 16;       // g of the ECN-fraction average alpha
 
   bool operator==(const TransportParams&) const = default;
 };
@@ -62,8 +62,8 @@ struct SharedBufferParams {
 struct SwitchParams {
   core::Time latency{};  // per switch crossed (store-and-forward)
   std::optional<core::Bytes> buffer_per_port = core::Bytes(1 << 20);  // nullopt: unlimited
-  std::optional<SharedBufferParams> shared_buffer;                     // nullopt: off
-  std::optional<EcnParams> ecn = EcnParams{};                          // nullopt: no marking
+  std::optional<SharedBufferParams> shared_buffer;                    // nullopt: off
+  std::optional<EcnParams> ecn = EcnParams{};                         // nullopt: no marking
 
   bool operator==(const SwitchParams&) const = default;
 };

@@ -106,8 +106,8 @@ void WindowSender::sample_rtt(core::Time sample) {
   }
 }
 
-void WindowSender::on_ack(std::uint32_t seq, bool ecn_echo, bool of_retransmission,
-                          core::Time now, const WindowParams& params) {
+void WindowSender::on_ack(std::uint32_t seq, bool ecn_echo, bool of_retransmission, core::Time now,
+                          const WindowParams& params) {
   // A duplicate ACK (of a packet delivered twice) may come after the last one: the
   // scoreboard is gone by then.
   if (done() || board_.test(seq, kAcked)) return;

@@ -23,7 +23,8 @@ topo::PathId draw(const PacketContext& context) {
 
 }  // namespace
 
-void Policy::plan(std::span<const StepFlow> flows, const Router&, std::vector<std::uint32_t>& subflows) const {
+void Policy::plan(std::span<const StepFlow> flows, const Router&,
+                  std::vector<std::uint32_t>& subflows) const {
   subflows.assign(flows.size(), 1);
 }
 
@@ -50,7 +51,8 @@ void Ecmp::choose(const FlowTuple& flow, Candidates candidates, std::vector<Path
   out.assign(1, PathShare{hashed(flow, candidates), 1.0});
 }
 
-void EvenSpread::choose(const FlowTuple&, Candidates candidates, std::vector<PathShare>& out) const {
+void EvenSpread::choose(const FlowTuple&, Candidates candidates,
+                        std::vector<PathShare>& out) const {
   out.clear();
   const double share = 1.0 / static_cast<double>(candidates.size());
   for (const topo::PathId p : candidates) out.push_back(PathShare{p, share});
@@ -92,12 +94,14 @@ topo::PathId Flowlet::choose_packet(const PacketContext& context, PacketRouteSta
   return routed(state, path, context.now);
 }
 
-void Split::plan(std::span<const StepFlow> flows, const Router& router, std::vector<std::uint32_t>& subflows) const {
+void Split::plan(std::span<const StepFlow> flows, const Router& router,
+                 std::vector<std::uint32_t>& subflows) const {
   const topo::Fabric& fabric = router.fabric();
   // r of the splitting rule: this step's flows leaving each edge switch for another.
   std::vector<std::uint32_t> leaving(fabric.edge_count(), 0);
   for (const StepFlow& f : flows) {
-    if (fabric.host_edge[f.src_host] != fabric.host_edge[f.dst_host]) ++leaving[fabric.host_edge[f.src_host]];
+    if (fabric.host_edge[f.src_host] != fabric.host_edge[f.dst_host])
+      ++leaving[fabric.host_edge[f.src_host]];
   }
   subflows.clear();
   for (const StepFlow& f : flows) {
@@ -105,7 +109,8 @@ void Split::plan(std::span<const StepFlow> flows, const Router& router, std::vec
     if (edge == fabric.host_edge[f.dst_host]) {
       subflows.push_back(1);
     } else {
-      subflows.push_back(subflows_ != 0 ? subflows_ : balancing_subflows(leaving[edge], router.uplinks(edge)));
+      subflows.push_back(subflows_ != 0 ? subflows_
+                                        : balancing_subflows(leaving[edge], router.uplinks(edge)));
     }
   }
 }

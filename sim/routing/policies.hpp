@@ -10,7 +10,8 @@ std::uint32_t hash_index(std::uint64_t salt, const FlowTuple& flow, std::uint32_
 class Ecmp : public Policy {
  public:
   explicit Ecmp(std::uint64_t salt) : salt_(salt) {}
-  void choose(const FlowTuple& flow, Candidates candidates, std::vector<PathShare>& out) const override;
+  void choose(const FlowTuple& flow, Candidates candidates,
+              std::vector<PathShare>& out) const override;
   /// The candidate the hash picks for `flow`.
   topo::PathId hashed(const FlowTuple& flow, Candidates candidates) const {
     return candidates[hash_index(salt_, flow, static_cast<std::uint32_t>(candidates.size()))];
@@ -26,7 +27,8 @@ class EvenSpread : public Policy {
  public:
   bool spreads_evenly() const override { return true; }
   bool per_packet() const override { return true; }
-  void choose(const FlowTuple& flow, Candidates candidates, std::vector<PathShare>& out) const override;
+  void choose(const FlowTuple& flow, Candidates candidates,
+              std::vector<PathShare>& out) const override;
 };
 
 /// Random per-packet spraying: each packet takes a uniformly drawn candidate.
@@ -73,7 +75,8 @@ class Split : public Ecmp {
   Split(std::uint64_t salt, std::uint32_t subflows) : Ecmp(salt), subflows_(subflows) {}
   /// k for every flow between two edge switches, or s / gcd(r, s) with r the step's flows
   /// leaving the source edge for another and s that edge's uplinks; 1 within an edge switch.
-  void plan(std::span<const StepFlow> flows, const Router& router, std::vector<std::uint32_t>& subflows) const override;
+  void plan(std::span<const StepFlow> flows, const Router& router,
+            std::vector<std::uint32_t>& subflows) const override;
   std::uint32_t most_subflows(std::uint32_t uplinks) const override;
 
  private:

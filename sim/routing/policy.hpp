@@ -21,7 +21,9 @@ struct FlowTuple {
 };
 
 /// The tuple of the reverse direction (what the flow's ACKs carry).
-inline FlowTuple reversed(const FlowTuple& t) { return {t.dst_host, t.src_host, t.dst_port, t.src_port}; }
+inline FlowTuple reversed(const FlowTuple& t) {
+  return {t.dst_host, t.src_host, t.dst_port, t.src_port};
+}
 
 /// The fraction of a flow's rate carried on one path.
 struct PathShare {
@@ -70,7 +72,8 @@ struct PacketContext {
 };
 
 /// A routing policy chooses among precomputed equal-cost candidates (routing::Router hands
-/// them over, live ones only); it never sees the topology or YAML. Policies are stateless after construction, so runs are reproducible.
+/// them over, live ones only); it never sees the topology or YAML. Policies are stateless after
+/// construction, so runs are reproducible.
 class Policy {
  public:
   virtual ~Policy() = default;
@@ -93,14 +96,15 @@ class Policy {
   /// Called by the packet model for every packet when per_packet() is true.
   virtual topo::PathId choose_packet(const PacketContext& context, PacketRouteState& state) const;
   /// Replaces `out` with the share of the flow on each chosen path; shares sum to 1.
-  virtual void choose(const FlowTuple& flow, Candidates candidates, std::vector<PathShare>& out) const = 0;
+  virtual void choose(const FlowTuple& flow, Candidates candidates,
+                      std::vector<PathShare>& out) const = 0;
 };
 
 /// Parameters a scenario can give any policy; each policy reads the ones it documents.
 struct PolicyParams {
   std::string name = "ecmp";
-  std::uint32_t subflows = 0;  // split: 0 = auto (s / gcd(r, s))
-  std::uint64_t salt = 0;      // ecmp hash salt, derived from the scenario seed
+  std::uint32_t subflows = 0;                   // split: 0 = auto (s / gcd(r, s))
+  std::uint64_t salt = 0;                       // ecmp hash salt, derived from the scenario seed
   core::Time flowlet_gap = core::Time::us(50);  // flowlet: idle gap that starts a new flowlet
 };
 

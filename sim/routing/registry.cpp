@@ -7,8 +7,11 @@ namespace {
 
 const PolicyInfo kPolicies[] = {
     {"ecmp", "per-flow hash of the 5-tuple (seeded salt) picks one equal-cost path",
-     [](const PolicyParams& p) -> std::unique_ptr<Policy> { return std::make_unique<Ecmp>(p.salt); }},
-    {"spray", "each packet takes a random equal-cost path (flow model: an even spread over all paths)",
+     [](const PolicyParams& p) -> std::unique_ptr<Policy> {
+       return std::make_unique<Ecmp>(p.salt);
+     }},
+    {"spray",
+     "each packet takes a random equal-cost path (flow model: an even spread over all paths)",
      [](const PolicyParams&) -> std::unique_ptr<Policy> { return std::make_unique<Spray>(); }},
     {"spray_rr",
      "packets take the equal-cost paths in turn from an offset hashed on the 5-tuple "
@@ -45,7 +48,8 @@ std::unique_ptr<Policy> make_policy(const PolicyParams& params) {
     known += known.empty() ? "" : ", ";
     known += info.name;
   }
-  throw std::invalid_argument("unknown routing policy '" + params.name + "' (known: " + known + ")");
+  throw std::invalid_argument("unknown routing policy '" + params.name + "' (known: " + known +
+                              ")");
 }
 
 }  // namespace fabricsim::routing

@@ -12,21 +12,24 @@ Router::Router(const topo::Fabric& fabric, const Policy& policy)
       down_(fabric.links.size(), 0),
       changed_(fabric.pair_offset.empty() ? 0 : fabric.pair_offset.size() - 1, 0) {
   std::iota(ids_.begin(), ids_.end(), topo::PathId{0});
-  for (std::uint32_t e = 0; e < fabric.edge_count(); ++e) uplinks_.push_back(fabric.uplink_count(e));
+  for (std::uint32_t e = 0; e < fabric.edge_count(); ++e)
+    uplinks_.push_back(fabric.uplink_count(e));
 }
 
 std::size_t Router::pair_of(std::uint32_t src_host, std::uint32_t dst_host) const {
-  return std::size_t{fabric_.host_edge[src_host]} * fabric_.edge_count() + fabric_.host_edge[dst_host];
+  return std::size_t{fabric_.host_edge[src_host]} * fabric_.edge_count() +
+         fabric_.host_edge[dst_host];
 }
 
-std::span<const topo::PathId> Router::candidates(std::uint32_t src_host, std::uint32_t dst_host) const {
+std::span<const topo::PathId> Router::candidates(std::uint32_t src_host,
+                                                 std::uint32_t dst_host) const {
   const std::size_t pair = pair_of(src_host, dst_host);
   if (down_count_ > 0 && live_offset_[pair + 1] > live_offset_[pair]) {
-    return std::span<const topo::PathId>(live_).subspan(live_offset_[pair],
-                                                         live_offset_[pair + 1] - live_offset_[pair]);
+    return std::span<const topo::PathId>(live_).subspan(
+        live_offset_[pair], live_offset_[pair + 1] - live_offset_[pair]);
   }
-  return std::span<const topo::PathId>(ids_).subspan(fabric_.pair_offset[pair],
-                                                     fabric_.pair_offset[pair + 1] - fabric_.pair_offset[pair]);
+  return std::span<const topo::PathId>(ids_).subspan(
+      fabric_.pair_offset[pair], fabric_.pair_offset[pair + 1] - fabric_.pair_offset[pair]);
 }
 
 void Router::choose(const FlowTuple& flow, std::vector<PathShare>& out) const {
@@ -60,7 +63,8 @@ bool Router::believe(std::span<const topo::LinkId> links, bool up) {
     bool crosses = false;
     for (topo::PathId p = fabric_.pair_offset[pair]; p < fabric_.pair_offset[pair + 1]; ++p) {
       const std::span<const topo::LinkId> path = fabric_.path(p);
-      crosses = crosses || std::any_of(path.begin(), path.end(), [&](topo::LinkId l) { return flipped[l] != 0; });
+      crosses = crosses || std::any_of(path.begin(), path.end(),
+                                       [&](topo::LinkId l) { return flipped[l] != 0; });
       if (live(p)) paths.push_back(p);
     }
     offset[pair + 1] = static_cast<std::uint32_t>(paths.size());

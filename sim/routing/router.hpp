@@ -42,13 +42,13 @@ class Router {
 
   const topo::Fabric& fabric_;
   const Policy& policy_;
-  std::vector<std::uint32_t> uplinks_;   // per edge switch
-  std::vector<topo::PathId> ids_;         // every path id in order: the candidates, no failure
-  std::vector<std::uint8_t> down_;        // per link: believed down
+  std::vector<std::uint32_t> uplinks_;  // per edge switch
+  std::vector<topo::PathId> ids_;       // every path id in order: the candidates, no failure
+  std::vector<std::uint8_t> down_;      // per link: believed down
   std::uint32_t down_count_ = 0;
   std::vector<std::uint32_t> live_offset_;  // per edge pair: CSR into live_, while down_count_ > 0
   std::vector<topo::PathId> live_;
-  std::vector<std::uint8_t> changed_;     // per edge pair: candidates changed at the last believe()
+  std::vector<std::uint8_t> changed_;  // per edge pair: candidates changed at the last believe()
 };
 
 }  // namespace fabricsim::routing

@@ -19,7 +19,8 @@ namespace {
 class LinkIndex {
  public:
   explicit LinkIndex(const topo::Fabric& fabric) : fabric_(fabric) {
-    for (topo::NodeId n = 0; n < fabric.nodes.size(); ++n) by_name_.emplace(fabric.nodes[n].name, n);
+    for (topo::NodeId n = 0; n < fabric.nodes.size(); ++n)
+      by_name_.emplace(fabric.nodes[n].name, n);
     for (topo::LinkId l = 0; l < fabric.links.size(); ++l) {
       by_ends_[{fabric.links[l].src, fabric.links[l].dst}].push_back(l);
     }
@@ -31,9 +32,10 @@ class LinkIndex {
     std::vector<std::string> names;
     for (const topo::Node& n : fabric_.nodes) names.push_back(n.name);
     const std::string near = closest(name, names);
-    fail_event(e, "no node named '" + name + "'" + (near.empty() ? "" : "; did you mean '" + near + "'?") +
-                      " (`fabricsim info` lists the fabric; nodes are named like " + fabric_.nodes.front().name +
-                      " and " + fabric_.nodes.back().name + ")");
+    fail_event(e, "no node named '" + name + "'" +
+                      (near.empty() ? "" : "; did you mean '" + near + "'?") +
+                      " (`fabricsim info` lists the fabric; nodes are named like " +
+                      fabric_.nodes.front().name + " and " + fabric_.nodes.back().name + ")");
   }
 
   /// Both directions of every cable between a and b.
@@ -46,13 +48,15 @@ class LinkIndex {
 
   /// One direction per cable (src kind a, dst kind b), each with its reverse (the i-th
   /// parallel link back), in link-id order.
-  std::vector<std::pair<topo::LinkId, topo::LinkId>> tier(topo::NodeKind a, topo::NodeKind b) const {
+  std::vector<std::pair<topo::LinkId, topo::LinkId>> tier(topo::NodeKind a,
+                                                          topo::NodeKind b) const {
     std::vector<std::pair<topo::LinkId, topo::LinkId>> out;
     for (const auto& [ends, forward] : by_ends_) {
       if (fabric_.nodes[ends.first].kind != a || fabric_.nodes[ends.second].kind != b) continue;
       if (a == b && ends.first > ends.second) continue;  // each cable once
       const auto back = by_ends_.find({ends.second, ends.first});
-      for (std::size_t i = 0; i < forward.size(); ++i) out.emplace_back(forward[i], back->second.at(i));
+      for (std::size_t i = 0; i < forward.size(); ++i)
+        out.emplace_back(forward[i], back->second.at(i));
     }
     std::sort(out.begin(), out.end());
     return out;
@@ -85,7 +89,8 @@ std::vector<LinkEvent> resolve_events(const topo::Fabric& fabric, const Scenario
       auto cables = index.tier(*topo::node_kind_from(e.tier[0]), *topo::node_kind_from(e.tier[1]));
       if (cables.size() < e.random) {
         fail_event(e, "random: " + std::to_string(e.random) + " asks for more cables than the " +
-                          std::to_string(cables.size()) + " between " + e.tier[0] + " and " + e.tier[1]);
+                          std::to_string(cables.size()) + " between " + e.tier[0] + " and " +
+                          e.tier[1]);
       }
       // The first N of a seeded partial shuffle: N distinct cables, the same for the same seed.
       for (std::uint32_t i = 0; i < e.random; ++i) {

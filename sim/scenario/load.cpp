@@ -29,7 +29,8 @@ std::vector<std::string> candidates(const std::string& name, const std::string& 
 
 std::string resolve_input_file(const Tree& value, const std::string& path, std::string_view what) {
   if (!value.is_scalar() || value.scalar.empty()) {
-    fail(value.where(), path, "expected the name of " + std::string(what) + ", got " + describe(value));
+    fail(value.where(), path,
+         "expected the name of " + std::string(what) + ", got " + describe(value));
   }
   const std::vector<std::string> tried = candidates(value.scalar, value.where().file);
   std::error_code ec;
@@ -38,7 +39,8 @@ std::string resolve_input_file(const Tree& value, const std::string& path, std::
   if (found != tried.end()) return *found;
   std::string list;
   for (const std::string& p : tried) list += (list.empty() ? "" : ", ") + p;
-  fail(value.where(), path, "cannot find " + std::string(what) + " '" + value.scalar + "' (tried: " + list + ")");
+  fail(value.where(), path,
+       "cannot find " + std::string(what) + " '" + value.scalar + "' (tried: " + list + ")");
 }
 
 namespace {
@@ -118,7 +120,8 @@ Scenario load(const std::string& path, const std::vector<std::string>& overrides
   if (Tree* topology = root.find("topology")) topology_file = include_topology_file(*topology);
   Scenario scenario = build_scenario(root);
   scenario.overrides = overrides;
-  scenario.inputs = input_paths(path, topology_file, graphml_file(root, scenario), scenario.workloads);
+  scenario.inputs =
+      input_paths(path, topology_file, graphml_file(root, scenario), scenario.workloads);
   return scenario;
 }
 

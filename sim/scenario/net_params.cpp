@@ -12,10 +12,14 @@
 namespace fabricsim::scenario {
 namespace {
 
-const Keys kTransportKeys{"kind",           "mtu",
-                          "header",         "initial_window",
-                          "min_rto",        "reorder_threshold",
-                          "reorder_window", "tail_loss_probe",
+const Keys kTransportKeys{"kind",
+                          "mtu",
+                          "header",
+                          "initial_window",
+                          "min_rto",
+                          "reorder_threshold",
+                          "reorder_window",
+                          "tail_loss_probe",
                           "gain"};
 const Keys kSwitchKeys{"latency", "buffer_per_port", "shared_buffer", "ecn"};
 const Keys kSharedBufferKeys{"size", "alpha"};
@@ -45,7 +49,8 @@ net::SharedBufferParams read_shared_buffer(const Tree& t, const std::string& pat
   check_map(t, path, kSharedBufferKeys);
   net::SharedBufferParams spec;
   if (const Tree* v = t.find("size")) spec.size = read_bytes(*v, child(path, "size"));
-  if (const Tree* v = t.find("alpha")) spec.alpha = read_positive(*v, child(path, "alpha"), kUnbounded);
+  if (const Tree* v = t.find("alpha"))
+    spec.alpha = read_positive(*v, child(path, "alpha"), kUnbounded);
   return spec;
 }
 
@@ -82,7 +87,8 @@ net::TransportParams read_transport(const Tree& t) {
     const bool bdp = is_word(*v, key, "bdp", "a size such as 64KiB") || v->scalar == "0";
     spec.initial_window = bdp ? core::Bytes{0} : read_bytes(*v, key);
   }
-  if (const Tree* v = t.find("min_rto")) spec.min_rto = read_time(*v, child(path, "min_rto"), false);
+  if (const Tree* v = t.find("min_rto"))
+    spec.min_rto = read_time(*v, child(path, "min_rto"), false);
   if (const Tree* v = t.find("reorder_threshold")) {
     spec.reorder_threshold = read_u32(*v, child(path, "reorder_threshold"), 1);
   }
@@ -93,8 +99,8 @@ net::TransportParams read_transport(const Tree& t) {
                               : std::optional(read_time(*v, key, true));
   }
   if (const Tree* v = t.find("tail_loss_probe")) {
-    spec.tail_loss_probe =
-        read_choice(*v, child(path, "tail_loss_probe"), "tail_loss_probe setting", {"on", "off"}) == "on";
+    spec.tail_loss_probe = read_choice(*v, child(path, "tail_loss_probe"),
+                                       "tail_loss_probe setting", {"on", "off"}) == "on";
   }
   if (const Tree* v = t.find("gain")) spec.gain = read_positive(*v, child(path, "gain"), 1.0);
   if (spec.header >= spec.mtu) {
@@ -143,7 +149,8 @@ void emit_transport(YAML::Emitter& out, const net::TransportParams& t) {
   out << YAML::Key << "mtu" << YAML::Value << core::format_bytes(t.mtu);
   out << YAML::Key << "header" << YAML::Value << core::format_bytes(t.header);
   out << YAML::Key << "initial_window" << YAML::Value
-      << (t.initial_window.count() == 0 ? std::string("bdp") : core::format_bytes(t.initial_window));
+      << (t.initial_window.count() == 0 ? std::string("bdp")
+                                        : core::format_bytes(t.initial_window));
   out << YAML::Key << "min_rto" << YAML::Value << core::format_time(t.min_rto);
   out << YAML::Key << "reorder_threshold" << YAML::Value << t.reorder_threshold;
   out << YAML::Key << "reorder_window" << YAML::Value

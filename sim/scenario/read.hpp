@@ -41,8 +41,7 @@ core::Time read_time(const Tree& t, const std::string& path, bool allow_zero);
 core::Bytes read_bytes(const Tree& t, const std::string& path);
 core::Bitrate read_rate(const Tree& t, const std::string& path);
 /// Where to blame a cross-field problem: `key` when the item sets it, else the item's kind.
-std::pair<Origin, std::string> blame_in(const Tree& item, const std::string& path,
-                                        const char* key);
+std::pair<Origin, std::string> blame_in(const Tree& item, const std::string& path, const char* key);
 /// Fails when a workload would create more flows than the limit.
 void check_flows(const Tree& item, const std::string& path, const char* key, std::uint64_t flows,
                  const std::string& formula);
@@ -69,7 +68,6 @@ std::vector<EventSpec> read_events(const Tree& list);
 /// The valid `kind` values of workload items (the traffic table's names).
 const Keys& workload_kind_names();
 /// One item of the `workload` list, dispatched on its `kind`.
-traffic::WorkloadSpec read_workload(const Tree& item, const std::string& path,
-                                    std::uint32_t hosts);
+traffic::WorkloadSpec read_workload(const Tree& item, const std::string& path, std::uint32_t hosts);
 
 }  // namespace fabricsim::scenario

@@ -4,8 +4,8 @@
 // or link entry that causes it.
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/graphml.hpp>
-#include <boost/property_tree/exceptions.hpp>
 #include <boost/property_tree/detail/file_parser_error.hpp>
+#include <boost/property_tree/exceptions.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -36,7 +36,7 @@ constexpr std::uintmax_t kMaxGraphmlBytes = std::uintmax_t{256} << 20;  // 256 M
 /// Where each node and cable was written, for the messages of check_graph's problems.
 struct Places {
   std::vector<Origin> nodes, cables;
-  std::vector<std::string> node_paths, cable_paths;  // key paths ("topology.nodes.3")
+  std::vector<std::string> node_paths, cable_paths;    // key paths ("topology.nodes.3")
   std::vector<std::string> node_labels, cable_labels;  // message prefixes ("" for YAML)
   Origin graph;
   std::string graph_path;
@@ -44,7 +44,8 @@ struct Places {
 
 [[noreturn]] void fail_problem(const topo::GraphProblem& p, const Places& at) {
   using At = topo::GraphProblem::At;
-  if (p.at == At::node) fail(at.nodes[p.index], at.node_paths[p.index], at.node_labels[p.index] + p.what);
+  if (p.at == At::node)
+    fail(at.nodes[p.index], at.node_paths[p.index], at.node_labels[p.index] + p.what);
   if (p.at == At::cable) {
     std::string what = at.cable_labels[p.index] + p.what;
     if (p.first_cable) what += "; its first link is at " + at.cables[*p.first_cable].str();
@@ -59,7 +60,8 @@ void check(const topo::GraphSpec& spec, const Places& at) {
   const std::uint64_t paths = topo::size_of(spec).paths;
   if (paths > topo::kMaxPaths) {
     fail(at.graph, at.graph_path,
-         core::format_count(paths) + " equal-cost paths between edge switches, more than the limit of " +
+         core::format_count(paths) +
+             " equal-cost paths between edge switches, more than the limit of " +
              core::format_count(topo::kMaxPaths));
   }
 }
@@ -86,11 +88,13 @@ topo::GraphSpec read_inline(const Tree& t, const topo::LinkSpec& defaults) {
          "(- {a: host0, b: leaf0, rate: 400Gbps, latency: 500ns}), or `graphml: FILE`");
   }
   if (!nodes->is_list()) {
-    fail(nodes->where(), "topology.nodes", "expected a list of nodes such as - {name: leaf0, kind: leaf}, got " + describe(*nodes));
+    fail(nodes->where(), "topology.nodes",
+         "expected a list of nodes such as - {name: leaf0, kind: leaf}, got " + describe(*nodes));
   }
   if (!links->is_list()) {
     fail(links->where(), "topology.links",
-         "expected a list of links such as - {a: host0, b: leaf0, rate: 400Gbps}, got " + describe(*links));
+         "expected a list of links such as - {a: host0, b: leaf0, rate: 400Gbps}, got " +
+             describe(*links));
   }
   std::unordered_map<std::string, std::uint32_t> index;
   for (std::size_t i = 0; i < nodes->items.size(); ++i) {
@@ -100,17 +104,21 @@ topo::GraphSpec read_inline(const Tree& t, const topo::LinkSpec& defaults) {
     const Tree* name = item.find("name");
     const Tree* kind = item.find("kind");
     if (name == nullptr || kind == nullptr) {
-      fail(item.where(), path, std::string("missing: ") + (name ? "kind" : "name") +
-                                   " (a node is {name: NAME, kind: KIND}; kinds: " + join(topo::node_kind_names()) + ")");
+      fail(item.where(), path,
+           std::string("missing: ") + (name ? "kind" : "name") +
+               " (a node is {name: NAME, kind: KIND}; kinds: " + join(topo::node_kind_names()) +
+               ")");
     }
     const std::string& text = scalar(*name, child(path, "name"), "a node name");
     if (text.empty()) fail(name->where(), child(path, "name"), "must not be empty");
     const auto [it, fresh] = index.emplace(text, static_cast<std::uint32_t>(i));
     if (!fresh) {
-      fail(name->where(), child(path, "name"),
-           "duplicate node name '" + text + "' (first given at " + at.nodes[it->second].str() + ")");
+      fail(
+          name->where(), child(path, "name"),
+          "duplicate node name '" + text + "' (first given at " + at.nodes[it->second].str() + ")");
     }
-    const std::string& kind_name = read_choice(*kind, child(path, "kind"), "node kind", topo::node_kind_names());
+    const std::string& kind_name =
+        read_choice(*kind, child(path, "kind"), "node kind", topo::node_kind_names());
     spec.nodes.push_back({text, *topo::node_kind_from(kind_name)});
     at.nodes.push_back(item.where());
     at.node_paths.push_back(path);
@@ -124,17 +132,21 @@ topo::GraphSpec read_inline(const Tree& t, const topo::LinkSpec& defaults) {
     for (int e = 0; e < 2; ++e) {
       const char* key = e == 0 ? "a" : "b";
       const Tree* v = item.find(key);
-      if (v == nullptr) fail(item.where(), path, std::string("missing: ") + key + " (a link is {a: NODE, b: NODE, rate, latency})");
+      if (v == nullptr)
+        fail(item.where(), path,
+             std::string("missing: ") + key + " (a link is {a: NODE, b: NODE, rate, latency})");
       const std::string& name = scalar(*v, child(path, key), "a node name");
       const auto found = index.find(name);
       if (found == index.end()) {
-        fail(v->where(), child(path, key), "unknown node '" + name + "'" + node_suggestion(name, spec.nodes));
+        fail(v->where(), child(path, key),
+             "unknown node '" + name + "'" + node_suggestion(name, spec.nodes));
       }
       ends[e] = found->second;
     }
     topo::LinkSpec link = defaults;
     if (const Tree* v = item.find("rate")) link.rate = read_rate(*v, child(path, "rate"));
-    if (const Tree* v = item.find("latency")) link.latency = read_link_latency(*v, child(path, "latency"));
+    if (const Tree* v = item.find("latency"))
+      link.latency = read_link_latency(*v, child(path, "latency"));
     std::uint64_t count = 1;
     if (const Tree* v = item.find("count")) {
       count = read_count(*v, child(path, "count"), 1, topo::kMaxLinks / 2);
@@ -180,11 +192,16 @@ std::string decode_entities(std::string_view raw) {
     }
     const std::string_view entity = raw.substr(i + 1, semi - i - 1);
     unsigned long code = 0;
-    if (entity == "lt") code = '<';
-    else if (entity == "gt") code = '>';
-    else if (entity == "amp") code = '&';
-    else if (entity == "quot") code = '"';
-    else if (entity == "apos") code = '\'';
+    if (entity == "lt")
+      code = '<';
+    else if (entity == "gt")
+      code = '>';
+    else if (entity == "amp")
+      code = '&';
+    else if (entity == "quot")
+      code = '"';
+    else if (entity == "apos")
+      code = '\'';
     else if (entity.size() > 1 && entity[0] == '#') {
       const bool hex = entity[1] == 'x';
       code = std::strtoul(std::string(entity.substr(hex ? 2 : 1)).c_str(), nullptr, hex ? 16 : 10);
@@ -223,10 +240,22 @@ void scan_xml(const std::string& text, Visit visit) {
   };
   std::size_t i = 0;
   while ((i = text.find('<', i)) != std::string::npos) {
-    if (text.compare(i, 4, "<!--") == 0) { i = skip_to(i + 4, "-->"); continue; }
-    if (text.compare(i, 9, "<![CDATA[") == 0) { i = skip_to(i + 9, "]]>"); continue; }
-    if (text.compare(i, 2, "<?") == 0) { i = skip_to(i + 2, "?>"); continue; }
-    if (text.compare(i, 2, "<!") == 0) { i = skip_to(i + 2, ">"); continue; }
+    if (text.compare(i, 4, "<!--") == 0) {
+      i = skip_to(i + 4, "-->");
+      continue;
+    }
+    if (text.compare(i, 9, "<![CDATA[") == 0) {
+      i = skip_to(i + 9, "]]>");
+      continue;
+    }
+    if (text.compare(i, 2, "<?") == 0) {
+      i = skip_to(i + 2, "?>");
+      continue;
+    }
+    if (text.compare(i, 2, "<!") == 0) {
+      i = skip_to(i + 2, ">");
+      continue;
+    }
     if (text.compare(i, 2, "</") == 0) {
       if (!open.empty()) open.pop_back();
       i = skip_to(i + 2, ">");
@@ -235,15 +264,24 @@ void scan_xml(const std::string& text, Visit visit) {
     XmlTag tag;
     std::tie(tag.line, tag.column) = position(i);
     std::size_t j = i + 1;
-    const auto is_space = [&](std::size_t k) { return k < text.size() && std::isspace(static_cast<unsigned char>(text[k])); };
+    const auto is_space = [&](std::size_t k) {
+      return k < text.size() && std::isspace(static_cast<unsigned char>(text[k]));
+    };
     while (j < text.size() && !is_space(j) && text[j] != '/' && text[j] != '>') ++j;
     tag.name = local(text.substr(i + 1, j - i - 1));
     bool self_closing = false;
     while (j < text.size()) {
       while (is_space(j)) ++j;
       if (j >= text.size()) break;
-      if (text[j] == '>') { ++j; break; }
-      if (text[j] == '/') { self_closing = true; j = skip_to(j, ">"); break; }
+      if (text[j] == '>') {
+        ++j;
+        break;
+      }
+      if (text[j] == '/') {
+        self_closing = true;
+        j = skip_to(j, ">");
+        break;
+      }
       const std::size_t name_start = j;
       while (j < text.size() && text[j] != '=' && !is_space(j) && text[j] != '>') ++j;
       std::string key = text.substr(name_start, j - name_start);
@@ -255,7 +293,8 @@ void scan_xml(const std::string& text, Visit visit) {
       const char quote = text[j];
       const std::size_t end = text.find(quote, j + 1);
       if (end == std::string::npos) break;
-      tag.attrs.emplace_back(std::move(key), decode_entities(std::string_view(text).substr(j + 1, end - j - 1)));
+      tag.attrs.emplace_back(std::move(key),
+                             decode_entities(std::string_view(text).substr(j + 1, end - j - 1)));
       j = end + 1;
     }
     visit(tag, open.empty() ? std::string() : open.back());
@@ -286,71 +325,91 @@ GraphmlScan scan_graphml(const std::string& text, const std::string& file) {
   const std::string key_path = "topology.graphml";
   int graphs = 0;
   std::unordered_map<std::string, std::size_t> key_index, node_index;
-  std::vector<GraphmlScan::Element>* current = nullptr;  // the list whose last element's <data> follow
+  std::vector<GraphmlScan::Element>* current =
+      nullptr;  // the list whose last element's <data> follow
   bool root_seen = false;
   scan_xml(text, [&](const XmlTag& tag, const std::string& parent) {
     const Origin at{file, tag.line, tag.column, ""};
     if (!root_seen) {
       root_seen = true;
-      if (tag.name != "graphml") fail(at, key_path, "not a GraphML file: the root element is <" + tag.name + ">, not <graphml>");
+      if (tag.name != "graphml")
+        fail(at, key_path,
+             "not a GraphML file: the root element is <" + tag.name + ">, not <graphml>");
     }
     const auto required = [&](const char* attr) -> const std::string& {
       const std::string* v = tag.attr(attr);
-      if (v == nullptr || v->empty()) fail(at, key_path, "<" + tag.name + "> needs the attribute " + attr);
+      if (v == nullptr || v->empty())
+        fail(at, key_path, "<" + tag.name + "> needs the attribute " + attr);
       return *v;
     };
     if (tag.name == "key" && parent == "graphml") {
       GraphmlScan::Key key{required("id"), tag.attr("for") ? *tag.attr("for") : "all",
                            tag.attr("attr.name") ? *tag.attr("attr.name") : "", at};
-      const Keys* valid = key.for_ == "node" ? &kGraphmlNodeAttrs : key.for_ == "edge" ? &kGraphmlEdgeAttrs : nullptr;
+      const Keys* valid = key.for_ == "node"   ? &kGraphmlNodeAttrs
+                          : key.for_ == "edge" ? &kGraphmlEdgeAttrs
+                                               : nullptr;
       Keys all = kGraphmlNodeAttrs;
       all.insert(all.end(), kGraphmlEdgeAttrs.begin(), kGraphmlEdgeAttrs.end());
       if (key.for_ == "all") valid = &all;
       if (key.for_ != "graph" && key.for_ != "graphml") {
-        if (valid == nullptr) fail(at, key_path, "key '" + key.id + "': for=\"" + key.for_ + "\" is not supported (valid: node, edge, all, graph)");
+        if (valid == nullptr)
+          fail(at, key_path,
+               "key '" + key.id + "': for=\"" + key.for_ +
+                   "\" is not supported (valid: node, edge, all, graph)");
         if (std::find(valid->begin(), valid->end(), key.name) == valid->end()) {
           fail(at, key_path,
-               "key '" + key.id + "': unknown " + (key.for_ == "all" ? "" : key.for_ + " ") + "attribute '" + key.name +
-                   "'" + valid_choices(key.name, *valid));
+               "key '" + key.id + "': unknown " + (key.for_ == "all" ? "" : key.for_ + " ") +
+                   "attribute '" + key.name + "'" + valid_choices(key.name, *valid));
         }
         const std::string* type = tag.attr("attr.type");
         if (type == nullptr || *type != "string") {
           fail(at, key_path,
-               "key '" + key.id + "' (" + key.name + "): attr.type must be \"string\" (values carry their unit, such as 400Gbps or 500ns)" +
+               "key '" + key.id + "' (" + key.name +
+                   "): attr.type must be \"string\" (values carry their unit, such as 400Gbps or "
+                   "500ns)" +
                    (type ? ", got \"" + *type + "\"" : ""));
         }
       }
       key_index[key.id] = scan.keys.size();
       scan.keys.push_back(std::move(key));
     } else if (tag.name == "graph") {
-      if (++graphs > 1) fail(at, key_path, "a second graph (nested or not): a GraphML file holds one graph here");
+      if (++graphs > 1)
+        fail(at, key_path, "a second graph (nested or not): a GraphML file holds one graph here");
       const std::string* edgedefault = tag.attr("edgedefault");
       if (edgedefault == nullptr || *edgedefault != "undirected") {
-        fail(at, key_path, "the graph needs edgedefault=\"undirected\": each edge is one cable, used both ways");
+        fail(at, key_path,
+             "the graph needs edgedefault=\"undirected\": each edge is one cable, used both ways");
       }
     } else if (tag.name == "node" && parent == "graph") {
       const std::string& id = required("id");
       const auto [it, fresh] = node_index.emplace(id, scan.nodes.size());
-      if (!fresh) fail(at, key_path, "duplicate node id '" + id + "' (first given at " + scan.nodes[it->second].at.str() + ")");
+      if (!fresh)
+        fail(at, key_path,
+             "duplicate node id '" + id + "' (first given at " + scan.nodes[it->second].at.str() +
+                 ")");
       scan.nodes.push_back({id, "", "", at, {}});
       current = &scan.nodes;
     } else if (tag.name == "edge" && parent == "graph") {
       const std::string* directed = tag.attr("directed");
       if (directed != nullptr && *directed == "true") {
-        fail(at, key_path, "a directed edge: each edge is one cable, used both ways (drop directed=\"true\")");
+        fail(at, key_path,
+             "a directed edge: each edge is one cable, used both ways (drop directed=\"true\")");
       }
-      scan.edges.push_back({tag.attr("id") ? *tag.attr("id") : "", required("source"), required("target"), at, {}});
+      scan.edges.push_back(
+          {tag.attr("id") ? *tag.attr("id") : "", required("source"), required("target"), at, {}});
       current = &scan.edges;
     } else if (tag.name == "data" && (parent == "node" || parent == "edge") && current != nullptr) {
       const std::string& key = required("key");
       const auto found = key_index.find(key);
-      if (found == key_index.end()) fail(at, key_path, "<data key=\"" + key + "\"> names no <key> declared before it");
+      if (found == key_index.end())
+        fail(at, key_path, "<data key=\"" + key + "\"> names no <key> declared before it");
       current->back().data.emplace(scan.keys[found->second].name, at);
     } else if (tag.name == "hyperedge" || tag.name == "port") {
       fail(at, key_path, "<" + tag.name + "> is not supported: give nodes and edges only");
     }
   });
-  if (!root_seen) fail(Origin{file, 0, 0, ""}, key_path, "not a GraphML file: no <graphml> element");
+  if (!root_seen)
+    fail(Origin{file, 0, 0, ""}, key_path, "not a GraphML file: no <graphml> element");
   if (graphs == 0) fail(Origin{file, 0, 0, ""}, key_path, "the file has no <graph>");
   for (const GraphmlScan::Element& edge : scan.edges) {
     for (const std::string* end : {&edge.source, &edge.target}) {
@@ -374,7 +433,8 @@ struct EdgeData {
   std::string rate, latency;
   std::size_t order = 0;
 };
-using ReadGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, VertexData, EdgeData>;
+using ReadGraph =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, VertexData, EdgeData>;
 
 /// read_graphml's adapter, numbering edges in the order the file gives them (an undirected
 /// adjacency_list does not iterate its edges in that order).
@@ -396,7 +456,8 @@ template <typename Parse>
 auto parse_graphml_value(const std::string& text, const Origin& at, const std::string& label,
                          const char* attr, Parse parse) {
   const std::string path = "topology.graphml";
-  if (!text.empty() && text[0] == '-') fail(at, path, label + attr + " must not be negative, got '" + text + "'");
+  if (!text.empty() && text[0] == '-')
+    fail(at, path, label + attr + " must not be negative, got '" + text + "'");
   try {
     return parse(text);
   } catch (const core::UnitError& e) {
@@ -431,17 +492,20 @@ topo::GraphSpec read_graphml_file(const Tree& value, const topo::LinkSpec& defau
     std::istringstream stream(text);
     boost::read_graphml(stream, mutator, 0);
   } catch (const boost::property_tree::file_parser_error& e) {
-    fail(Origin{file, static_cast<int>(e.line()), 1, ""}, key_path, "XML syntax error: " + e.message());
+    fail(Origin{file, static_cast<int>(e.line()), 1, ""}, key_path,
+         "XML syntax error: " + e.message());
   } catch (const std::exception& e) {
     reader_error = e.what();  // the scan below names the element when it can
   }
   const GraphmlScan scan = scan_graphml(text, file);
-  if (!reader_error.empty()) fail(Origin{file, 0, 0, ""}, key_path, "read_graphml: " + reader_error);
+  if (!reader_error.empty())
+    fail(Origin{file, 0, 0, ""}, key_path, "read_graphml: " + reader_error);
   if (boost::num_vertices(graph) != scan.nodes.size() || mutator.edges() != scan.edges.size()) {
     fail(Origin{file, 0, 0, ""}, key_path,
          "read_graphml found " + std::to_string(boost::num_vertices(graph)) + " nodes and " +
-             std::to_string(mutator.edges()) + " edges, the scan " + std::to_string(scan.nodes.size()) +
-             " and " + std::to_string(scan.edges.size()) + "; is every node and edge directly inside <graph>?");
+             std::to_string(mutator.edges()) + " edges, the scan " +
+             std::to_string(scan.nodes.size()) + " and " + std::to_string(scan.edges.size()) +
+             "; is every node and edge directly inside <graph>?");
   }
 
   topo::GraphSpec spec;
@@ -457,11 +521,16 @@ topo::GraphSpec read_graphml_file(const Tree& value, const topo::LinkSpec& defau
     const std::string& kind = graph[n].kind;
     if (kind.empty()) {
       fail(node.at, key_path,
-           label + "no kind (give <data key=...>KIND</data> of the key with attr.name=\"kind\"; valid: " +
+           label +
+               "no kind (give <data key=...>KIND</data> of the key with attr.name=\"kind\"; "
+               "valid: " +
                join(topo::node_kind_names()) + ")");
     }
     const auto parsed = topo::node_kind_from(kind);
-    if (!parsed) fail(data_at(node, "kind"), key_path, label + "unknown node kind '" + kind + "'" + valid_choices(kind, topo::node_kind_names()));
+    if (!parsed)
+      fail(data_at(node, "kind"), key_path,
+           label + "unknown node kind '" + kind + "'" +
+               valid_choices(kind, topo::node_kind_names()));
     index.emplace(node.id, n);
     spec.nodes.push_back({node.id, *parsed});
     at.nodes.push_back(node.at);
@@ -473,20 +542,23 @@ topo::GraphSpec read_graphml_file(const Tree& value, const topo::LinkSpec& defau
   for (std::size_t i = 0; i < scan.edges.size(); ++i) {
     const GraphmlScan::Element& edge = scan.edges[i];
     const EdgeData& data = graph[in_order[i]];
-    const std::string label = "edge " + (edge.id.empty() ? "#" + std::to_string(i) : "'" + edge.id + "'") + " (" +
-                              edge.source + " -- " + edge.target + "): ";
+    const std::string label = "edge " +
+                              (edge.id.empty() ? "#" + std::to_string(i) : "'" + edge.id + "'") +
+                              " (" + edge.source + " -- " + edge.target + "): ";
     topo::LinkSpec link = defaults;
     if (!data.rate.empty()) {
       const Origin where = data_at(edge, "rate");
       link.rate = parse_graphml_value(data.rate, where, label, "rate", core::parse_bitrate);
-      if (link.rate.bps() == 0) fail(where, key_path, label + "rate must be greater than zero, got '" + data.rate + "'");
+      if (link.rate.bps() == 0)
+        fail(where, key_path, label + "rate must be greater than zero, got '" + data.rate + "'");
     }
     if (!data.latency.empty()) {
       const Origin where = data_at(edge, "latency");
       link.latency = parse_graphml_value(data.latency, where, label, "latency", core::parse_time);
       if (link.latency > kMaxLinkLatency) {
         fail(where, key_path,
-             label + "latency must be at most " + core::format_time(kMaxLinkLatency) + ", got '" + data.latency + "'");
+             label + "latency must be at most " + core::format_time(kMaxLinkLatency) + ", got '" +
+                 data.latency + "'");
       }
     }
     spec.cables.push_back({index.at(edge.source), index.at(edge.target), link});

@@ -24,11 +24,15 @@ traffic::Placement read_placement(const Tree& item, const std::string& path, std
     p.kind = static_cast<traffic::Placement::Kind>(
         std::find(kPlacementKinds.begin(), kPlacementKinds.end(), kind) - kPlacementKinds.begin());
   }
-  if (const Tree* v = t->find("gpus")) p.gpus = static_cast<std::uint32_t>(read_count(*v, child(where, "gpus"), 0, hosts));
-  if (const Tree* v = t->find("first")) p.first = static_cast<std::uint32_t>(read_count(*v, child(where, "first"), 0, hosts - 1));
+  if (const Tree* v = t->find("gpus"))
+    p.gpus = static_cast<std::uint32_t>(read_count(*v, child(where, "gpus"), 0, hosts));
+  if (const Tree* v = t->find("first"))
+    p.first = static_cast<std::uint32_t>(read_count(*v, child(where, "first"), 0, hosts - 1));
   if (const Tree* v = t->find("stride")) p.stride = read_u32(*v, child(where, "stride"), 1);
   if (const Tree* v = t->find("hosts")) {
-    if (!v->is_list()) fail(v->where(), child(where, "hosts"), "expected a list of host indices, got " + describe(*v));
+    if (!v->is_list())
+      fail(v->where(), child(where, "hosts"),
+           "expected a list of host indices, got " + describe(*v));
     for (std::size_t i = 0; i < v->items.size(); ++i) {
       p.hosts.push_back(static_cast<std::uint32_t>(
           read_count(v->items[i], child(child(where, "hosts"), std::to_string(i)), 0, hosts - 1)));
@@ -36,14 +40,17 @@ traffic::Placement read_placement(const Tree& item, const std::string& path, std
   }
   const bool listed = p.kind == traffic::Placement::Kind::listed;
   if (listed != !p.hosts.empty()) {
-    fail(t->where(), where, listed ? "kind: listed needs a non-empty `hosts` list" : "`hosts` goes with kind: listed");
+    fail(t->where(), where,
+         listed ? "kind: listed needs a non-empty `hosts` list" : "`hosts` goes with kind: listed");
   }
   const std::uint64_t n = traffic::placed_count(p, hosts);
   const std::uint64_t stride = p.kind == traffic::Placement::Kind::strided ? p.stride : 1;
-  const bool fits = p.kind == traffic::Placement::Kind::random ? n <= hosts : p.first + (n - 1) * stride < hosts;
+  const bool fits =
+      p.kind == traffic::Placement::Kind::random ? n <= hosts : p.first + (n - 1) * stride < hosts;
   if (!listed && !fits) {
-    fail(t->where(), where, std::to_string(n) + " GPUs from host " + std::to_string(p.first) + " (stride " +
-                                std::to_string(stride) + ") run past the last host " + std::to_string(hosts - 1));
+    fail(t->where(), where,
+         std::to_string(n) + " GPUs from host " + std::to_string(p.first) + " (stride " +
+             std::to_string(stride) + ") run past the last host " + std::to_string(hosts - 1));
   }
   return p;
 }
@@ -52,13 +59,16 @@ traffic::SendOrder read_send_order(const Tree& item, const std::string& path) {
   const Tree* v = item.find("order");
   if (v == nullptr) return traffic::SendOrder::staggered;
   Keys names;
-  for (const traffic::SendOrder o : traffic::send_orders()) names.emplace_back(traffic::send_order_name(o));
+  for (const traffic::SendOrder o : traffic::send_orders())
+    names.emplace_back(traffic::send_order_name(o));
   const std::string& name = read_choice(*v, child(path, "order"), "send order", names);
-  return name == traffic::send_order_name(traffic::SendOrder::staggered) ? traffic::SendOrder::staggered
-                                                                         : traffic::SendOrder::synchronized;
+  return name == traffic::send_order_name(traffic::SendOrder::staggered)
+             ? traffic::SendOrder::staggered
+             : traffic::SendOrder::synchronized;
 }
 
-traffic::PermutationSpec read_permutation(const Tree& item, const std::string& path, std::uint32_t hosts) {
+traffic::PermutationSpec read_permutation(const Tree& item, const std::string& path,
+                                          std::uint32_t hosts) {
   check_map(item, path, kPermutationKeys);
   traffic::PermutationSpec spec;
   if (const Tree* v = item.find("bytes")) spec.bytes = read_bytes(*v, child(path, "bytes"));

@@ -14,7 +14,7 @@ namespace fabricsim::scenario {
 
 struct RoutingSpec {
   std::string policy = "ecmp";
-  std::uint32_t subflows = 0;  // split only; 0 = auto
+  std::uint32_t subflows = 0;                                    // split only; 0 = auto
   core::Time flowlet_gap = routing::PolicyParams{}.flowlet_gap;  // flowlet only; > 0
   /// From a link going down (or up) to routing acting on it (docs/scenario.md, events).
   core::Time failure_detection = core::Time::us(100);
@@ -26,12 +26,12 @@ struct EventSpec {
   enum class Action : std::uint8_t { down, up, rate };
   core::Time at;
   Action action = Action::down;
-  core::Bitrate rate;               // action rate
-  std::string node;                 // every link of this node, or
-  std::vector<std::string> link;    // both directions of every cable between these two nodes, or
-  std::uint32_t random = 0;         // this many cables drawn from the seed,
-  std::vector<std::string> tier;    // between nodes of these two kinds
-  std::string where;                // "file:line:col" (or "--set ...") of the event
+  core::Bitrate rate;             // action rate
+  std::string node;               // every link of this node, or
+  std::vector<std::string> link;  // both directions of every cable between these two nodes, or
+  std::uint32_t random = 0;       // this many cables drawn from the seed,
+  std::vector<std::string> tier;  // between nodes of these two kinds
+  std::string where;              // "file:line:col" (or "--set ...") of the event
 };
 const char* to_string(EventSpec::Action action);
 

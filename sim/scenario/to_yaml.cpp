@@ -28,7 +28,8 @@ void emit_event(YAML::Emitter& out, const EventSpec& e) {
     out << YAML::Key << "tier" << YAML::Value << YAML::Flow << e.tier;
   }
   out << YAML::Key << "action" << YAML::Value << to_string(e.action);
-  if (e.action == EventSpec::Action::rate) out << YAML::Key << "rate" << YAML::Value << core::format_bitrate(e.rate);
+  if (e.action == EventSpec::Action::rate)
+    out << YAML::Key << "rate" << YAML::Value << core::format_bitrate(e.rate);
   out << YAML::EndMap;
 }
 
@@ -56,10 +57,12 @@ void emit_placement(YAML::Emitter& out, const traffic::Placement& p) {
   } else {
     out << YAML::Key << "gpus" << YAML::Value << p.gpus;
   }
-  if (p.kind == traffic::Placement::Kind::contiguous || p.kind == traffic::Placement::Kind::strided) {
+  if (p.kind == traffic::Placement::Kind::contiguous ||
+      p.kind == traffic::Placement::Kind::strided) {
     out << YAML::Key << "first" << YAML::Value << p.first;
   }
-  if (p.kind == traffic::Placement::Kind::strided) out << YAML::Key << "stride" << YAML::Value << p.stride;
+  if (p.kind == traffic::Placement::Kind::strided)
+    out << YAML::Key << "stride" << YAML::Value << p.stride;
   out << YAML::EndMap;
 }
 
@@ -124,11 +127,13 @@ std::string to_yaml(const Scenario& s) {
     out << s.routing.subflows;
   }
   out << YAML::Key << "flowlet_gap" << YAML::Value << core::format_time(s.routing.flowlet_gap);
-  out << YAML::Key << "failure_detection" << YAML::Value << core::format_time(s.routing.failure_detection);
+  out << YAML::Key << "failure_detection" << YAML::Value
+      << core::format_time(s.routing.failure_detection);
   out << YAML::EndMap;
 
   out << YAML::Key << "flow" << YAML::Value << YAML::BeginMap;
-  out << YAML::Key << "resolve_interval" << YAML::Value << core::format_time(s.flow.resolve_interval);
+  out << YAML::Key << "resolve_interval" << YAML::Value
+      << core::format_time(s.flow.resolve_interval);
   out << YAML::EndMap;
 
   emit_transport(out, s.transport);

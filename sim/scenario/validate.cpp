@@ -11,14 +11,14 @@
 namespace fabricsim::scenario {
 namespace {
 
-const Keys kTopKeys{"name", "seed",      "model",  "topology", "routing",
-                    "flow", "transport", "switch", "workload", "events", "output"};
+const Keys kTopKeys{"name",      "seed",   "model",    "topology", "routing", "flow",
+                    "transport", "switch", "workload", "events",   "output"};
 const Keys kFlowKeys{"resolve_interval"};
 const Keys kTopologyKeys{"file",           "kind",           "leaves",    "spines",
                          "hosts_per_leaf", "links_per_pair", "host_link", "fabric_link"};
-const Keys kFatTreeKeys{"file",          "kind",           "k",         "hosts_per_tor",
-                        "cores_per_agg", "tor_agg_links",  "agg_core_links", "host_link",
-                        "fabric_link",   "tor_link",       "core_link"};
+const Keys kFatTreeKeys{
+    "file",           "kind",      "k",           "hosts_per_tor", "cores_per_agg", "tor_agg_links",
+    "agg_core_links", "host_link", "fabric_link", "tor_link",      "core_link"};
 const Keys kLinkKeys{"rate", "latency"};
 const Keys kRoutingKeys{"policy", "subflows", "flowlet_gap", "failure_detection"};
 const Keys kOutputKeys{"file", "sample_interval"};
@@ -41,14 +41,20 @@ topo::FatTreeSpec read_fat_tree(const Tree& t) {
   topo::FatTreeSpec spec;
   if (const Tree* v = t.find("k")) {
     spec.k = read_u32(*v, "topology.k", 2);
-    if (spec.k % 2 != 0) fail(v->where(), "topology.k", "must be even, got " + std::to_string(spec.k));
+    if (spec.k % 2 != 0)
+      fail(v->where(), "topology.k", "must be even, got " + std::to_string(spec.k));
   }
-  if (const Tree* v = t.find("hosts_per_tor")) spec.hosts_per_tor = read_u32(*v, "topology.hosts_per_tor", 1);
-  if (const Tree* v = t.find("cores_per_agg")) spec.cores_per_agg = read_u32(*v, "topology.cores_per_agg", 1);
-  if (const Tree* v = t.find("tor_agg_links")) spec.tor_agg_links = read_u32(*v, "topology.tor_agg_links", 1);
-  if (const Tree* v = t.find("agg_core_links")) spec.agg_core_links = read_u32(*v, "topology.agg_core_links", 1);
+  if (const Tree* v = t.find("hosts_per_tor"))
+    spec.hosts_per_tor = read_u32(*v, "topology.hosts_per_tor", 1);
+  if (const Tree* v = t.find("cores_per_agg"))
+    spec.cores_per_agg = read_u32(*v, "topology.cores_per_agg", 1);
+  if (const Tree* v = t.find("tor_agg_links"))
+    spec.tor_agg_links = read_u32(*v, "topology.tor_agg_links", 1);
+  if (const Tree* v = t.find("agg_core_links"))
+    spec.agg_core_links = read_u32(*v, "topology.agg_core_links", 1);
   if (const Tree* v = t.find("host_link")) spec.host_link = read_link(*v, "topology.host_link");
-  if (const Tree* v = t.find("fabric_link")) spec.tor_link = spec.core_link = read_link(*v, "topology.fabric_link");
+  if (const Tree* v = t.find("fabric_link"))
+    spec.tor_link = spec.core_link = read_link(*v, "topology.fabric_link");
   if (const Tree* v = t.find("tor_link")) spec.tor_link = read_link(*v, "topology.tor_link");
   if (const Tree* v = t.find("core_link")) spec.core_link = read_link(*v, "topology.core_link");
   const topo::TopologySize size = topo::size_of(spec);
@@ -66,9 +72,11 @@ topo::FatTreeSpec read_fat_tree(const Tree& t) {
              core::format_count(topo::kMaxLinks));
   }
   if (size.paths > topo::kMaxPaths) {
-    const Origin origin = blame_origin(t, {"tor_agg_links", "agg_core_links", "k", "cores_per_agg"}, key);
+    const Origin origin =
+        blame_origin(t, {"tor_agg_links", "agg_core_links", "k", "cores_per_agg"}, key);
     fail(origin, key,
-         core::format_count(size.paths) + " equal-cost paths between ToRs, more than the limit of " +
+         core::format_count(size.paths) +
+             " equal-cost paths between ToRs, more than the limit of " +
              core::format_count(topo::kMaxPaths) +
              " (valid: k <= 16 with one cable per switch pair; parallel cables square the paths)");
   }
@@ -119,8 +127,9 @@ topo::LeafSpineSpec read_leaf_spine(const Tree& t) {
   if (paths > topo::kMaxPaths) {
     const auto [origin, key] = blame({"links_per_pair", "spines", "leaves"});
     fail(origin, key,
-         "leaves x (leaves - 1) x spines x links_per_pair^2 + leaves = " + core::format_count(paths) +
-             " equal-cost paths, more than the limit of " + core::format_count(topo::kMaxPaths) +
+         "leaves x (leaves - 1) x spines x links_per_pair^2 + leaves = " +
+             core::format_count(paths) + " equal-cost paths, more than the limit of " +
+             core::format_count(topo::kMaxPaths) +
              " (valid: reduce leaves, spines or links_per_pair)");
   }
   return spec;
@@ -194,7 +203,8 @@ OutputSpec read_output(const Tree& t) {
 core::Time read_link_latency(const Tree& t, const std::string& path) {
   const core::Time latency = read_time(t, path, true);
   if (latency > kMaxLinkLatency) {
-    fail(t.where(), path, "must be at most " + core::format_time(kMaxLinkLatency) + ", got '" + t.scalar + "'");
+    fail(t.where(), path,
+         "must be at most " + core::format_time(kMaxLinkLatency) + ", got '" + t.scalar + "'");
   }
   return latency;
 }
@@ -203,7 +213,8 @@ topo::LinkSpec read_link(const Tree& t, const std::string& path, const topo::Lin
   check_map(t, path, kLinkKeys);
   topo::LinkSpec link = base;
   if (const Tree* v = t.find("rate")) link.rate = read_rate(*v, child(path, "rate"));
-  if (const Tree* v = t.find("latency")) link.latency = read_link_latency(*v, child(path, "latency"));
+  if (const Tree* v = t.find("latency"))
+    link.latency = read_link_latency(*v, child(path, "latency"));
   return link;
 }
 
@@ -222,7 +233,8 @@ Scenario build_scenario(const Tree& root) {
   if (const Tree* v = root.find("seed")) {
     s.seed = read_count(*v, "seed", 0, std::numeric_limits<std::uint64_t>::max());
   }
-  if (const Tree* v = root.find("model")) s.model = read_choice(*v, "model", "model", {"flow", "packet"});
+  if (const Tree* v = root.find("model"))
+    s.model = read_choice(*v, "model", "model", {"flow", "packet"});
   if (const Tree* v = root.find("topology")) s.topology = read_topology(*v);
   if (const Tree* v = root.find("routing")) s.routing = read_routing(*v);
   if (const Tree* v = root.find("flow")) s.flow = read_flow(*v);
@@ -232,8 +244,8 @@ Scenario build_scenario(const Tree& root) {
   const Tree* list = root.find("workload");
   if (list == nullptr) {
     fail(root.where(), "workload",
-         "missing: a scenario needs a list of workloads (valid kinds: " + join(workload_kind_names()) +
-             ")");
+         "missing: a scenario needs a list of workloads (valid kinds: " +
+             join(workload_kind_names()) + ")");
   }
   if (!list->is_list()) {
     fail(list->where(), "workload",
@@ -241,8 +253,8 @@ Scenario build_scenario(const Tree& root) {
   }
   if (list->items.empty()) {
     fail(list->where(), "workload",
-         "the list is empty; give at least one workload (valid kinds: " + join(workload_kind_names()) +
-             ")");
+         "the list is empty; give at least one workload (valid kinds: " +
+             join(workload_kind_names()) + ")");
   }
   const auto hosts = static_cast<std::uint32_t>(topo::size_of(s.topology).hosts);
   for (std::size_t i = 0; i < list->items.size(); ++i) {
@@ -251,8 +263,10 @@ Scenario build_scenario(const Tree& root) {
   if (const Tree* v = root.find("events")) s.events = read_events(*v);
   for (const EventSpec& e : s.events) {
     if (s.model == "packet" && s.transport.kind == "ideal" && e.action == EventSpec::Action::down) {
-      throw ScenarioError(e.where + ": events: a link going down loses packets, and transport kind ideal never "
-                                    "sends one again; use transport: {kind: dctcp} (or the flow model)");
+      throw ScenarioError(
+          e.where +
+          ": events: a link going down loses packets, and transport kind ideal never "
+          "sends one again; use transport: {kind: dctcp} (or the flow model)");
     }
   }
   if (const Tree* v = root.find("output")) s.output = read_output(*v);

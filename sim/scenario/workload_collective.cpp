@@ -8,8 +8,9 @@
 
 namespace fabricsim::scenario {
 namespace {
-const Keys kAllToAllKeys{"kind", "bytes", "group_size", "algorithm", "chunks", "order", "start", "placement"};
-const Keys kCollectiveKeys{"kind",       "bytes",   "algorithm", "chunks", "order",
+const Keys kAllToAllKeys{"kind",   "bytes", "group_size", "algorithm",
+                         "chunks", "order", "start",      "placement"};
+const Keys kCollectiveKeys{"kind",       "bytes",   "algorithm", "chunks",   "order",
                            "iterations", "compute", "start",     "placement"};
 
 /// `algorithm:` one of `valid` (absent: the first).
@@ -33,7 +34,8 @@ std::uint32_t read_chunks(const Tree& item, const std::string& path, core::Bytes
   const std::uint32_t chunks = read_u32(*v, child(path, "chunks"), 1);
   if (static_cast<std::int64_t>(chunks) > bytes.count()) {
     fail(v->where(), child(path, "chunks"),
-         core::format_count(chunks) + " chunks of " + core::format_count(static_cast<std::uint64_t>(bytes.count())) +
+         core::format_count(chunks) + " chunks of " +
+             core::format_count(static_cast<std::uint64_t>(bytes.count())) +
              " bytes would leave chunks empty (at most one chunk per byte)");
   }
   return chunks;
@@ -53,7 +55,9 @@ traffic::AllToAllSpec read_all_to_all(const Tree& item, const std::string& path,
   spec.order = read_send_order(item, path);
   // The group divides the job's GPUs: every host, or those the placement gives.
   const std::uint32_t gpus = traffic::placed_count(spec.placement, hosts);
-  if (gpus < 2) fail(item.find("placement")->where(), child(path, "placement"), "an all_to_all needs at least 2 GPUs");
+  if (gpus < 2)
+    fail(item.find("placement")->where(), child(path, "placement"),
+         "an all_to_all needs at least 2 GPUs");
   spec.group_size = read_group(item, path, "group_size", gpus);
   if (spec.group_size != 0 && gpus % spec.group_size != 0) {
     Keys divisors{"0"};
@@ -73,16 +77,20 @@ traffic::AllToAllSpec read_all_to_all(const Tree& item, const std::string& path,
   return spec;
 }
 
-traffic::CollectiveSpec read_collective(const Tree& item, const std::string& path, std::uint32_t hosts,
-                                        const std::string& kind) {
+traffic::CollectiveSpec read_collective(const Tree& item, const std::string& path,
+                                        std::uint32_t hosts, const std::string& kind) {
   check_map(item, path, kCollectiveKeys);
   traffic::CollectiveSpec spec;
   using Op = traffic::CollectiveSpec::Op;
-  spec.op = kind == "reduce_scatter" ? Op::reduce_scatter : kind == "all_gather" ? Op::all_gather : Op::all_reduce;
+  spec.op = kind == "reduce_scatter" ? Op::reduce_scatter
+            : kind == "all_gather"   ? Op::all_gather
+                                     : Op::all_reduce;
   if (const Tree* v = item.find("bytes")) spec.bytes = read_bytes(*v, child(path, "bytes"));
   if (const Tree* v = item.find("start")) spec.start = read_time(*v, child(path, "start"), true);
-  if (const Tree* v = item.find("compute")) spec.compute = read_time(*v, child(path, "compute"), true);
-  if (const Tree* v = item.find("iterations")) spec.iterations = read_u32(*v, child(path, "iterations"), 1);
+  if (const Tree* v = item.find("compute"))
+    spec.compute = read_time(*v, child(path, "compute"), true);
+  if (const Tree* v = item.find("iterations"))
+    spec.iterations = read_u32(*v, child(path, "iterations"), 1);
   spec.placement = read_placement(item, path, hosts);
   spec.algorithm = read_algorithm(item, path, traffic::algorithms_for(spec.op));
   spec.chunks = read_chunks(item, path, spec.bytes);
@@ -97,9 +105,11 @@ traffic::CollectiveSpec read_collective(const Tree& item, const std::string& pat
   traffic::CollectiveSpec one = spec;
   one.chunks = one.iterations = 1;
   check_flows(item, path, "chunks", traffic::collective_flows(spec, gpus),
-              std::string(traffic::algorithm_name(spec.algorithm)) + " " + kind + " on " + std::to_string(gpus) +
-                  " GPUs: " + core::format_count(traffic::collective_flows(one, gpus)) + " flows per chunk x " +
-                  std::to_string(spec.chunks) + " chunks x " + std::to_string(spec.iterations) + " iterations");
+              std::string(traffic::algorithm_name(spec.algorithm)) + " " + kind + " on " +
+                  std::to_string(gpus) +
+                  " GPUs: " + core::format_count(traffic::collective_flows(one, gpus)) +
+                  " flows per chunk x " + std::to_string(spec.chunks) + " chunks x " +
+                  std::to_string(spec.iterations) + " iterations");
   return spec;
 }
 

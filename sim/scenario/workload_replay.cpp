@@ -150,14 +150,15 @@ traffic::BackgroundSpec read_background(const Tree& item, const std::string& pat
     const auto [origin, key] = blame_in(item, path, "placement");
     fail(origin, key, "background traffic needs at least 2 GPUs");
   }
-  if (const Tree* v = item.find("sources")) spec.sources = read_ranks(*v, child(path, "sources"), gpus);
+  if (const Tree* v = item.find("sources"))
+    spec.sources = read_ranks(*v, child(path, "sources"), gpus);
   if (const Tree* v = item.find("destinations")) {
     spec.destinations = read_ranks(*v, child(path, "destinations"), gpus);
     // A source needs a destination other than itself.
     if (spec.destinations.size() == 1) {
       const std::uint32_t only = spec.destinations[0];
       const bool sends = spec.sources.empty() || std::find(spec.sources.begin(), spec.sources.end(),
-                                                            only) != spec.sources.end();
+                                                           only) != spec.sources.end();
       if (sends) {
         fail(v->where(), child(path, "destinations"),
              "rank " + std::to_string(only) +
@@ -186,7 +187,8 @@ void emit_workload(YAML::Emitter& out, const traffic::BackgroundSpec& w) {
     const bool fixed = w.sizes.dist == traffic::FlowSizes::Dist::fixed;
     out << YAML::Flow << YAML::BeginMap;
     out << YAML::Key << "dist" << YAML::Value << (fixed ? "fixed" : "exponential");
-    out << YAML::Key << (fixed ? "bytes" : "mean") << YAML::Value << core::format_bytes(w.sizes.bytes);
+    out << YAML::Key << (fixed ? "bytes" : "mean") << YAML::Value
+        << core::format_bytes(w.sizes.bytes);
     out << YAML::EndMap;
   }
   out << YAML::Key << "duration" << YAML::Value << core::format_time(w.duration);

@@ -22,15 +22,18 @@ std::string exact_number(double v);
 /// Reads `order:` of a workload item (absent: staggered).
 traffic::SendOrder read_send_order(const Tree& item, const std::string& path);
 
-traffic::PermutationSpec read_permutation(const Tree& item, const std::string& path, std::uint32_t hosts);
-traffic::AllToAllSpec read_all_to_all(const Tree& item, const std::string& path, std::uint32_t hosts);
+traffic::PermutationSpec read_permutation(const Tree& item, const std::string& path,
+                                          std::uint32_t hosts);
+traffic::AllToAllSpec read_all_to_all(const Tree& item, const std::string& path,
+                                      std::uint32_t hosts);
 /// all_reduce, reduce_scatter, all_gather (`kind` says which).
-traffic::CollectiveSpec read_collective(const Tree& item, const std::string& path, std::uint32_t hosts,
-                                        const std::string& kind);
+traffic::CollectiveSpec read_collective(const Tree& item, const std::string& path,
+                                        std::uint32_t hosts, const std::string& kind);
 traffic::MoeSpec read_moe(const Tree& item, const std::string& path, std::uint32_t hosts);
 traffic::ConnectionMatrixSpec read_connection_matrix(const Tree& item, const std::string& path,
                                                      std::uint32_t hosts);
-traffic::BackgroundSpec read_background(const Tree& item, const std::string& path, std::uint32_t hosts);
+traffic::BackgroundSpec read_background(const Tree& item, const std::string& path,
+                                        std::uint32_t hosts);
 
 void emit_workload(YAML::Emitter& out, const traffic::PermutationSpec& spec);
 void emit_workload(YAML::Emitter& out, const traffic::AllToAllSpec& spec);

@@ -70,8 +70,8 @@ class Converter {
                   ""};
   }
 
-  void add_entry(Tree& map, const YAML::Node& key, const YAML::Node& value,
-                 const std::string& path, int depth) {
+  void add_entry(Tree& map, const YAML::Node& key, const YAML::Node& value, const std::string& path,
+                 int depth) {
     const Origin key_origin = origin_of(key);
     if (!key.IsScalar())
       fail(key_origin, path.empty() ? "(top level)" : path, "keys must be plain names");

@@ -42,11 +42,11 @@ struct PathRange {
 struct Fabric {
   std::vector<Node> nodes;
   std::vector<Link> links;
-  std::vector<NodeId> host_node;       // host index -> node id
+  std::vector<NodeId> host_node;         // host index -> node id
   std::vector<std::uint32_t> host_edge;  // host index -> edge switch index
-  std::vector<LinkId> host_uplink;     // host index -> host->edge link
-  std::vector<LinkId> host_downlink;   // host index -> edge->host link
-  std::vector<NodeId> edge_node;       // edge switch index -> node id
+  std::vector<LinkId> host_uplink;       // host index -> host->edge link
+  std::vector<LinkId> host_downlink;     // host index -> edge->host link
+  std::vector<NodeId> edge_node;         // edge switch index -> node id
   /// Paths from edge a to edge b are ids [pair_offset[a*E+b], pair_offset[a*E+b+1]).
   /// A pair a == a has one path with no links.
   std::vector<std::uint32_t> pair_offset;

@@ -24,8 +24,10 @@ std::uint64_t saturate(core::uint128 v) {
 }
 
 void validate(const FatTreeSpec& spec) {
-  if (spec.k < 2 || spec.k % 2 != 0) reject("k must be even and at least 2 (got " + std::to_string(spec.k) + ")");
-  if (spec.tor_agg_links == 0 || spec.agg_core_links == 0) reject("parallel links must be at least 1");
+  if (spec.k < 2 || spec.k % 2 != 0)
+    reject("k must be even and at least 2 (got " + std::to_string(spec.k) + ")");
+  if (spec.tor_agg_links == 0 || spec.agg_core_links == 0)
+    reject("parallel links must be at least 1");
   require_link(spec.host_link, "host_link");
   require_link(spec.tor_link, "tor_link");
   require_link(spec.core_link, "core_link");
@@ -69,16 +71,20 @@ Fabric build_fat_tree(const FatTreeSpec& spec) {
   const std::uint32_t half = spec.half(), tors = spec.tors(), per_tor = spec.hosts_each();
   const std::uint32_t per_agg = spec.cores_each(), hosts = tors * per_tor;
   FabricBuilder builder;
-  for (std::uint32_t h = 0; h < hosts; ++h) builder.add_node(NodeKind::host, "host" + std::to_string(h));
+  for (std::uint32_t h = 0; h < hosts; ++h)
+    builder.add_node(NodeKind::host, "host" + std::to_string(h));
   const NodeId first_tor = hosts;
-  for (std::uint32_t t = 0; t < tors; ++t) builder.add_node(NodeKind::tor, "tor" + std::to_string(t), true);
+  for (std::uint32_t t = 0; t < tors; ++t)
+    builder.add_node(NodeKind::tor, "tor" + std::to_string(t), true);
   const NodeId first_agg = first_tor + tors;
-  for (std::uint32_t a = 0; a < tors; ++a) builder.add_node(NodeKind::aggregation, "agg" + std::to_string(a));
+  for (std::uint32_t a = 0; a < tors; ++a)
+    builder.add_node(NodeKind::aggregation, "agg" + std::to_string(a));
   const NodeId first_core = first_agg + tors;
   for (std::uint32_t c = 0; c < half * per_agg; ++c) {
     builder.add_node(NodeKind::core, "core" + std::to_string(c));
   }
-  for (std::uint32_t h = 0; h < hosts; ++h) builder.attach_host(h, first_tor + h / per_tor, spec.host_link);
+  for (std::uint32_t h = 0; h < hosts; ++h)
+    builder.attach_host(h, first_tor + h / per_tor, spec.host_link);
   // ToR t and aggregation switch a are in pod t / (k/2) and a / (k/2).
   for (std::uint32_t pod = 0; pod < spec.k; ++pod) {
     for (std::uint32_t t = 0; t < half; ++t) {
@@ -93,7 +99,8 @@ Fabric build_fat_tree(const FatTreeSpec& spec) {
     for (std::uint32_t a = 0; a < half; ++a) {
       for (std::uint32_t c = 0; c < per_agg; ++c) {
         for (std::uint32_t n = 0; n < spec.agg_core_links; ++n) {
-          builder.add_cable(first_agg + pod * half + a, first_core + a * per_agg + c, spec.core_link);
+          builder.add_cable(first_agg + pod * half + a, first_core + a * per_agg + c,
+                            spec.core_link);
         }
       }
     }
@@ -105,26 +112,29 @@ void describe_tiers(const FatTreeSpec& spec, FabricStats& stats) {
   const double half = spec.half(), host = static_cast<double>(spec.host_link.rate.bps());
   const double tor = static_cast<double>(spec.tor_link.rate.bps());
   const double core = static_cast<double>(spec.core_link.rate.bps());
-  stats.description = "fat-tree, k = " + std::to_string(spec.k) + ": " + std::to_string(spec.k) +
-                      " pods of " + std::to_string(spec.half()) + " ToRs and " +
-                      std::to_string(spec.half()) + " aggregation switches, " +
-                      std::to_string(spec.half() * spec.cores_each()) + " cores, " +
-                      std::to_string(spec.hosts_each()) + " hosts per ToR, " +
-                      std::to_string(spec.tor_agg_links) + " and " + std::to_string(spec.agg_core_links) +
-                      " cable(s) per ToR-aggregation and aggregation-core pair";
+  stats.description =
+      "fat-tree, k = " + std::to_string(spec.k) + ": " + std::to_string(spec.k) + " pods of " +
+      std::to_string(spec.half()) + " ToRs and " + std::to_string(spec.half()) +
+      " aggregation switches, " + std::to_string(spec.half() * spec.cores_each()) + " cores, " +
+      std::to_string(spec.hosts_each()) + " hosts per ToR, " + std::to_string(spec.tor_agg_links) +
+      " and " + std::to_string(spec.agg_core_links) +
+      " cable(s) per ToR-aggregation and aggregation-core pair";
   const double a = spec.tor_agg_links, b = spec.agg_core_links;
   stats.tiers = {{"tor", spec.hosts_each() * host / (half * a * tor)},
                  {"aggregation", half * a * tor / (spec.cores_each() * b * core)}};
   stats.oversubscription = stats.tiers[0].oversubscription;
   // Half the pods to the other half: the hosts' links, the ToRs' uplinks and the
   // aggregation switches' uplinks of one half each bound it.
-  const core::uint128 hosts_cut = core::uint128{stats.hosts / 2} * static_cast<std::uint64_t>(spec.host_link.rate.bps());
+  const core::uint128 hosts_cut =
+      core::uint128{stats.hosts / 2} * static_cast<std::uint64_t>(spec.host_link.rate.bps());
   const core::uint128 tor_cut = core::uint128{spec.tors() / 2} * spec.half() * spec.tor_agg_links *
                                 static_cast<std::uint64_t>(spec.tor_link.rate.bps());
   const core::uint128 core_cut = core::uint128{spec.k / 2} * spec.half() * spec.cores_each() *
-                                 spec.agg_core_links * static_cast<std::uint64_t>(spec.core_link.rate.bps());
+                                 spec.agg_core_links *
+                                 static_cast<std::uint64_t>(spec.core_link.rate.bps());
   const auto cap = static_cast<core::uint128>(std::numeric_limits<std::int64_t>::max());
-  stats.bisection = core::Bitrate(static_cast<std::int64_t>(std::min({hosts_cut, tor_cut, core_cut, cap})));
+  stats.bisection =
+      core::Bitrate(static_cast<std::int64_t>(std::min({hosts_cut, tor_cut, core_cut, cap})));
 }
 
 }  // namespace fabricsim::topo

@@ -12,12 +12,16 @@ namespace fabricsim::topo {
 namespace {
 
 constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
-constexpr NodeKind kKinds[] = {NodeKind::host,  NodeKind::leaf,        NodeKind::spine,
-                               NodeKind::tor,   NodeKind::aggregation, NodeKind::core};
+constexpr NodeKind kKinds[] = {NodeKind::host, NodeKind::leaf,        NodeKind::spine,
+                               NodeKind::tor,  NodeKind::aggregation, NodeKind::core};
 
-bool is_host(const GraphSpec& spec, std::uint32_t n) { return spec.nodes[n].kind == NodeKind::host; }
+bool is_host(const GraphSpec& spec, std::uint32_t n) {
+  return spec.nodes[n].kind == NodeKind::host;
+}
 
-std::string quoted(const GraphSpec& spec, std::uint32_t n) { return "'" + spec.nodes[n].name + "'"; }
+std::string quoted(const GraphSpec& spec, std::uint32_t n) {
+  return "'" + spec.nodes[n].name + "'";
+}
 
 /// One end of a switch-to-switch cable, seen from the other end.
 struct Neighbour {
@@ -48,7 +52,9 @@ std::vector<std::uint32_t> host_cables(const GraphSpec& spec) {
   return of;
 }
 
-std::uint32_t other_end(const GraphCable& cable, std::uint32_t n) { return cable.a == n ? cable.b : cable.a; }
+std::uint32_t other_end(const GraphCable& cable, std::uint32_t n) {
+  return cable.a == n ? cable.b : cable.a;
+}
 
 std::uint32_t find_root(std::vector<std::uint32_t>& parent, std::uint32_t x) {
   while (parent[x] != x) x = parent[x] = parent[parent[x]];
@@ -88,28 +94,33 @@ std::optional<GraphProblem> check_graph(const GraphSpec& spec) {
   for (std::uint32_t c = 0; c < spec.cables.size(); ++c) {
     const GraphCable& cable = spec.cables[c];
     if (cable.a >= nodes || cable.b >= nodes) {
-      return GraphProblem{At::cable, c, "names a node index past the " + std::to_string(nodes) + " nodes"};
+      return GraphProblem{At::cable, c,
+                          "names a node index past the " + std::to_string(nodes) + " nodes"};
     }
     if (std::uint64_t{c} * 2 + 2 > kMaxLinks) {
       return GraphProblem{At::cable, c,
                           "more than the limit of " + std::to_string(kMaxLinks / 2) + " cables (" +
                               std::to_string(kMaxLinks) + " directed links)"};
     }
-    if (cable.a == cable.b) return GraphProblem{At::cable, c, "joins " + quoted(spec, cable.a) + " to itself"};
-    if (cable.link.rate.bps() <= 0) return GraphProblem{At::cable, c, "rate must be greater than zero"};
-    if (cable.link.latency.ps() < 0) return GraphProblem{At::cable, c, "latency must not be negative"};
+    if (cable.a == cable.b)
+      return GraphProblem{At::cable, c, "joins " + quoted(spec, cable.a) + " to itself"};
+    if (cable.link.rate.bps() <= 0)
+      return GraphProblem{At::cable, c, "rate must be greater than zero"};
+    if (cable.link.latency.ps() < 0)
+      return GraphProblem{At::cable, c, "latency must not be negative"};
     if (is_host(spec, cable.a) && is_host(spec, cable.b)) {
       return GraphProblem{At::cable, c,
-                          "joins two hosts, " + quoted(spec, cable.a) + " and " + quoted(spec, cable.b) +
-                              "; a host's one link goes to a switch"};
+                          "joins two hosts, " + quoted(spec, cable.a) + " and " +
+                              quoted(spec, cable.b) + "; a host's one link goes to a switch"};
     }
     for (const std::uint32_t end : {cable.a, cable.b}) {
       if (!is_host(spec, end)) continue;
       if (first_cable[end] != kNone) {
-        return GraphProblem{At::cable, c,
-                            "host " + quoted(spec, end) +
-                                " has a second link; a host has exactly one link, to an edge switch",
-                            first_cable[end]};
+        return GraphProblem{
+            At::cable, c,
+            "host " + quoted(spec, end) +
+                " has a second link; a host has exactly one link, to an edge switch",
+            first_cable[end]};
       }
       first_cable[end] = c;
     }
@@ -118,11 +129,13 @@ std::optional<GraphProblem> check_graph(const GraphSpec& spec) {
   for (std::uint32_t n = 0; n < nodes; ++n) {
     if (!is_host(spec, n)) continue;
     if (++hosts > kMaxHosts) {
-      return GraphProblem{At::node, n, "more than the limit of " + std::to_string(kMaxHosts) + " hosts"};
+      return GraphProblem{At::node, n,
+                          "more than the limit of " + std::to_string(kMaxHosts) + " hosts"};
     }
     if (first_cable[n] == kNone) {
       return GraphProblem{At::node, n,
-                          "host " + quoted(spec, n) + " has no link; a host has exactly one link, to an edge switch"};
+                          "host " + quoted(spec, n) +
+                              " has no link; a host has exactly one link, to an edge switch"};
     }
     if (first_host == kNone) first_host = n;
   }
@@ -142,9 +155,9 @@ std::optional<GraphProblem> check_graph(const GraphSpec& spec) {
     const std::uint32_t edge = other_end(spec.cables[first_cable[n]], n);
     if (find_root(parent, edge) != home) {
       return GraphProblem{At::node, n,
-                          "host " + quoted(spec, n) + " has no path to host " + quoted(spec, first_host) +
-                              ": its switch " + quoted(spec, edge) + " is not connected to " +
-                              quoted(spec, home_edge) + " over switches"};
+                          "host " + quoted(spec, n) + " has no path to host " +
+                              quoted(spec, first_host) + ": its switch " + quoted(spec, edge) +
+                              " is not connected to " + quoted(spec, home_edge) + " over switches"};
     }
   }
   return std::nullopt;
@@ -161,7 +174,8 @@ TopologySize size_of(const GraphSpec& spec) {
     any_cable = true;
     if (cable.a >= nodes || cable.b >= nodes) continue;
     if (!is_host(spec, cable.a) && !is_host(spec, cable.b)) continue;
-    size.host_link.rate = any_host_cable ? std::min(size.host_link.rate, cable.link.rate) : cable.link.rate;
+    size.host_link.rate =
+        any_host_cable ? std::min(size.host_link.rate, cable.link.rate) : cable.link.rate;
     host_latency = any_host_cable ? std::max(host_latency, cable.link.latency) : cable.link.latency;
     any_host_cable = true;
   }
@@ -213,7 +227,8 @@ TopologySize size_of(const GraphSpec& spec) {
         for (const Neighbour& next : adj[v]) {
           if (dist[next.node] + 1 != dist[v]) continue;
           count[v] = saturating_add(count[v], count[next.node]);
-          latency[v] = std::max(latency[v], latency[next.node] + spec.cables[next.cable].link.latency.ps());
+          latency[v] =
+              std::max(latency[v], latency[next.node] + spec.cables[next.cable].link.latency.ps());
         }
       }
       for (const Neighbour& next : adj[v]) {
@@ -235,14 +250,17 @@ TopologySize size_of(const GraphSpec& spec) {
 Fabric build_graph(const GraphSpec& spec) {
   if (const auto problem = check_graph(spec)) {
     std::string where;
-    if (problem->at == GraphProblem::At::node) where = "node " + std::to_string(problem->index) + ": ";
-    if (problem->at == GraphProblem::At::cable) where = "link " + std::to_string(problem->index) + ": ";
+    if (problem->at == GraphProblem::At::node)
+      where = "node " + std::to_string(problem->index) + ": ";
+    if (problem->at == GraphProblem::At::cable)
+      where = "link " + std::to_string(problem->index) + ": ";
     throw std::invalid_argument("graph topology: " + where + problem->what);
   }
   const TopologySize size = size_of(spec);
   if (size.paths > kMaxPaths) {
     throw std::invalid_argument("graph topology: " + std::to_string(size.paths) +
-                                " equal-cost paths, more than the limit of " + std::to_string(kMaxPaths));
+                                " equal-cost paths, more than the limit of " +
+                                std::to_string(kMaxPaths));
   }
   const auto nodes = static_cast<std::uint32_t>(spec.nodes.size());
   const std::vector<std::uint32_t> host_cable = host_cables(spec);
@@ -251,14 +269,16 @@ Fabric build_graph(const GraphSpec& spec) {
     if (host_cable[n] != kNone) is_edge[other_end(spec.cables[host_cable[n]], n)] = true;
   }
   FabricBuilder builder;
-  for (std::uint32_t n = 0; n < nodes; ++n) builder.add_node(spec.nodes[n].kind, spec.nodes[n].name, is_edge[n]);
+  for (std::uint32_t n = 0; n < nodes; ++n)
+    builder.add_node(spec.nodes[n].kind, spec.nodes[n].name, is_edge[n]);
   for (std::uint32_t n = 0; n < nodes; ++n) {
     if (host_cable[n] == kNone) continue;
     const GraphCable& cable = spec.cables[host_cable[n]];
     builder.attach_host(n, other_end(cable, n), cable.link);
   }
   for (const GraphCable& cable : spec.cables) {
-    if (!is_host(spec, cable.a) && !is_host(spec, cable.b)) builder.add_cable(cable.a, cable.b, cable.link);
+    if (!is_host(spec, cable.a) && !is_host(spec, cable.b))
+      builder.add_cable(cable.a, cable.b, cable.link);
   }
   return builder.finish(size.paths, 0);
 }
@@ -297,9 +317,9 @@ void describe_tiers(const GraphSpec& spec, FabricStats& stats) {
 
   std::uint32_t edges = 0;
   for (std::uint32_t n = 0; n < nodes; ++n) edges += (!is_host(spec, n) && level[n] == 1) ? 1 : 0;
-  stats.description = "graph, " + std::to_string(nodes) + " nodes, " + std::to_string(spec.cables.size()) +
-                      " cables, " + std::to_string(edges) + " edge switches, " + std::to_string(top) +
-                      " switch level(s) above the hosts";
+  stats.description = "graph, " + std::to_string(nodes) + " nodes, " +
+                      std::to_string(spec.cables.size()) + " cables, " + std::to_string(edges) +
+                      " edge switches, " + std::to_string(top) + " switch level(s) above the hosts";
 
   // Oversubscription per switch kind, tiers ordered by their lowest level.
   struct Tier {

@@ -58,8 +58,8 @@ std::uint64_t equal_cost_paths(const LeafSpineSpec& spec) {
   // Each factor is a uint32: the product of five fits in 128 bits when leaves * spines *
   // links_per_pair is small, so compute in two checked steps.
   const core::uint128 leaves = spec.leaves, spines = spec.spines, per_pair = spec.links_per_pair;
-  const core::uint128 per_leaf_pair = spines * per_pair * per_pair;  // < 2^96
-  const core::uint128 pairs = leaves * (leaves == 0 ? 0 : leaves - 1);     // < 2^64
+  const core::uint128 per_leaf_pair = spines * per_pair * per_pair;     // < 2^96
+  const core::uint128 pairs = leaves * (leaves == 0 ? 0 : leaves - 1);  // < 2^64
   core::uint128 paths = 0;
   if (__builtin_mul_overflow(pairs, per_leaf_pair, &paths)) return UINT64_MAX;
   return saturate(paths + leaves);
@@ -77,8 +77,8 @@ TopologySize size_of(const LeafSpineSpec& spec) {
       std::min<std::uint64_t>(std::uint64_t{spec.spines} * spec.links_per_pair, UINT32_MAX));
   size.host_link = spec.host_link;
   size.slowest = std::min(spec.host_link.rate, spec.fabric_link.rate);
-  size.longest_route =
-      spec.host_link.latency + spec.host_link.latency + spec.fabric_link.latency + spec.fabric_link.latency;
+  size.longest_route = spec.host_link.latency + spec.host_link.latency + spec.fabric_link.latency +
+                       spec.fabric_link.latency;
   return size;
 }
 
@@ -94,7 +94,8 @@ Fabric build_leaf_spine(const LeafSpineSpec& spec) {
   validate(spec);
   const std::uint32_t hosts = spec.leaves * spec.hosts_per_leaf;
   FabricBuilder builder;
-  for (std::uint32_t h = 0; h < hosts; ++h) builder.add_node(NodeKind::host, "host" + std::to_string(h));
+  for (std::uint32_t h = 0; h < hosts; ++h)
+    builder.add_node(NodeKind::host, "host" + std::to_string(h));
   const NodeId first_leaf = hosts;
   for (std::uint32_t l = 0; l < spec.leaves; ++l) {
     builder.add_node(NodeKind::leaf, "leaf" + std::to_string(l), true);

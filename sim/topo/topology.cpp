@@ -38,7 +38,8 @@ FabricStats describe(const TopologySpec& spec, const Fabric& fabric) {
   stats.links = static_cast<std::uint32_t>(fabric.links.size());
   std::map<NodeKind, std::uint32_t> by_kind;
   for (const Node& n : fabric.nodes) ++by_kind[n.kind];
-  for (const auto& [kind, count] : by_kind) stats.nodes_by_kind.emplace_back(to_string(kind), count);
+  for (const auto& [kind, count] : by_kind)
+    stats.nodes_by_kind.emplace_back(to_string(kind), count);
   const std::uint32_t edges = fabric.edge_count();
   bool any_pair = false;
   for (std::uint32_t a = 0; a < edges; ++a) {

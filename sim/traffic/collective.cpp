@@ -22,7 +22,8 @@ using Round = std::vector<Send>;
 
 /// Bytes of pieces [first, first + num) of `total` bytes cut into `den` pieces, where the
 /// first total % den pieces carry one byte more (so all den pieces sum to `total` exactly).
-std::int64_t range_bytes(std::int64_t total, std::uint64_t den, std::uint64_t first, std::uint64_t num) {
+std::int64_t range_bytes(std::int64_t total, std::uint64_t den, std::uint64_t first,
+                         std::uint64_t num) {
   const auto d = static_cast<std::int64_t>(den);
   const auto lo = static_cast<std::int64_t>(first);
   const auto hi = static_cast<std::int64_t>(first + num);
@@ -36,7 +37,8 @@ std::int64_t range_bytes(std::int64_t total, std::uint64_t den, std::uint64_t fi
 std::vector<Round> ring(std::uint32_t n, std::uint32_t rounds) {
   std::vector<Round> out(rounds);
   for (std::uint32_t s = 0; s < rounds; ++s) {
-    for (std::uint32_t i = 0; i < n; ++i) out[s].push_back({i, (i + 1) % n, 1, n, (i + n - s % n) % n});
+    for (std::uint32_t i = 0; i < n; ++i)
+      out[s].push_back({i, (i + 1) % n, 1, n, (i + n - s % n) % n});
   }
   return out;
 }
@@ -81,7 +83,9 @@ std::vector<Round> doubling(std::uint32_t n) {
 /// N-1); broadcast: D rounds down. Each round moves one level of both trees.
 std::vector<Round> double_binary_tree(std::uint32_t n) {
   const std::uint32_t depth = std::bit_width(n) - 1;
-  const auto level = [](std::uint32_t i) { return static_cast<std::uint32_t>(std::bit_width(i + 1) - 1); };
+  const auto level = [](std::uint32_t i) {
+    return static_cast<std::uint32_t>(std::bit_width(i + 1) - 1);
+  };
   std::vector<Round> out;
   for (const bool down : {false, true}) {
     for (std::uint32_t r = 0; r < depth; ++r) {
@@ -144,7 +148,8 @@ std::uint32_t emit(const std::vector<Round>& rounds, std::int64_t bytes, std::ui
     const std::int64_t chunk = range_bytes(bytes, chunks, c, 1);
     for (std::size_t s = 0; s < rounds.size(); ++s) {
       Step step = base;
-      step.deps = s == 0 ? (c == 0 ? after : std::vector<std::uint32_t>{}) : std::vector{previous_chunk[s - 1]};
+      step.deps = s == 0 ? (c == 0 ? after : std::vector<std::uint32_t>{})
+                         : std::vector{previous_chunk[s - 1]};
       if (c > 0) step.deps.push_back(previous_chunk[s]);
       if (c > 0 || s > 0) step.delay = {};
       step.demands.reserve(rounds[s].size());
@@ -176,7 +181,8 @@ const char* kind_name(const CollectiveSpec& spec) {
 std::span<const Algorithm> algorithms_for(Op op) {
   static constexpr Algorithm kAllReduce[] = {Algorithm::ring, Algorithm::double_binary_tree,
                                              Algorithm::halving_doubling, Algorithm::direct};
-  static constexpr Algorithm kHalf[] = {Algorithm::ring, Algorithm::halving_doubling, Algorithm::direct};
+  static constexpr Algorithm kHalf[] = {Algorithm::ring, Algorithm::halving_doubling,
+                                        Algorithm::direct};
   if (op == Op::all_reduce) return kAllReduce;
   return kHalf;
 }
@@ -190,7 +196,8 @@ std::string unsupported(Op op, Algorithm algorithm, std::uint32_t gpus) {
   bool known = false;
   for (const Algorithm a : algorithms_for(op)) known = known || a == algorithm;
   if (!known) {
-    return std::string(algorithm_name(algorithm)) + " does not run " + kind_name(CollectiveSpec{.op = op});
+    return std::string(algorithm_name(algorithm)) + " does not run " +
+           kind_name(CollectiveSpec{.op = op});
   }
   if (gpus < 2) return "a collective needs at least 2 GPUs";
   if (algorithm == Algorithm::halving_doubling && !std::has_single_bit(gpus)) {
@@ -204,11 +211,20 @@ std::uint64_t collective_flows(const CollectiveSpec& spec, std::uint32_t gpus) {
   const std::uint64_t phases = spec.op == Op::all_reduce ? 2 : 1;
   std::uint64_t per_chunk = 0;
   switch (spec.algorithm) {
-    case Algorithm::ring: per_chunk = phases * (n - 1) * n; break;
-    case Algorithm::direct: per_chunk = phases * n * (n - 1); break;
-    case Algorithm::halving_doubling: per_chunk = phases * n * static_cast<std::uint64_t>(std::bit_width(n) - 1); break;
-    case Algorithm::double_binary_tree: per_chunk = 2 * 2 * (n - 1); break;
-    case Algorithm::pairwise: break;
+    case Algorithm::ring:
+      per_chunk = phases * (n - 1) * n;
+      break;
+    case Algorithm::direct:
+      per_chunk = phases * n * (n - 1);
+      break;
+    case Algorithm::halving_doubling:
+      per_chunk = phases * n * static_cast<std::uint64_t>(std::bit_width(n) - 1);
+      break;
+    case Algorithm::double_binary_tree:
+      per_chunk = 2 * 2 * (n - 1);
+      break;
+    case Algorithm::pairwise:
+      break;
   }
   // Saturates instead of wrapping: chunks and iterations are each below 2^32.
   const long double flows = static_cast<long double>(per_chunk) * spec.chunks * spec.iterations;
@@ -256,10 +272,15 @@ void add_collective(const CollectiveSpec& spec, std::span<const std::uint32_t> g
     const auto iteration = static_cast<std::int32_t>(it);
     if (it > 0 && spec.compute.ps() > 0) {
       // Compute between iterations: a step without flows that lasts `compute`.
-      after = {out.add(Step{.workload = workload, .kind = "compute", .iteration = iteration - 1,
-                            .deps = after, .compute = spec.compute})};
+      after = {out.add(Step{.workload = workload,
+                            .kind = "compute",
+                            .iteration = iteration - 1,
+                            .deps = after,
+                            .compute = spec.compute})};
     }
-    const Step base{.workload = workload, .kind = kind_name(spec), .iteration = iteration,
+    const Step base{.workload = workload,
+                    .kind = kind_name(spec),
+                    .iteration = iteration,
                     .delay = it == 0 ? spec.start : core::Time{}};
     after = {emit(rounds, spec.bytes.count(), spec.chunks, gpus, base, after, out)};
   }

@@ -60,8 +60,9 @@ std::uint32_t least_loaded(std::span<const double> load, Allowed allowed) {
 /// Dispatch per_gpu: token copies per (src gpu, dst gpu), one per token and GPU holding a
 /// kept instance of one of its experts. `kept` ([gpus x experts]): how many of the tokens
 /// each source routes to each expert survive capacity (which ones: see layer_traffic).
-std::vector<std::int64_t> per_gpu_copies(const TokenExperts& tokens, std::span<const std::int64_t> kept,
-                                         std::uint32_t gpus, const ExpertMap& map) {
+std::vector<std::int64_t> per_gpu_copies(const TokenExperts& tokens,
+                                         std::span<const std::int64_t> kept, std::uint32_t gpus,
+                                         const ExpertMap& map) {
   const auto experts = static_cast<std::uint32_t>(map.home.size());
   std::vector<std::int64_t> pairs(std::size_t{gpus} * gpus, 0);
   std::vector<std::int64_t> seen(kept.size(), 0);
@@ -77,7 +78,8 @@ std::vector<std::int64_t> per_gpu_copies(const TokenExperts& tokens, std::span<c
       if (nth >= kept[pair]) continue;  // dropped over capacity
       const bool to_replica = map.replica[e] != kNoReplica && nth % 2 == 1;
       const std::uint32_t g = to_replica ? map.replica[e] : map.home[e];
-      if (std::find(destinations.begin(), destinations.end(), g) == destinations.end()) destinations.push_back(g);
+      if (std::find(destinations.begin(), destinations.end(), g) == destinations.end())
+        destinations.push_back(g);
     }
     for (const std::uint32_t g : destinations) ++pairs[std::size_t{src} * gpus + g];
   }
@@ -105,7 +107,8 @@ std::vector<double> expert_weights(const LoadSpec& load, std::uint32_t experts, 
 ExpertMap map_experts(const ExpertPlacement& placement, std::span<const double> expected,
                       std::uint32_t gpus, std::uint32_t replicas) {
   const auto experts = static_cast<std::uint32_t>(expected.size());
-  ExpertMap map{std::vector<std::uint32_t>(experts), std::vector<std::uint32_t>(experts, kNoReplica)};
+  ExpertMap map{std::vector<std::uint32_t>(experts),
+                std::vector<std::uint32_t>(experts, kNoReplica)};
   using Kind = ExpertPlacement::Kind;
   if (placement.kind == Kind::round_robin) {
     for (std::uint32_t e = 0; e < experts; ++e) map.home[e] = e % gpus;
@@ -115,8 +118,9 @@ ExpertMap map_experts(const ExpertPlacement& placement, std::span<const double> 
     }
   } else if (placement.kind == Kind::listed) {
     if (placement.gpus.size() != experts) {
-      throw std::invalid_argument("expert_placement lists " + std::to_string(placement.gpus.size()) +
-                                  " GPUs for " + std::to_string(experts) + " experts");
+      throw std::invalid_argument("expert_placement lists " +
+                                  std::to_string(placement.gpus.size()) + " GPUs for " +
+                                  std::to_string(experts) + " experts");
     }
     for (std::uint32_t e = 0; e < experts; ++e) {
       if (placement.gpus[e] >= gpus) {
@@ -175,8 +179,8 @@ void ExpertSampler::fill(std::uint32_t top_k, core::Rng& rng,
 std::int64_t expert_capacity(std::int64_t routed, std::uint32_t experts, double factor,
                              std::uint32_t instances) {
   if (factor <= 0) return std::numeric_limits<std::int64_t>::max();
-  const auto per_copy = static_cast<std::int64_t>(
-      std::floor(static_cast<double>(routed) / experts * factor));
+  const auto per_copy =
+      static_cast<std::int64_t>(std::floor(static_cast<double>(routed) / experts * factor));
   return per_copy * instances;
 }
 
@@ -185,7 +189,8 @@ std::vector<std::int64_t> routed_counts(const TokenExperts& tokens, std::uint32_
   std::vector<std::int64_t> routed(std::size_t{gpus} * experts, 0);
   for (std::size_t t = 0; t < tokens.tokens(); ++t) {
     const std::size_t row = std::size_t{tokens.source[t]} * experts;
-    for (std::uint32_t k = 0; k < tokens.top_k; ++k) ++routed[row + tokens.experts[t * tokens.top_k + k]];
+    for (std::uint32_t k = 0; k < tokens.top_k; ++k)
+      ++routed[row + tokens.experts[t * tokens.top_k + k]];
   }
   return routed;
 }
@@ -220,8 +225,9 @@ LayerTraffic layer_traffic(std::span<const std::int64_t> routed, std::uint32_t g
       }
       std::iota(order.begin(), order.end(), 0u);
       const auto remainder = [&](std::uint32_t s) { return routed[s * experts + e] * cap % n; };
-      std::stable_sort(order.begin(), order.end(),
-                       [&](std::uint32_t a, std::uint32_t b) { return remainder(a) > remainder(b); });
+      std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+        return remainder(a) > remainder(b);
+      });
       for (std::uint32_t i = 0; left > 0; ++i, --left) ++kept[order[i]];
       out.load.dropped += n - cap;
     }

@@ -16,7 +16,9 @@ namespace {
 class Router {
  public:
   Router(const MoeSpec& spec, std::uint32_t gpus, const MoeTrace* trace)
-      : spec_(spec), gpus_(gpus), trace_(trace),
+      : spec_(spec),
+        gpus_(gpus),
+        trace_(trace),
         previous_gpu_(spec.skew.affinity > 0 ? std::size_t{gpus} * spec.tokens_per_gpu : 0) {}
 
   /// The experts of every token in `layer`, token by token (tokens of GPU 0 first unless
@@ -110,13 +112,15 @@ class Router {
 
 /// Checks a routing trace against the spec and the group; returns it.
 const MoeTrace& checked_trace(const MoeSpec& spec, std::uint32_t gpus, const Context& context) {
-  if (!context.moe_trace) throw std::invalid_argument("moe routing_trace: no trace loader available");
+  if (!context.moe_trace)
+    throw std::invalid_argument("moe routing_trace: no trace loader available");
   const MoeTrace& trace = context.moe_trace(spec.routing_trace);
   const std::string where = "moe routing trace " + spec.routing_trace + ": ";
   if (trace.experts != spec.experts || trace.top_k != spec.top_k) {
     throw std::invalid_argument(where + "has " + std::to_string(trace.experts) + " experts, top-" +
                                 std::to_string(trace.top_k) + "; the workload says " +
-                                std::to_string(spec.experts) + ", top-" + std::to_string(spec.top_k));
+                                std::to_string(spec.experts) + ", top-" +
+                                std::to_string(spec.top_k));
   }
   if (trace.layers < spec.layers) {
     throw std::invalid_argument(where + "has " + std::to_string(trace.layers) +
@@ -124,8 +128,8 @@ const MoeTrace& checked_trace(const MoeSpec& spec, std::uint32_t gpus, const Con
   }
   for (const std::int32_t g : trace.source_gpu) {
     if (g < 0 || static_cast<std::uint32_t>(g) >= gpus) {
-      throw std::invalid_argument(where + "a token starts on GPU " + std::to_string(g) +
-                                  " of a " + std::to_string(gpus) + "-GPU group");
+      throw std::invalid_argument(where + "a token starts on GPU " + std::to_string(g) + " of a " +
+                                  std::to_string(gpus) + "-GPU group");
     }
   }
   for (const std::int16_t e : trace.expert_ids) {
@@ -135,8 +139,8 @@ const MoeTrace& checked_trace(const MoeSpec& spec, std::uint32_t gpus, const Con
   }
   // The most one GPU could send per direction: every token of the trace x top_k x a token's
   // bytes. Checked, so a long trace with a wide hidden size cannot wrap the demand sizes.
-  const std::uint32_t widest = std::max({spec.bytes_per_element, spec.dispatch_bytes_per_element,
-                                         spec.combine_bytes_per_element});
+  const std::uint32_t widest = std::max(
+      {spec.bytes_per_element, spec.dispatch_bytes_per_element, spec.combine_bytes_per_element});
   const std::uint64_t bytes = core::saturating_mul(
       core::saturating_mul(core::saturating_mul(trace.tokens(), spec.top_k), spec.hidden), widest);
   if (bytes > static_cast<std::uint64_t>(core::kMaxInputBytes.count())) {
@@ -149,9 +153,11 @@ const MoeTrace& checked_trace(const MoeSpec& spec, std::uint32_t gpus, const Con
 }
 
 /// Expert compute of the busiest GPU: tokens x FLOPs per token / FLOP/s, rounded up to 1 ps.
-core::Time compute_time(std::span<const std::int64_t> gpu_tokens, const MoeSpec& spec, double factor) {
+core::Time compute_time(std::span<const std::int64_t> gpu_tokens, const MoeSpec& spec,
+                        double factor) {
   const std::int64_t busiest = *std::max_element(gpu_tokens.begin(), gpu_tokens.end());
-  const double seconds = static_cast<double>(busiest) * spec.flops_per_token * factor / spec.gpu_flops;
+  const double seconds =
+      static_cast<double>(busiest) * spec.flops_per_token * factor / spec.gpu_flops;
   const double ps = std::ceil(seconds * 1e12);
   if (!(ps <= static_cast<double>(core::kMaxInputTime.ps()))) {
     throw std::invalid_argument("moe: expert compute of " + std::to_string(seconds) +
@@ -164,10 +170,12 @@ core::Time compute_time(std::span<const std::int64_t> gpu_tokens, const MoeSpec&
 /// Appends the steps of one layer pass (dispatch -> compute -> combine) after `last`.
 std::uint32_t add_layer_steps(const MoeSpec& spec, std::span<const std::uint32_t> group,
                               const LayerTraffic& traffic, std::int32_t layer,
-                              std::int32_t iteration, double compute_factor,
-                              std::uint32_t workload, std::int64_t last, Workload& out) {
+                              std::int32_t iteration, double compute_factor, std::uint32_t workload,
+                              std::int64_t last, Workload& out) {
   const auto gpus = static_cast<std::uint32_t>(group.size());
-  const auto bpe = [&](std::uint32_t v) { return std::int64_t{v == 0 ? spec.bytes_per_element : v}; };
+  const auto bpe = [&](std::uint32_t v) {
+    return std::int64_t{v == 0 ? spec.bytes_per_element : v};
+  };
   const std::int64_t dispatch_bytes = spec.hidden * bpe(spec.dispatch_bytes_per_element);
   const std::int64_t combine_bytes = spec.hidden * bpe(spec.combine_bytes_per_element);
   const Step base{.workload = workload, .layer = layer, .iteration = iteration};
@@ -184,8 +192,10 @@ std::uint32_t add_layer_steps(const MoeSpec& spec, std::span<const std::uint32_t
   }
   // The first step of the job waits for `start`; every other one for the step before it.
   const auto chain = [&](Step& step) {
-    if (last < 0) step.delay = spec.start;
-    else step.deps.push_back(static_cast<std::uint32_t>(last));
+    if (last < 0)
+      step.delay = spec.start;
+    else
+      step.deps.push_back(static_cast<std::uint32_t>(last));
     last = out.add(std::move(step));
   };
   chain(dispatch);
@@ -202,8 +212,9 @@ std::uint32_t add_layer_steps(const MoeSpec& spec, std::span<const std::uint32_t
 /// Auxiliary-loss-free balancing: an expert loaded above the mean loses gamma of bias (its
 /// weight shrinks by e^-gamma), one below gains gamma.
 void update_bias(std::span<const std::int64_t> tokens, double gamma, std::span<double> bias) {
-  const double mean = static_cast<double>(std::accumulate(tokens.begin(), tokens.end(), std::int64_t{0})) /
-                      static_cast<double>(tokens.size());
+  const double mean =
+      static_cast<double>(std::accumulate(tokens.begin(), tokens.end(), std::int64_t{0})) /
+      static_cast<double>(tokens.size());
   for (std::size_t e = 0; e < tokens.size(); ++e) {
     const auto n = static_cast<double>(tokens[e]);
     bias[e] += n > mean ? -gamma : n < mean ? gamma : 0.0;
@@ -225,8 +236,10 @@ void add_moe(const MoeSpec& spec, std::span<const std::uint32_t> group, std::uin
   if (spec.top_k == 0 || spec.top_k > spec.experts) {
     throw std::invalid_argument("moe top_k must be in 1..experts");
   }
-  if (spec.layers == 0 || spec.iterations == 0) throw std::invalid_argument("moe needs layers and iterations >= 1");
-  const MoeTrace* trace = spec.routing_trace.empty() ? nullptr : &checked_trace(spec, gpus, context);
+  if (spec.layers == 0 || spec.iterations == 0)
+    throw std::invalid_argument("moe needs layers and iterations >= 1");
+  const MoeTrace* trace =
+      spec.routing_trace.empty() ? nullptr : &checked_trace(spec, gpus, context);
 
   // Popularity per layer: drawn once (vary none, iteration), or once per layer (layer, both);
   // re-drawn at each iteration for iteration and both.
@@ -250,7 +263,8 @@ void add_moe(const MoeSpec& spec, std::span<const std::uint32_t> group, std::uin
     }
   }
   const bool replicate = spec.balancer.kind == BalancerSpec::Kind::replicate;
-  const ExpertMap map = map_experts(spec.expert_placement, expected, gpus, replicate ? spec.balancer.replicas : 0);
+  const ExpertMap map =
+      map_experts(spec.expert_placement, expected, gpus, replicate ? spec.balancer.replicas : 0);
 
   Router router(spec, gpus, trace);
   const bool bias = spec.balancer.kind == BalancerSpec::Kind::bias;
@@ -274,7 +288,8 @@ void add_moe(const MoeSpec& spec, std::span<const std::uint32_t> group, std::uin
         update_bias(layers[l].load.tokens, spec.balancer.gamma,
                     std::span<double>(biases).subspan(std::size_t{l} * spec.experts, spec.experts));
       }
-      const auto [layer, iteration] = std::pair{static_cast<std::int32_t>(l), static_cast<std::int32_t>(i)};
+      const auto [layer, iteration] =
+          std::pair{static_cast<std::int32_t>(l), static_cast<std::int32_t>(i)};
       last = add_layer_steps(spec, group, layers[l], layer, iteration, 1.0, workload, last, out);
       ExpertLoad load = layers[l].load;
       load.workload = workload;
@@ -285,7 +300,8 @@ void add_moe(const MoeSpec& spec, std::span<const std::uint32_t> group, std::uin
     // Backward: the layers in reverse, same routing, gradients both ways.
     for (std::uint32_t l = spec.layers; spec.backward && l-- > 0;) {
       last = add_layer_steps(spec, group, layers[l], static_cast<std::int32_t>(l),
-                             static_cast<std::int32_t>(i), kBackwardComputeFactor, workload, last, out);
+                             static_cast<std::int32_t>(i), kBackwardComputeFactor, workload, last,
+                             out);
     }
   }
 }

@@ -16,12 +16,12 @@ namespace fabricsim::traffic {
 /// layer l+1 sits on the GPU of its first expert in layer l.
 struct LoadSpec {
   enum class Dist { uniform, zipf, lognormal, hot } dist = Dist::uniform;
-  double s = 1.0;           // zipf exponent, >= 0
-  double sigma = 1.0;       // lognormal: standard deviation of log(weight), >= 0
-  double fraction = 0.1;    // hot: fraction of experts that are hot, in (0, 1]
-  double share = 0.5;       // hot: fraction of tokens they take, in [0, 1]
+  double s = 1.0;         // zipf exponent, >= 0
+  double sigma = 1.0;     // lognormal: standard deviation of log(weight), >= 0
+  double fraction = 0.1;  // hot: fraction of experts that are hot, in (0, 1]
+  double share = 0.5;     // hot: fraction of tokens they take, in [0, 1]
   enum class Vary { none, layer, iteration, both } vary = Vary::none;
-  double affinity = 0;      // in [0, 1]
+  double affinity = 0;  // in [0, 1]
 
   bool operator==(const LoadSpec&) const = default;
 };
@@ -44,7 +44,7 @@ struct ExpertPlacement {
 /// Dropping over capacity is `capacity_factor`, which applies with any balancer.
 struct BalancerSpec {
   enum class Kind { none, bias, balanced, replicate } kind = Kind::none;
-  double gamma = 0.1;         // bias: step of the bias per iteration (log-weight units)
+  double gamma = 0.1;          // bias: step of the bias per iteration (log-weight units)
   std::uint32_t replicas = 1;  // replicate: how many experts get a replica
 
   bool operator==(const BalancerSpec&) const = default;

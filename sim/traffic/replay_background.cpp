@@ -48,8 +48,8 @@ core::Bytes FlowSizes::draw(core::Rng& rng) const {
     case Dist::fixed:
       return bytes;
     case Dist::exponential:
-      return core::Bytes(
-          std::max<std::int64_t>(1, std::llround(static_cast<double>(bytes.count()) * unit_exponential(rng))));
+      return core::Bytes(std::max<std::int64_t>(
+          1, std::llround(static_cast<double>(bytes.count()) * unit_exponential(rng))));
     case Dist::cdf:
       break;
   }
@@ -59,8 +59,7 @@ core::Bytes FlowSizes::draw(core::Rng& rng) const {
 double expected_background_flows(const BackgroundSpec& spec, std::uint32_t gpus,
                                  core::Bitrate host_rate) {
   // Each source offers load x rate bytes per unit time, in flows of mean size m.
-  const double per_source_per_ps =
-      spec.load * host_rate.bytes_per_ps() / spec.sizes.mean_bytes();
+  const double per_source_per_ps = spec.load * host_rate.bytes_per_ps() / spec.sizes.mean_bytes();
   return per_source_per_ps * static_cast<double>(spec.duration.ps()) * sources_of(spec, gpus);
 }
 

@@ -51,7 +51,9 @@ std::vector<std::uint32_t> place(const Placement& p, std::uint32_t hosts, core::
   using Kind = Placement::Kind;
   if (p.kind == Kind::listed) {
     for (const std::uint32_t h : p.hosts) {
-      if (h >= hosts) throw std::invalid_argument("placement lists host " + std::to_string(h) + " of " + std::to_string(hosts));
+      if (h >= hosts)
+        throw std::invalid_argument("placement lists host " + std::to_string(h) + " of " +
+                                    std::to_string(hosts));
     }
     return p.hosts;
   }
@@ -103,14 +105,16 @@ Workload generate(const std::vector<WorkloadSpec>& specs, const Context& context
     std::visit(
         [&](const auto& spec) {
           using T = std::decay_t<decltype(spec)>;
-          if constexpr (std::is_same_v<T, PermutationSpec>) add_permutation(spec, gpus, w, rng, out);
+          if constexpr (std::is_same_v<T, PermutationSpec>)
+            add_permutation(spec, gpus, w, rng, out);
           if constexpr (std::is_same_v<T, AllToAllSpec>) add_all_to_all(spec, gpus, w, out);
           if constexpr (std::is_same_v<T, CollectiveSpec>) add_collective(spec, gpus, w, out);
           if constexpr (std::is_same_v<T, MoeSpec>) add_moe(spec, gpus, w, rng, context, out);
           if constexpr (std::is_same_v<T, ConnectionMatrixSpec>) {
             add_connection_matrix(spec, gpus, w, context, out);
           }
-          if constexpr (std::is_same_v<T, BackgroundSpec>) add_background(spec, gpus, w, rng, context, out);
+          if constexpr (std::is_same_v<T, BackgroundSpec>)
+            add_background(spec, gpus, w, rng, context, out);
         },
         specs[w]);
   }

@@ -46,7 +46,8 @@ class Cli : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() /
-           ("fabricsim_cli_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+           ("fabricsim_cli_" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -90,7 +91,8 @@ TEST_F(Cli, QuietRunPrintsNothing) {
 }
 
 TEST_F(Cli, BadOverrideExitsTwoNamingTheOverride) {
-  const Outcome r = fabricsim("run " + tiny_ + " --set routing.policy=spary -o " + (dir_ / "x.h5").string());
+  const Outcome r =
+      fabricsim("run " + tiny_ + " --set routing.policy=spary -o " + (dir_ / "x.h5").string());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("--set routing.policy=spary"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("did you mean 'spray'"), std::string::npos) << r.output;
@@ -149,7 +151,8 @@ TEST_F(Cli, EveryCommandPrintsItsOwnUsageAndOptionsWithHelp) {
       SCOPED_TRACE(command + flag);
       const Outcome r = fabricsim(command + flag);
       EXPECT_EQ(r.exit_code, 0) << r.output;
-      for (const std::string& text : expected) EXPECT_NE(r.output.find(text), std::string::npos) << text << "\n" << r.output;
+      for (const std::string& text : expected)
+        EXPECT_NE(r.output.find(text), std::string::npos) << text << "\n" << r.output;
     }
   }
   EXPECT_EQ(fabricsim("validate --help").output.find("--output"), std::string::npos);

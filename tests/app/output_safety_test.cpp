@@ -52,10 +52,12 @@ Child start(const std::vector<std::string>& args, const fs::path& log,
   envp.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
   Child child{-1, log};
-  if (posix_spawn(&child.pid, argv[0], &actions, nullptr, argv.data(), envp.data()) != 0) child.pid = -1;
+  if (posix_spawn(&child.pid, argv[0], &actions, nullptr, argv.data(), envp.data()) != 0)
+    child.pid = -1;
   posix_spawn_file_actions_destroy(&actions);
   return child;
 }
@@ -92,7 +94,8 @@ std::map<std::string, std::string> snapshot(const fs::path& folder) {
 /// The names in `folder`, sorted.
 std::vector<std::string> names_in(const fs::path& folder) {
   std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(folder)) names.push_back(entry.path().filename().string());
+  for (const auto& entry : fs::directory_iterator(folder))
+    names.push_back(entry.path().filename().string());
   std::sort(names.begin(), names.end());
   return names;
 }
@@ -105,8 +108,9 @@ bool is_hdf5(const fs::path& path) { return read_file(path).rfind("\x89HDF\r\n\x
 class OutputSafety : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("fabricsim_output_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("fabricsim_output_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(inputs_ = dir_ / "inputs");
     fs::create_directories(out_ = dir_ / "out");
@@ -114,9 +118,10 @@ class OutputSafety : public ::testing::Test {
     fs::copy_file(source / "topologies/leafspine-4x2-100g.yaml", inputs_ / "topo.yaml");
     fs::copy_file(source / "scenarios/traces/sample.cm", inputs_ / "sample.cm");
     fs::copy_file(source / "scenarios/traces/sample_moe_trace.h5", inputs_ / "trace.h5");
-    std::ofstream(inputs_ / "matrix.yaml") << "topology: {file: topo.yaml}\n"
-                                              "workload:\n"
-                                              "  - {kind: connection_matrix, file: sample.cm, placement: {gpus: 8}}\n";
+    std::ofstream(inputs_ / "matrix.yaml")
+        << "topology: {file: topo.yaml}\n"
+           "workload:\n"
+           "  - {kind: connection_matrix, file: sample.cm, placement: {gpus: 8}}\n";
     std::ofstream(inputs_ / "moe.yaml")
         << "topology: {file: topo.yaml}\n"
            "workload:\n"

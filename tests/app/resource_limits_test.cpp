@@ -43,8 +43,8 @@ TEST_F(ResourceLimits, AllToAllJustUnderTheFlowLimitIsRefusedForItsMemory) {
   // 7,071 x 7,070 = 49,991,970 flows passes the 50,000,000-flow limit; at 128 + 288 bytes a
   // flow (one subflow) it needs 19.4 GiB, more than 16 GiB: refused before anything is built.
   const fs::path out = dir_ / "out.h5";
-  const auto r = run_fabricsim("run " + all_to_all(7071).string() + " --max-memory 16GiB -o " +
-                               out.string());
+  const auto r =
+      run_fabricsim("run " + all_to_all(7071).string() + " --max-memory 16GiB -o " + out.string());
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("needs about 19.4 GiB of memory (49,991,970 flows, 49,991,970 subflows"),
             std::string::npos)
@@ -69,14 +69,16 @@ TEST_F(ResourceLimits, SplitInto1024SubflowsOnTheQuickstartIsRefusedBeforeSimula
   // The quickstart's MoE layer has 256 x 255 x 2 = 130,560 flows; 1,024 subflows each make
   // 133,693,440, more than the 100,000,000 subflows any run may have.
   const fs::path out = dir_ / "out.h5";
-  const std::string args = kSource + "/scenarios/quickstart.yaml --set routing.policy=split "
+  const std::string args = kSource +
+                           "/scenarios/quickstart.yaml --set routing.policy=split "
                            "--set routing.subflows=1024";
   const auto r = run_fabricsim("run " + args + " -o " + out.string());
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("130,560 flows, 133,693,440 subflows (up to 1024 per flow)"),
             std::string::npos)
       << r.output;
-  EXPECT_NE(r.output.find("more than the limit of 100,000,000 subflows"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("more than the limit of 100,000,000 subflows"), std::string::npos)
+      << r.output;
   EXPECT_EQ(r.output.find("wrote"), std::string::npos) << r.output;
   EXPECT_FALSE(fs::exists(out));
   EXPECT_EQ(run_fabricsim("validate " + args).exit_code, 2);
@@ -113,12 +115,14 @@ TEST_F(ResourceLimits, ValidateOpensTheTraceAndChecksTheOutputWithoutCreatingIt)
   std::ofstream(dir_ / "file") << "a file, not a folder";
   const std::string tiny = kSource + "/tests/scenarios/good/tiny.yaml";
   const fs::path under_file = dir_ / "file" / "out.h5";
-  const auto output = run_fabricsim("validate " + tiny + " --set output.file=" + under_file.string());
+  const auto output =
+      run_fabricsim("validate " + tiny + " --set output.file=" + under_file.string());
   EXPECT_EQ(output.exit_code, 2) << output.output;
   EXPECT_NE(output.output.find("is not a folder"), std::string::npos) << output.output;
 
   const fs::path fresh = dir_ / "new" / "folder" / "out.h5";
-  EXPECT_EQ(run_fabricsim("validate " + tiny + " --set output.file=" + fresh.string()).exit_code, 0);
+  EXPECT_EQ(run_fabricsim("validate " + tiny + " --set output.file=" + fresh.string()).exit_code,
+            0);
   EXPECT_FALSE(fs::exists(dir_ / "new"));
 }
 

@@ -27,7 +27,8 @@ TEST(AppFlows, SplitFlowsHaveOneRowWithTheirSubflowCountEndingWithTheLastSubflow
   // All-to-all of 90,000 B on 2 leaves x 3 spines x 2 hosts: 12 application flows. Each
   // leaf sends r = 4 flows to the other leaf, s = 3: 3 / gcd(4, 3) = 3 subflows of 30,000 B
   // per cross-leaf flow; the 4 flows within a leaf stay whole.
-  scenario::Scenario s = test_support::small_fabric(2, 3, 2, "split", traffic::AllToAllSpec{Bytes(90'000)});
+  scenario::Scenario s =
+      test_support::small_fabric(2, 3, 2, "split", traffic::AllToAllSpec{Bytes(90'000)});
   const metrics::Results r = run(s);
   ASSERT_EQ(r.app_flows.size(), 12u);
   EXPECT_EQ(r.flows.size(), 8u * 3 + 4);
@@ -55,7 +56,8 @@ TEST(AppFlows, SplitFlowsHaveOneRowWithTheirSubflowCountEndingWithTheLastSubflow
 }
 
 TEST(AppFlows, UnsplitFlowsMirrorTheirOnlySubflow) {
-  const metrics::Results r = run(test_support::small_fabric(2, 2, 2, "ecmp", traffic::PermutationSpec{}));
+  const metrics::Results r =
+      run(test_support::small_fabric(2, 2, 2, "ecmp", traffic::PermutationSpec{}));
   ASSERT_EQ(r.app_flows.size(), r.flows.size());
   for (std::size_t i = 0; i < r.flows.size(); ++i) {
     EXPECT_EQ(r.flows[i].app_flow, i);
@@ -68,7 +70,8 @@ TEST(StepBoundRun, SprayedPermutationEndsExactlyAtItsBound) {
   // Non-blocking 4x4x4, 1 MiB per host, sprayed: every flow runs at 100 Gb/s; the step lasts
   // 83,886,080 ps + 4 hops (a cross-leaf flow), which is also its bound: 1 MiB on a host link
   // plus that flow's latency.
-  const metrics::Results r = run(test_support::small_fabric(4, 4, 4, "spray", traffic::PermutationSpec{Bytes(1 << 20)}));
+  const metrics::Results r =
+      run(test_support::small_fabric(4, 4, 4, "spray", traffic::PermutationSpec{Bytes(1 << 20)}));
   ASSERT_EQ(r.steps.size(), 1u);
   EXPECT_EQ(r.steps[0].bound_ps, kMiBAt100G + 4 * kHop);
   EXPECT_EQ(duration(r.steps[0]), r.steps[0].bound_ps);
@@ -80,7 +83,8 @@ TEST(StepBoundRun, OversubscribedAllToAllIsBoundByTheLeafUplinkAndMeetsIt) {
   // 7 x 100,000 B = 56 us + 2 hops, but leaf0's one uplink carries 4 x 4 x 100,000 B =
   // 1.6 MB = 128,000,000 ps, plus 1 hop before and 3 after: 132,000,000 ps. Max-min gives
   // the 16 remote flows 100/16 Gb/s each on it for the whole step, so they end exactly then.
-  const metrics::Results r = run(test_support::small_fabric(2, 1, 4, "ecmp", traffic::AllToAllSpec{Bytes(100'000)}));
+  const metrics::Results r =
+      run(test_support::small_fabric(2, 1, 4, "ecmp", traffic::AllToAllSpec{Bytes(100'000)}));
   ASSERT_EQ(r.steps.size(), 1u);
   EXPECT_EQ(r.steps[0].bound_ps, 128'000'000 + 4 * kHop);
   EXPECT_EQ(r.steps[0].bound_by, "edge_uplinks");
@@ -111,8 +115,9 @@ TEST(StepBoundRun, ComputeStepsAreBoundByTheirComputeTime) {
   ring.iterations = 2;
   ring.compute = Time::us(20);
   const metrics::Results r = run(test_support::small_fabric(2, 2, 2, "ecmp", ring));
-  const auto compute = std::find_if(r.steps.begin(), r.steps.end(),
-                                    [](const metrics::StepRecord& s) { return s.kind == "compute"; });
+  const auto compute =
+      std::find_if(r.steps.begin(), r.steps.end(),
+                   [](const metrics::StepRecord& s) { return s.kind == "compute"; });
   ASSERT_NE(compute, r.steps.end());
   EXPECT_EQ(compute->bound_ps, Time::us(20).ps());
   EXPECT_EQ(compute->bound_by, "compute");
@@ -144,7 +149,7 @@ TEST(StepBoundRun, NoStepOfAnyPolicyOrSeedEndsBeforeItsBound) {
         scenario::Scenario s = test_support::small_fabric(4, 2, 4, policy, w);
         s.seed = seed;
         expect_no_step_beats_its_bound(run(s), std::string(traffic::kind_name(w)) + " " + policy +
-                                                     " seed " + std::to_string(seed));
+                                                   " seed " + std::to_string(seed));
       }
     }
   }
@@ -154,7 +159,8 @@ TEST(StepBoundRun, PacketModelStepsNeverEndBeforeTheirBound) {
   // Per-packet serialization and headers only slow a flow down: the packet model on the
   // same oversubscribed fabric stays above the bound too.
   for (const char* policy : {"ecmp", "spray"}) {
-    scenario::Scenario s = test_support::small_fabric(4, 2, 4, policy, traffic::AllToAllSpec{Bytes(20'000)});
+    scenario::Scenario s =
+        test_support::small_fabric(4, 2, 4, policy, traffic::AllToAllSpec{Bytes(20'000)});
     s.model = "packet";
     expect_no_step_beats_its_bound(run(s), std::string("packet ") + policy);
   }

@@ -45,7 +45,8 @@ TEST(Collectives, RingAllReduceOnOneLeafMeetsTheBound) {
   spec.placement = {traffic::Placement::Kind::contiguous, 8, 0};
   const std::int64_t t = duration(fabric(spec));
   EXPECT_EQ(t, 14 * (kRoundPs + 2'000'000));
-  EXPECT_NEAR(static_cast<double>(t - 14 * 2'000'000), static_cast<double>(kBoundPs), 0.02 * kBoundPs);
+  EXPECT_NEAR(static_cast<double>(t - 14 * 2'000'000), static_cast<double>(kBoundPs),
+              0.02 * kBoundPs);
 }
 
 TEST(Collectives, RingAllReduceAcrossLeavesAddsTheLongerRouteEachRound) {
@@ -56,7 +57,8 @@ TEST(Collectives, RingAllReduceAcrossLeavesAddsTheLongerRouteEachRound) {
   spec.placement = {traffic::Placement::Kind::listed, 0, 0, 1, {0, 1, 2, 3, 8, 9, 10, 11}};
   const std::int64_t t = duration(fabric(spec));
   EXPECT_EQ(t, 14 * (kRoundPs + 4'000'000));
-  EXPECT_NEAR(static_cast<double>(t - 14 * 4'000'000), static_cast<double>(kBoundPs), 0.02 * kBoundPs);
+  EXPECT_NEAR(static_cast<double>(t - 14 * 4'000'000), static_cast<double>(kBoundPs),
+              0.02 * kBoundPs);
 }
 
 TEST(Collectives, EveryAllReduceAlgorithmFinishesNoFasterThanTheBandwidthBound) {
@@ -70,7 +72,8 @@ TEST(Collectives, EveryAllReduceAlgorithmFinishesNoFasterThanTheBandwidthBound) 
 
 TEST(Collectives, ChunkingPipelinesATreeBelowItsUnchunkedTime) {
   // A double binary tree moves the whole half-buffer per hop; with 8 chunks the hops overlap.
-  traffic::CollectiveSpec spec{.algorithm = traffic::Algorithm::double_binary_tree, .bytes = Bytes(8 << 20)};
+  traffic::CollectiveSpec spec{.algorithm = traffic::Algorithm::double_binary_tree,
+                               .bytes = Bytes(8 << 20)};
   spec.placement = {traffic::Placement::Kind::contiguous, 8, 0};
   const std::int64_t whole = duration(fabric(spec));
   spec.chunks = 8;
@@ -81,8 +84,10 @@ TEST(Collectives, IterationsAddTheirComputeTimeBetweenThem) {
   // Ring reduce-scatter of M = 4 MiB on N = 4 GPUs of leaf 0: N-1 = 3 rounds of M/N = 1 MiB,
   // each 83,886,080 ps (1 MiB at 100 Gb/s) + 2 us; 3 iterations with 50 us compute between:
   // 3 x 3 x (83,886,080 + 2,000,000) + 2 x 50,000,000 ps.
-  traffic::CollectiveSpec spec{.op = traffic::CollectiveSpec::Op::reduce_scatter, .bytes = Bytes(4 << 20),
-                               .iterations = 3, .compute = Time::us(50)};
+  traffic::CollectiveSpec spec{.op = traffic::CollectiveSpec::Op::reduce_scatter,
+                               .bytes = Bytes(4 << 20),
+                               .iterations = 3,
+                               .compute = Time::us(50)};
   spec.placement = {traffic::Placement::Kind::contiguous, 4, 0};
   EXPECT_EQ(duration(fabric(spec)), 9 * (kRoundPs + 2'000'000) + 2 * 50'000'000);
 }

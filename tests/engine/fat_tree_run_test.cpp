@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "flow/even_spread.hpp"
 #include "engine/simulation.hpp"
+#include "flow/even_spread.hpp"
 #include "scenario/scenario.hpp"
 #include "topo/topology.hpp"
 
@@ -57,7 +57,8 @@ TEST(FatTreeRun, SprayedPermutationOnANonBlockingK8TreeEndsAtTheHostLinkBound) {
     if (f.src / 4 != f.dst / 4) {
       EXPECT_EQ(f.path_id, -1);  // spread, unless within a ToR (one path)
     }
-    EXPECT_NEAR(static_cast<double>(f.end_ps), static_cast<double>(kSerializePs + route_ps(f.src, f.dst)), 1.0)
+    EXPECT_NEAR(static_cast<double>(f.end_ps),
+                static_cast<double>(kSerializePs + route_ps(f.src, f.dst)), 1.0)
         << f.src << " -> " << f.dst;
     longest = std::max(longest, route_ps(f.src, f.dst));
     cross_pod += route_ps(f.src, f.dst) == 6'000'000;
@@ -66,8 +67,10 @@ TEST(FatTreeRun, SprayedPermutationOnANonBlockingK8TreeEndsAtTheHostLinkBound) {
   EXPECT_EQ(longest, 6'000'000);
   // The step: 83,886,080 + 6,000,000 ps = 89,886,080 ps, its own lower bound.
   EXPECT_NEAR(static_cast<double>(r.steps[0].end_ps), 89'886'080.0, 1.0);
-  EXPECT_NEAR(static_cast<double>(r.steps[0].end_ps), static_cast<double>(r.steps[0].bound_ps), 1.0);
-  EXPECT_EQ(r.steps[0].bound_by.rfind("host_", 0), 0u) << r.steps[0].bound_by;  // host_uplink or _downlink
+  EXPECT_NEAR(static_cast<double>(r.steps[0].end_ps), static_cast<double>(r.steps[0].bound_ps),
+              1.0);
+  EXPECT_EQ(r.steps[0].bound_by.rfind("host_", 0), 0u)
+      << r.steps[0].bound_by;  // host_uplink or _downlink
 }
 
 TEST(FatTreeRun, EcmpOnTheSamePermutationCollidesAboveTheBound) {
@@ -80,7 +83,8 @@ TEST(FatTreeRun, EcmpOnTheSamePermutationCollidesAboveTheBound) {
   for (const metrics::FlowRecord& f : r.flows) EXPECT_GE(f.path_id, 0);
 }
 
-const std::string kPaper = std::string(FABRICSIM_SOURCE_DIR) + "/tests/scenarios/good/fat_tree_paper.yaml";
+const std::string kPaper =
+    std::string(FABRICSIM_SOURCE_DIR) + "/tests/scenarios/good/fat_tree_paper.yaml";
 
 std::int64_t step_time(const metrics::Results& r) {
   EXPECT_EQ(r.info.status, "complete");
@@ -143,7 +147,8 @@ std::vector<flow::LinkUse> merged_paths(const topo::Fabric& f, std::uint32_t src
     for (const topo::LinkId l : f.path(p)) uses.push_back({l, 1.0 / r.count});
     latency = std::max(latency, f.route_latency(src, dst, p).ps());
   }
-  std::stable_sort(uses.begin(), uses.end(), [](const auto& a, const auto& b) { return a.link < b.link; });
+  std::stable_sort(uses.begin(), uses.end(),
+                   [](const auto& a, const auto& b) { return a.link < b.link; });
   std::vector<flow::LinkUse> out;
   for (const flow::LinkUse& u : uses) {
     if (!out.empty() && out.back().link == u.link) {
@@ -168,7 +173,8 @@ TEST(EvenSpreadCache, GivesTheMergeOfEveryPathBitForBit) {
   leaf_spine.spines = 3;
   leaf_spine.hosts_per_leaf = 2;
   leaf_spine.links_per_pair = 2;
-  for (const topo::TopologySpec& spec : {topo::TopologySpec{tree}, topo::TopologySpec{leaf_spine}}) {
+  for (const topo::TopologySpec& spec :
+       {topo::TopologySpec{tree}, topo::TopologySpec{leaf_spine}}) {
     const topo::Fabric f = topo::build_fabric(spec);
     std::vector<topo::LinkId> identity(f.links.size());
     for (topo::LinkId l = 0; l < identity.size(); ++l) identity[l] = l;

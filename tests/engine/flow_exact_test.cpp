@@ -34,7 +34,8 @@ TEST(FlowExact, IncrementalSolverReproducesTheSolveEverythingSolver) {
   const std::vector<std::int64_t> expected = reference_ends(kGood + "exact_reference_end_ps.txt");
   ASSERT_EQ(r.flows.size(), expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) {
-    EXPECT_NEAR(static_cast<double>(r.flows[i].end_ps), static_cast<double>(expected[i]), 4.0) << "flow " << i;
+    EXPECT_NEAR(static_cast<double>(r.flows[i].end_ps), static_cast<double>(expected[i]), 4.0)
+        << "flow " << i;
   }
   test_support::expect_no_link_above_capacity(sim.fabric(), r);
   test_support::expect_no_flow_beats_its_host_links(sim.fabric(), r);

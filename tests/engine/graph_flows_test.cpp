@@ -22,7 +22,8 @@ metrics::Results run(const std::string& file, std::vector<std::string> overrides
 
 void expect_same_flows(const metrics::Results& a, const metrics::Results& b) {
   ASSERT_EQ(a.flows.size(), b.flows.size());
-  for (std::size_t i = 0; i < a.flows.size(); ++i) EXPECT_TRUE(a.flows[i] == b.flows[i]) << "flow " << i;
+  for (std::size_t i = 0; i < a.flows.size(); ++i)
+    EXPECT_TRUE(a.flows[i] == b.flows[i]) << "flow " << i;
   ASSERT_EQ(a.app_flows.size(), b.app_flows.size());
   EXPECT_EQ(a.info.status, "complete");
   EXPECT_EQ(b.info.status, "complete");

@@ -47,7 +47,8 @@ bool through(const topo::Fabric& fabric, std::int32_t p, const std::string& node
   if (p < 0) return false;
   const auto links = fabric.path(static_cast<topo::PathId>(p));
   return std::any_of(links.begin(), links.end(), [&](topo::LinkId l) {
-    return fabric.nodes[fabric.links[l].src].name == node || fabric.nodes[fabric.links[l].dst].name == node;
+    return fabric.nodes[fabric.links[l].src].name == node ||
+           fabric.nodes[fabric.links[l].dst].name == node;
   });
 }
 
@@ -82,7 +83,8 @@ TEST(LinkEvents, SprayAroundADeadSpineEndsAtTheBoundOfThreeSpines) {
       EXPECT_EQ(e.value, 0);
       EXPECT_EQ(r.links[e.link_id].tx_bytes, 0) << "link " << e.link_id;
       const topo::Link& link = sim.fabric().links[e.link_id];
-      EXPECT_TRUE(sim.fabric().nodes[link.src].name == "spine0" || sim.fabric().nodes[link.dst].name == "spine0");
+      EXPECT_TRUE(sim.fabric().nodes[link.src].name == "spine0" ||
+                  sim.fabric().nodes[link.dst].name == "spine0");
     }
   }
 }
@@ -135,7 +137,8 @@ TEST(LinkEvents, PacketsOnALinkThatDiesMidFlowAreDroppedCountedAndSentAgain) {
     std::uint64_t drops = 0;
     for (const metrics::LinkRecord& l : after.links) drops += l.drops;
     bool any = false;
-    for (std::size_t i = 0; i < after.flows.size(); ++i) any = any || through(sim.fabric(), before.flows[i].path_id, "spine0");
+    for (std::size_t i = 0; i < after.flows.size(); ++i)
+      any = any || through(sim.fabric(), before.flows[i].path_id, "spine0");
     if (!any) continue;  // (ACKs may still cross spine0 and be dropped)
     ++checked;
     EXPECT_GT(drops, 0u);

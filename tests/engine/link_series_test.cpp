@@ -14,8 +14,8 @@ using core::Time;
 /// 2 leaves x 1 spine x 2 hosts, 100 Gb/s: a 256 KiB all-to-all sends 4 flows up each
 /// leaf's one uplink, fed by 2 host links, so the uplinks queue. With 2 spines and
 /// spraying, packets of one flow take paths with different queues and arrive out of order.
-scenario::Scenario oversubscribed(const std::string& model, Time interval,
-                                  std::uint32_t spines = 1, const std::string& policy = "ecmp") {
+scenario::Scenario oversubscribed(const std::string& model, Time interval, std::uint32_t spines = 1,
+                                  const std::string& policy = "ecmp") {
   scenario::Scenario s = test_support::small_fabric(2, spines, 2, policy,
                                                     traffic::AllToAllSpec{core::Bytes(256 << 10)});
   s.model = model;
@@ -39,7 +39,8 @@ TEST(LinkSeries, PacketModelSamplesEveryIntervalBeforeTheEndOfTheRun) {
   const auto samples = static_cast<std::size_t>((end + interval - 1) / interval);
   ASSERT_GE(samples, 10u);
   ASSERT_EQ(s.time_ps.size(), samples);
-  for (std::size_t t = 0; t < samples; ++t) EXPECT_EQ(s.time_ps[t], static_cast<std::int64_t>(t) * interval);
+  for (std::size_t t = 0; t < samples; ++t)
+    EXPECT_EQ(s.time_ps[t], static_cast<std::int64_t>(t) * interval);
   const std::size_t links = r.links.size();
   ASSERT_EQ(s.queue_bytes.size(), samples * links);
   ASSERT_EQ(s.tx_bytes.size(), samples * links);
@@ -64,9 +65,9 @@ TEST(LinkSeries, PacketModelSamplesEveryIntervalBeforeTheEndOfTheRun) {
 
 TEST(LinkSeries, PacketModelFillsTheFlowAndLinkCounters) {
   const metrics::Results ecmp = run(oversubscribed("packet", Time::us(2)));
-  EXPECT_TRUE(std::any_of(ecmp.links.begin(), ecmp.links.end(),
-                          [](const metrics::LinkRecord& l) { return l.max_queue_bytes > 0; }))
-      << "the 2:1 uplinks queue";
+  EXPECT_TRUE(std::any_of(ecmp.links.begin(), ecmp.links.end(), [](const metrics::LinkRecord& l) {
+    return l.max_queue_bytes > 0;
+  })) << "the 2:1 uplinks queue";
   for (const metrics::FlowRecord& f : ecmp.flows) {
     EXPECT_EQ(f.reordered_packets, 0u) << "one path per flow keeps packets in order, flow " << f.id;
     // 256 KiB in packets of 4,032 B: 66 packets, each sent once (ideal transport).

@@ -17,8 +17,10 @@ TEST(MoeRun, TwoLayersTwoIterationsFinishWithStepsInOrder) {
   std::get<topo::LeafSpineSpec>(s.topology).leaves = 2;
   std::get<topo::LeafSpineSpec>(s.topology).spines = 2;
   std::get<topo::LeafSpineSpec>(s.topology).hosts_per_leaf = 4;
-  std::get<topo::LeafSpineSpec>(s.topology).host_link = {core::Bitrate::gbps(100), core::Time::us(1)};
-  std::get<topo::LeafSpineSpec>(s.topology).fabric_link = {core::Bitrate::gbps(100), core::Time::us(1)};
+  std::get<topo::LeafSpineSpec>(s.topology).host_link = {core::Bitrate::gbps(100),
+                                                         core::Time::us(1)};
+  std::get<topo::LeafSpineSpec>(s.topology).fabric_link = {core::Bitrate::gbps(100),
+                                                           core::Time::us(1)};
   s.routing.policy = "ecmp";
   traffic::MoeSpec moe;
   moe.experts = 16;

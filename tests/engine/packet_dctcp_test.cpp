@@ -43,7 +43,9 @@ metrics::Results run(scenario::Scenario s, const std::string& model) {
 void expect_close(const metrics::Results& fluid, const metrics::Results& packets, double slack) {
   ASSERT_EQ(packets.steps.size(), fluid.steps.size());
   for (std::size_t i = 0; i < fluid.steps.size(); ++i) {
-    const auto span = [](const metrics::StepRecord& s) { return static_cast<double>(s.end_ps - s.start_ps); };
+    const auto span = [](const metrics::StepRecord& s) {
+      return static_cast<double>(s.end_ps - s.start_ps);
+    };
     EXPECT_EQ(packets.steps[i].kind, fluid.steps[i].kind) << "step " << i;
     EXPECT_GE(span(packets.steps[i]), 0.99 * span(fluid.steps[i])) << "step " << i;
     EXPECT_LE(span(packets.steps[i]), (1 + slack) * span(fluid.steps[i])) << "step " << i;
@@ -63,7 +65,8 @@ TEST(PacketDctcp, RingAllReduceAcrossLeavesStaysNearTheFluidTime) {
   const metrics::Results fluid = run(s, "flow");
   const metrics::Results packets = run(s, "packet");
   expect_close(fluid, packets, 0.08);
-  std::printf("ring all-reduce: flow %.1f us, packet+dctcp %.1f us\n", static_cast<double>(fluid.info.sim_end_ps) / 1e6,
+  std::printf("ring all-reduce: flow %.1f us, packet+dctcp %.1f us\n",
+              static_cast<double>(fluid.info.sim_end_ps) / 1e6,
               static_cast<double>(packets.info.sim_end_ps) / 1e6);
 }
 
@@ -87,10 +90,12 @@ TEST(PacketDctcp, SkewedMoeLayerWithSmallInitialWindowsStaysNearTheFluidTime) {
   const metrics::Results packets = run(s, "packet");
   expect_close(fluid, packets, 0.10);
   std::int64_t marks = 0;
-  for (const metrics::LinkRecord& link : packets.links) marks += static_cast<std::int64_t>(link.ecn_marks);
+  for (const metrics::LinkRecord& link : packets.links)
+    marks += static_cast<std::int64_t>(link.ecn_marks);
   EXPECT_GT(marks, 0);  // the incasts queued past K: the window law was exercised
   std::printf("moe layer: flow %.1f us, packet+dctcp %.1f us, %lld ECN marks\n",
-              static_cast<double>(fluid.info.sim_end_ps) / 1e6, static_cast<double>(packets.info.sim_end_ps) / 1e6, static_cast<long long>(marks));
+              static_cast<double>(fluid.info.sim_end_ps) / 1e6,
+              static_cast<double>(packets.info.sim_end_ps) / 1e6, static_cast<long long>(marks));
 }
 
 TEST(PacketDctcp, BdpInitialWindowsOverflowTheBufferInAnIncastAndRecover) {
@@ -111,9 +116,11 @@ TEST(PacketDctcp, BdpInitialWindowsOverflowTheBufferInAnIncastAndRecover) {
   EXPECT_GE(retransmits, drops);
   EXPECT_GT(packets.steps[0].end_ps - packets.steps[0].start_ps,
             fluid.steps[0].end_ps - fluid.steps[0].start_ps);
-  std::printf("moe layer, bdp windows: flow %.1f us, packet+dctcp %.1f us, %llu drops, %llu retransmits\n",
-              static_cast<double>(fluid.info.sim_end_ps) / 1e6, static_cast<double>(packets.info.sim_end_ps) / 1e6,
-              static_cast<unsigned long long>(drops), static_cast<unsigned long long>(retransmits));
+  std::printf(
+      "moe layer, bdp windows: flow %.1f us, packet+dctcp %.1f us, %llu drops, %llu retransmits\n",
+      static_cast<double>(fluid.info.sim_end_ps) / 1e6,
+      static_cast<double>(packets.info.sim_end_ps) / 1e6, static_cast<unsigned long long>(drops),
+      static_cast<unsigned long long>(retransmits));
 }
 
 TEST(PacketDctcp, SameSeedSameBits) {

@@ -20,8 +20,12 @@ scenario::Scenario random_scenario(std::mt19937_64& rng) {
   const Bytes bytes(16'384 + 1'000 * static_cast<std::int64_t>(pick(200)));
   traffic::WorkloadSpec workload;
   switch (pick(4)) {
-    case 0: workload = traffic::PermutationSpec{bytes}; break;
-    case 1: workload = traffic::AllToAllSpec{bytes}; break;
+    case 0:
+      workload = traffic::PermutationSpec{bytes};
+      break;
+    case 1:
+      workload = traffic::AllToAllSpec{bytes};
+      break;
     case 2: {
       traffic::CollectiveSpec ring;
       ring.bytes = bytes;
@@ -39,7 +43,8 @@ scenario::Scenario random_scenario(std::mt19937_64& rng) {
     }
   }
   const char* policies[] = {"ecmp", "spray", "split", "flowlet", "adaptive", "spray_rr"};
-  scenario::Scenario s = test_support::small_fabric(leaves, spines, hosts, policies[pick(6)], workload);
+  scenario::Scenario s =
+      test_support::small_fabric(leaves, spines, hosts, policies[pick(6)], workload);
   s.seed = rng();
   if (pick(2) == 1) {
     s.model = "packet";
@@ -59,15 +64,18 @@ TEST(Physics, RandomScenariosKeepCapacityBottlenecksAndStepBounds) {
     const scenario::Scenario s = random_scenario(rng);
     packet_runs += s.model == "packet" ? 1 : 0;
     SCOPED_TRACE("run " + std::to_string(run) + ": " + s.model + "/" + s.transport.kind + ", " +
-                 s.routing.policy + ", " + std::to_string(std::get<topo::LeafSpineSpec>(s.topology).leaves) + "x" +
-                 std::to_string(std::get<topo::LeafSpineSpec>(s.topology).spines) + "x" + std::to_string(std::get<topo::LeafSpineSpec>(s.topology).hosts_per_leaf));
+                 s.routing.policy + ", " +
+                 std::to_string(std::get<topo::LeafSpineSpec>(s.topology).leaves) + "x" +
+                 std::to_string(std::get<topo::LeafSpineSpec>(s.topology).spines) + "x" +
+                 std::to_string(std::get<topo::LeafSpineSpec>(s.topology).hosts_per_leaf));
     Simulation sim(s);
     const metrics::Results r = sim.run();
     ASSERT_EQ(r.info.status, "complete");
     test_support::expect_no_link_above_capacity(sim.fabric(), r);
     test_support::expect_no_flow_beats_its_host_links(sim.fabric(), r);
     for (const metrics::StepRecord& step : r.steps) {
-      EXPECT_GE(step.end_ps - step.start_ps, step.bound_ps) << "step " << step.id << " (" << step.kind << ")";
+      EXPECT_GE(step.end_ps - step.start_ps, step.bound_ps)
+          << "step " << step.id << " (" << step.kind << ")";
     }
   }
   EXPECT_GT(packet_runs, runs / 4);

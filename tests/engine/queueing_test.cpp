@@ -70,24 +70,24 @@ double mean_wait(const Fabric& f, const FlowSizes& sizes, const Load& load) {
   s.model = "packet";
   s.seed = kSeed;
   s.topology = topo::LeafSpineSpec{.leaves = 2,
-                .spines = 1,
-                .hosts_per_leaf = f.hosts,
-                .links_per_pair = 1,
-                .host_link = {f.host_rate, kHostLatency},
-                .fabric_link = {f.fabric_rate, kFabricLatency}};
+                                   .spines = 1,
+                                   .hosts_per_leaf = f.hosts,
+                                   .links_per_pair = 1,
+                                   .host_link = {f.host_rate, kHostLatency},
+                                   .fabric_link = {f.fabric_rate, kFabricLatency}};
   // Header 0 and a 64 KiB mtu: every flow is one packet of exactly its size (an exponential
   // size above 64 KiB at mean 1500 B has probability e^-43).
   s.transport = {.kind = "ideal", .mtu = Bytes(64 << 10), .header = Bytes(0)};
   s.switches.latency = kSwitchLatency;
   // rho of the bottleneck shared by the sources: each offers rho x bottleneck / (hosts x
   // host rate) of its own link, for flows x S / rho (`flows` arrivals expected).
-  traffic::BackgroundSpec w{
-      .load = load.rho * static_cast<double>(f.bottleneck.bps()) /
-              (f.hosts * static_cast<double>(f.host_rate.bps())),
-      .sizes = sizes,
-      .duration = Time::ps(static_cast<std::int64_t>(static_cast<double>(load.flows) * kServicePs / load.rho)),
-      .max_flows = 2 * load.flows,
-      .destinations = {f.hosts}};
+  traffic::BackgroundSpec w{.load = load.rho * static_cast<double>(f.bottleneck.bps()) /
+                                    (f.hosts * static_cast<double>(f.host_rate.bps())),
+                            .sizes = sizes,
+                            .duration = Time::ps(static_cast<std::int64_t>(
+                                static_cast<double>(load.flows) * kServicePs / load.rho)),
+                            .max_flows = 2 * load.flows,
+                            .destinations = {f.hosts}};
   w.sources.resize(f.hosts);
   std::iota(w.sources.begin(), w.sources.end(), 0u);
   s.workloads = {w};
@@ -95,7 +95,8 @@ double mean_wait(const Fabric& f, const FlowSizes& sizes, const Load& load) {
   Simulation sim(s);
   const metrics::Results r = sim.run();
   EXPECT_EQ(r.info.status, "complete");
-  EXPECT_NEAR(static_cast<double>(r.flows.size()), static_cast<double>(load.flows), 0.01 * static_cast<double>(load.flows));
+  EXPECT_NEAR(static_cast<double>(r.flows.size()), static_cast<double>(load.flows),
+              0.01 * static_cast<double>(load.flows));
   double wait = 0;
   std::int64_t sent = 0;
   for (const metrics::FlowRecord& flow : r.flows) {
@@ -108,7 +109,8 @@ double mean_wait(const Fabric& f, const FlowSizes& sizes, const Load& load) {
   // Header 0, so wire bytes are flow bytes: the sources' uplinks sent them all and the
   // destination's downlink delivered them all.
   std::int64_t uplinks = 0;
-  for (std::uint32_t h = 0; h < f.hosts; ++h) uplinks += r.links[sim.fabric().host_uplink[h]].tx_bytes;
+  for (std::uint32_t h = 0; h < f.hosts; ++h)
+    uplinks += r.links[sim.fabric().host_uplink[h]].tx_bytes;
   EXPECT_EQ(uplinks, sent);
   EXPECT_EQ(r.links[sim.fabric().host_downlink[f.hosts]].tx_bytes, sent);
   return wait / static_cast<double>(r.flows.size());
@@ -121,7 +123,9 @@ TEST(Queueing, FixedSizesThroughTheLeafUplinkMatchMD1) {
   // rho / 3200 with 1.5 ns packets: it adds under 0.3 ps, 3e-7 of W. spine->leaf1 runs at the
   // same 10 Gb/s, but an equal-size packet reaches it no earlier than one S after its
   // predecessor did, when that one is through: it never waits there, nor at the downlink.
-  const Fabric f{.hosts = 4, .host_rate = Bitrate::gbps(8000), .fabric_rate = Bitrate::gbps(10),
+  const Fabric f{.hosts = 4,
+                 .host_rate = Bitrate::gbps(8000),
+                 .fabric_rate = Bitrate::gbps(10),
                  .bottleneck = Bitrate::gbps(10)};
   const FlowSizes fixed{.dist = FlowSizes::Dist::fixed, .bytes = Bytes(1500)};
   for (const Load& load : kLoads) {
@@ -148,13 +152,14 @@ TEST(Queueing, ExponentialSizesIntoTheHostDownlinkMatchMM1) {
   // packets that waited there (a fraction rho / 256) reach the downlink later than t + c S, and
   // on the 80 Tb/s hops a packet can wait a fraction of a nanosecond behind one that left its
   // uplink just before; both are within the noise: the 30-seed means above include them.
-  const Fabric f{.hosts = 256, .host_rate = Bitrate::gbps(10), .fabric_rate = Bitrate::gbps(80'000),
+  const Fabric f{.hosts = 256,
+                 .host_rate = Bitrate::gbps(10),
+                 .fabric_rate = Bitrate::gbps(80'000),
                  .bottleneck = Bitrate::gbps(10)};
   const FlowSizes exponential{.dist = FlowSizes::Dist::exponential, .bytes = Bytes(1500)};
   for (const Load& load : kLoads) {
     const double rho_h = load.rho / f.hosts;
-    const double theory =
-        load.rho * kServicePs / (1 - load.rho) + rho_h * kServicePs / (1 - rho_h);
+    const double theory = load.rho * kServicePs / (1 - load.rho) + rho_h * kServicePs / (1 - rho_h);
     const double measured = mean_wait(f, exponential, load);
     EXPECT_NEAR(measured / theory, 1.0, 0.03) << "rho " << load.rho;
     std::printf("M/M/1 rho %.1f: mean wait %.1f ps, theory %.1f ps\n", load.rho, measured, theory);

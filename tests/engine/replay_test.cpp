@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "engine/simulation.hpp"
-#include "support/small_fabric.hpp"
 #include "io/moe_trace_reader.hpp"
+#include "support/small_fabric.hpp"
 #include "traffic/replay.hpp"
 
 namespace fabricsim::engine {

@@ -67,11 +67,13 @@ TEST(ResourceEstimate, PacketModelCountsFirstWindowsCappedByTheBytes) {
 TEST(ResourceEstimate, RefusesPastTheMemoryTheSubflowAndTheClockLimits) {
   ResourceEstimate e = estimate_resources(small_fabric(4, 2, 4, "ecmp", all_to_all(1_MiB)));
   EXPECT_EQ(refusal(e, e.state_bytes), "");
-  EXPECT_NE(refusal(e, e.state_bytes - 1).find("needs about 32.1 MiB of memory (240 flows, 240 subflows"),
-            std::string::npos)
+  EXPECT_NE(
+      refusal(e, e.state_bytes - 1).find("needs about 32.1 MiB of memory (240 flows, 240 subflows"),
+      std::string::npos)
       << refusal(e, e.state_bytes - 1);
   e.subflows = kMaxSubflowsTotal + 1;
-  EXPECT_NE(refusal(e, UINT64_MAX).find("100,000,001 subflows (up to 1 per flow)"), std::string::npos);
+  EXPECT_NE(refusal(e, UINT64_MAX).find("100,000,001 subflows (up to 1 per flow)"),
+            std::string::npos);
   e.subflows = kMaxSubflowsTotal;
   EXPECT_EQ(refusal(e, UINT64_MAX), "");
   e.horizon_seconds = 4.7e6;  // past 2^62 ps = 4,611,686 s

@@ -144,11 +144,11 @@ TEST(SendOrder, DctcpAcrossALeafSpineStaggeredCompletionIsUncorrelatedWithTheInd
   const double mean = staggered_sum / kSeeds;
   const double sd = std::sqrt((staggered_sq - kSeeds * mean * mean) / (kSeeds - 1));
   EXPECT_LT(std::abs(mean), 0.2);
-  std::printf("16 leaves, %llu seeds: staggered r mean %.3f sd %.3f, widest spread %lld ps; "
-              "synchronized r >= %.3f, spread >= %lld ps\n",
-              static_cast<unsigned long long>(kSeeds), mean, sd,
-              static_cast<long long>(staggered_widest), synchronized_min,
-              static_cast<long long>(synchronized_narrowest));
+  std::printf(
+      "16 leaves, %llu seeds: staggered r mean %.3f sd %.3f, widest spread %lld ps; "
+      "synchronized r >= %.3f, spread >= %lld ps\n",
+      static_cast<unsigned long long>(kSeeds), mean, sd, static_cast<long long>(staggered_widest),
+      synchronized_min, static_cast<long long>(synchronized_narrowest));
 }
 
 }  // namespace

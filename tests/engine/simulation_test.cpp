@@ -20,7 +20,8 @@ using core::Time;
 /// A 100 Gb/s, 1 us leaf-spine running a 1 MiB permutation (see small_fabric).
 scenario::Scenario leaf_spine(std::uint32_t leaves, std::uint32_t spines, std::uint32_t hosts,
                               const std::string& policy) {
-  return test_support::small_fabric(leaves, spines, hosts, policy, traffic::PermutationSpec{Bytes(1 << 20)});
+  return test_support::small_fabric(leaves, spines, hosts, policy,
+                                    traffic::PermutationSpec{Bytes(1 << 20)});
 }
 
 TEST(Simulation, SprayedPermutationRunsEveryFlowAtHostRate) {
@@ -104,7 +105,8 @@ TEST(Simulation, EcmpFlowTimesEqualMaxMinOfTheHashCollisions) {
     const auto latency = fab.route_latency(r.flows[f].src, r.flows[f].dst,
                                            static_cast<topo::PathId>(r.flows[f].path_id));
     // Each re-solve rounds a completion up to the next picosecond: allow a few ps.
-    EXPECT_NEAR(static_cast<double>(r.flows[f].end_ps), done_at[f] + static_cast<double>(latency.ps()), 8.0);
+    EXPECT_NEAR(static_cast<double>(r.flows[f].end_ps),
+                done_at[f] + static_cast<double>(latency.ps()), 8.0);
     any_collision = any_collision || done_at[f] > 83'886'080 + 1;
   }
   EXPECT_TRUE(any_collision) << "pick a seed where ECMP collides, or the test proves little";
@@ -120,7 +122,8 @@ TEST(Simulation, SplitAutoFollowsTheGcdRule) {
   // All-to-all on 2 leaves x 2 hosts: each leaf sends r = 2 hosts x 2 remote peers = 4 flows
   // to the other leaf. s = 8 spines: 8 / gcd(4, 8) = 2 subflows; s = 4 divides r: 1;
   // s = 3: gcd(4, 3) = 1, so 3 subflows. Flows within a leaf never split.
-  for (const auto& [spines, expected] : std::vector<std::pair<std::uint32_t, int>>{{8, 2}, {4, 1}, {3, 3}}) {
+  for (const auto& [spines, expected] :
+       std::vector<std::pair<std::uint32_t, int>>{{8, 2}, {4, 1}, {3, 3}}) {
     scenario::Scenario s = leaf_spine(2, spines, 2, "split");
     s.workloads = {traffic::AllToAllSpec{Bytes(90000)}};
     Simulation sim(s);
@@ -223,7 +226,8 @@ TEST(Simulation, BytesAreConservedAndCombineFollowsDispatch) {
     sent += f.bytes;
     if (f.step_id == 0) last_dispatch = std::max(last_dispatch, f.end_ps);
   }
-  for (std::uint32_t h = 0; h < 16; ++h) into_fabric += r.links[sim.fabric().host_uplink[h]].tx_bytes;
+  for (std::uint32_t h = 0; h < 16; ++h)
+    into_fabric += r.links[sim.fabric().host_uplink[h]].tx_bytes;
   EXPECT_EQ(sent, into_fabric);
   EXPECT_EQ(r.steps[0].end_ps, last_dispatch);
   ASSERT_EQ(r.expert_tokens.size(), 1u);

@@ -133,7 +133,8 @@ TEST(StepBound, DownlinkOfAnIncastTarget) {
   // 3 MiB = 3 x 83,886,080 ps; the nearest sender (host 1, same leaf) is 2 hops away.
   const topo::Fabric fab = fabric(2, 2, 2);
   StepBounds bounds(fab);
-  const StepBound b = bounds(step_of({{1, 0, Bytes(kMiB)}, {2, 0, Bytes(kMiB)}, {3, 0, Bytes(kMiB)}}));
+  const StepBound b =
+      bounds(step_of({{1, 0, Bytes(kMiB)}, {2, 0, Bytes(kMiB)}, {3, 0, Bytes(kMiB)}}));
   EXPECT_EQ(b.duration.ps(), 3 * kMiBAt100G + 2 * kHop);
   EXPECT_EQ(b.by, BoundBy::host_downlink);
   EXPECT_EQ(b.node, 0);

@@ -19,7 +19,8 @@ namespace fs = std::filesystem;
 
 const std::string kDir = std::string(FABRICSIM_SOURCE_DIR) + "/tests/io/fuzz_regressions/";
 const std::string kH5AexistsOverflow = kDir + "moe_trace_h5aexists_heap_overflow.h5";
-const std::string kLibraryFailed = "not a readable MoE routing trace (the HDF5 library failed on it: ";
+const std::string kLibraryFailed =
+    "not a readable MoE routing trace (the HDF5 library failed on it: ";
 
 TEST(FuzzRegression, TraceWhoseHeaderAsksForAnExabyteIsRefusedAsABadTrace) {
   // fuzz_moe_trace: a corrupt object header made HDF5's metadata cache ask malloc for
@@ -73,7 +74,8 @@ TEST(FuzzRegression, TraceClaimingEntriesItNeverStoredIsRefusedBeforeAnyRead) {
     SCOPED_TRACE(name);
     const std::string path = kDir + "moe_trace_claims_unwritten_" + name + ".h5";
     const std::string message = trace_error_of(path);
-    EXPECT_NE(message.find(std::string("dataset '") + name + "' claims "), std::string::npos) << message;
+    EXPECT_NE(message.find(std::string("dataset '") + name + "' claims "), std::string::npos)
+        << message;
     EXPECT_NE(message.find("bytes of entries but the file stores"), std::string::npos) << message;
   }
 }
@@ -81,7 +83,8 @@ TEST(FuzzRegression, TraceClaimingEntriesItNeverStoredIsRefusedBeforeAnyRead) {
 /// validate and run on an MoE scenario replaying `fixture`: exit 2 naming the file (and, when
 /// `library_failed`, saying the library failed), nothing written, the folder unchanged.
 void expect_refused_by_cli(const std::string& fixture, bool library_failed) {
-  const fs::path dir = fs::temp_directory_path() / ("fabricsim_fuzz_regression_" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("fabricsim_fuzz_regression_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   fs::copy_file(fixture, dir / "t.h5");
@@ -91,13 +94,14 @@ void expect_refused_by_cli(const std::string& fixture, bool library_failed) {
                              "routing_trace: {file: t.h5}}]\n";
   const auto before = test_support::snapshot(dir);
   const fs::path out = dir / "out.h5";
-  for (const std::string& command :
-       {"validate " + scenario.string(), "run " + scenario.string() + " --quiet -o " + out.string()}) {
+  for (const std::string& command : {"validate " + scenario.string(),
+                                     "run " + scenario.string() + " --quiet -o " + out.string()}) {
     SCOPED_TRACE(command);
     const auto r = test_support::run_fabricsim(command);
     EXPECT_EQ(r.signal, 0) << r.output;
     EXPECT_EQ(r.exit_code, 2) << r.output;
-    EXPECT_NE(r.output.find("fabricsim: bad trace: " + (dir / "t.h5").string() + ": "), std::string::npos)
+    EXPECT_NE(r.output.find("fabricsim: bad trace: " + (dir / "t.h5").string() + ": "),
+              std::string::npos)
         << r.output;
     if (library_failed) {
       EXPECT_NE(r.output.find(kLibraryFailed), std::string::npos) << r.output;

@@ -24,8 +24,9 @@ using namespace fabricsim::io::testing;
 class Hdf5Layout : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("fabricsim_layout_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("fabricsim_layout_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -62,8 +63,8 @@ Layout layout_of(hid_t file, const std::string& name) {
   for (int i = 0; i < H5Pget_nfilters(plist.get()); ++i) {
     unsigned flags = 0, config = 0;
     std::size_t n = 0;
-    out.filters.push_back(H5Pget_filter2(plist.get(), static_cast<unsigned>(i), &flags, &n, nullptr, 0,
-                                         nullptr, &config));
+    out.filters.push_back(H5Pget_filter2(plist.get(), static_cast<unsigned>(i), &flags, &n, nullptr,
+                                         0, nullptr, &config));
   }
   return out;
 }
@@ -105,10 +106,14 @@ TEST_F(Hdf5Layout, PathsListEveryNodeTheyCrossAndParallelCablesGetIndexedNames) 
   const auto node = read_numbers<std::uint32_t>(f.get(), "/topology/paths/node");
   const auto link = read_numbers<std::int32_t>(f.get(), "/topology/paths/link");
   ASSERT_EQ(path_id.size(), 26u);
-  EXPECT_EQ(std::vector<std::uint32_t>(path_id.begin(), path_id.begin() + 4), (std::vector<std::uint32_t>{0, 1, 1, 1}));
-  EXPECT_EQ(std::vector<std::uint32_t>(hop.begin(), hop.begin() + 4), (std::vector<std::uint32_t>{0, 0, 1, 2}));
-  EXPECT_EQ(std::vector<std::uint32_t>(node.begin(), node.begin() + 4), (std::vector<std::uint32_t>{2, 2, 4, 3}));
-  EXPECT_EQ(std::vector<std::int32_t>(link.begin(), link.begin() + 4), (std::vector<std::int32_t>{-1, -1, 4, 9}));
+  EXPECT_EQ(std::vector<std::uint32_t>(path_id.begin(), path_id.begin() + 4),
+            (std::vector<std::uint32_t>{0, 1, 1, 1}));
+  EXPECT_EQ(std::vector<std::uint32_t>(hop.begin(), hop.begin() + 4),
+            (std::vector<std::uint32_t>{0, 0, 1, 2}));
+  EXPECT_EQ(std::vector<std::uint32_t>(node.begin(), node.begin() + 4),
+            (std::vector<std::uint32_t>{2, 2, 4, 3}));
+  EXPECT_EQ(std::vector<std::int32_t>(link.begin(), link.begin() + 4),
+            (std::vector<std::int32_t>{-1, -1, 4, 9}));
   EXPECT_EQ(path_id.back(), 9u);
   EXPECT_EQ(node.back(), 3u);
   // Every hop h > 0 arrives over a link that leaves the node of hop h - 1.
@@ -138,9 +143,11 @@ std::string run_and_capture(const std::string& args) {
 }
 
 TEST_F(Hdf5Layout, RunRecordsItsShellQuotedCommandLineStartTimeAndHost) {
-  const std::string scenario = std::string(FABRICSIM_SOURCE_DIR) + "/tests/scenarios/good/tiny.yaml";
+  const std::string scenario =
+      std::string(FABRICSIM_SOURCE_DIR) + "/tests/scenarios/good/tiny.yaml";
   const std::string out = (dir_ / "run.h5").string();
-  run_and_capture("run " + scenario + " --quiet -o " + out + " --set 'workload.0={kind: permutation, bytes: 64KiB}'");
+  run_and_capture("run " + scenario + " --quiet -o " + out +
+                  " --set 'workload.0={kind: permutation, bytes: 64KiB}'");
   const Id f = open_file(out);
   // The words as the shell passed them; the one with spaces and braces comes back quoted.
   EXPECT_EQ(read_string_attribute(f.get(), "/", "command_line"),

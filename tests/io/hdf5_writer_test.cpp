@@ -57,8 +57,7 @@ metrics::Results small_results() {
   r.info.start_time_utc = "2026-11-24T19:37:47Z";
   r.info.host_name = "node17";
   // Application flow 0 was split into subflows 0 and 1; flow 2 is its own, unfinished.
-  r.app_flows = {{0, 0, 1, (1 << 20) + 4096, 0, 90'000'000, 2, 0},
-                 {1, 0, 1, 512, 5'000, -1, 1, 1}};
+  r.app_flows = {{0, 0, 1, (1 << 20) + 4096, 0, 90'000'000, 2, 0}, {1, 0, 1, 512, 5'000, -1, 1, 1}};
   // Flow 2 is unfinished (end -1) and spread over several paths (path -1).
   r.flows = {{0, 0, 1, 1 << 20, 0, 90'000'000, 0, 0, 3, 270, 10, 7, 3, 2, 1},
              {1, 0, 1, 4096, 0, 2'000'000, 0, 0, 4, 2, 1, 0, 0, 1, 0},
@@ -68,11 +67,11 @@ metrics::Results small_results() {
   r.links = {{0, 1 << 20, 0.5, 65'536, 3, 12'288, 17}, {4, 4096, 0.125, 0, 0, 0, 0}};
   // Three samples of the 6 links of tiny_fabric, row t = sample t.
   r.link_series.time_ps = {0, 10'000'000, 20'000'000};
-  r.link_series.queue_bytes = {0, 0, 0, 0, 0, 0,  //
+  r.link_series.queue_bytes = {0,    0, 0, 0, 0,    0,  //
                                4096, 0, 0, 0, 8192, 0,  //
-                               0, 0, 0, 0, 4160, 0};
-  r.link_series.tx_bytes = {0, 0, 0, 0, 0, 0,  //
-                            100, 0, 0, 0, 50, 0,  //
+                               0,    0, 0, 0, 4160, 0};
+  r.link_series.tx_bytes = {0,   0, 0, 0, 0,   0,  //
+                            100, 0, 0, 0, 50,  0,  //
                             200, 0, 0, 0, 120, 0};
   // Workload 1: 2 iterations x 2 layers x 3 experts on 2 GPUs, cell (1,0) never recorded.
   r.expert_tokens = {{1, 0, 0, {10, 20, 30}, {30, 20}, 10},
@@ -182,8 +181,10 @@ TEST_F(Hdf5Writer, WritesFlowStepAndLinkTables) {
   for (const char* c : {"packets", "retransmits", "reordered_packets", "max_reorder"}) {
     EXPECT_EQ(read_string_attribute(f.get(), std::string("/flows/") + c, "units"), "packets") << c;
   }
-  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/flows/probes"), (std::vector<std::uint32_t>{2, 1, 0}));
-  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/flows/timeouts"), (std::vector<std::uint32_t>{1, 0, 0}));
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/flows/probes"),
+            (std::vector<std::uint32_t>{2, 1, 0}));
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/flows/timeouts"),
+            (std::vector<std::uint32_t>{1, 0, 0}));
   EXPECT_EQ(read_string_attribute(f.get(), "/flows/timeouts", "units"), "expiries");
 
   EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/steps/workload"),
@@ -228,9 +229,12 @@ TEST_F(Hdf5Writer, WritesOneAppFlowRowPerWorkloadFlow) {
   const std::string out = path("run.h5");
   write_results(out, tiny_fabric(), small_results());
   const Id f = open_file(out);
-  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/app_flows/id"), (std::vector<std::uint32_t>{0, 1}));
-  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/app_flows/src"), (std::vector<std::uint32_t>{0, 0}));
-  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/app_flows/dst"), (std::vector<std::uint32_t>{1, 1}));
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/app_flows/id"),
+            (std::vector<std::uint32_t>{0, 1}));
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/app_flows/src"),
+            (std::vector<std::uint32_t>{0, 0}));
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/app_flows/dst"),
+            (std::vector<std::uint32_t>{1, 1}));
   EXPECT_EQ(read_numbers<std::int64_t>(f.get(), "/app_flows/bytes"),
             (std::vector<std::int64_t>{(1 << 20) + 4096, 512}));
   EXPECT_EQ(read_numbers<std::int64_t>(f.get(), "/app_flows/start_ps"),
@@ -250,19 +254,26 @@ TEST_F(Hdf5Writer, WritesLinkNamesAndTheHostToNodeMap) {
   write_results(out, tiny_fabric(), small_results());
   const Id f = open_file(out);
   EXPECT_EQ(read_strings(f.get(), "/topology/links/name"),
-            (std::vector<std::string>{"host0->leaf0", "leaf0->host0", "host1->leaf0", "leaf0->host1",
-                                      "leaf0->spine0", "spine0->leaf0"}));
+            (std::vector<std::string>{"host0->leaf0", "leaf0->host0", "host1->leaf0",
+                                      "leaf0->host1", "leaf0->spine0", "spine0->leaf0"}));
   // Host index -> node id, its edge switch's node id, and its up and down links.
-  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/topology/hosts/id"), (std::vector<std::uint32_t>{0, 1}));
-  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/topology/hosts/node"), (std::vector<std::uint32_t>{0, 1}));
-  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/topology/hosts/edge"), (std::vector<std::uint32_t>{2, 2}));
-  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/topology/hosts/uplink"), (std::vector<std::uint32_t>{0, 2}));
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/topology/hosts/id"),
+            (std::vector<std::uint32_t>{0, 1}));
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/topology/hosts/node"),
+            (std::vector<std::uint32_t>{0, 1}));
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/topology/hosts/edge"),
+            (std::vector<std::uint32_t>{2, 2}));
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/topology/hosts/uplink"),
+            (std::vector<std::uint32_t>{0, 2}));
   EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/topology/hosts/downlink"),
             (std::vector<std::uint32_t>{1, 3}));
   // The one path, within leaf0, crosses only leaf0.
-  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/topology/paths/path_id"), (std::vector<std::uint32_t>{0}));
-  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/topology/paths/node"), (std::vector<std::uint32_t>{2}));
-  EXPECT_EQ(read_numbers<std::int32_t>(f.get(), "/topology/paths/link"), (std::vector<std::int32_t>{-1}));
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/topology/paths/path_id"),
+            (std::vector<std::uint32_t>{0}));
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/topology/paths/node"),
+            (std::vector<std::uint32_t>{2}));
+  EXPECT_EQ(read_numbers<std::int32_t>(f.get(), "/topology/paths/link"),
+            (std::vector<std::int32_t>{-1}));
 }
 
 TEST_F(Hdf5Writer, WritesLinkSeriesAsTimeByLinkMatrices) {
@@ -359,8 +370,8 @@ TEST_F(Hdf5Writer, EveryDatasetHasAUnitsString) {
   // 4 input + 3 node + 6 link + 5 host + 4 path columns, 8 app-flow + 15 flow + 10 step + 7
   // link-summary columns, 3 link-series datasets, 2 x 6 MoE datasets.
   EXPECT_EQ(datasets.size(), 77u);
-  const std::set<std::string> known = {"ps",   "bytes",    "bps",     "id",       "index",
-                                       "text", "fraction", "tokens",  "packets",  "expiries", "1"};
+  const std::set<std::string> known = {"ps",       "bytes",  "bps",     "id",       "index", "text",
+                                       "fraction", "tokens", "packets", "expiries", "1"};
   for (const auto& d : datasets) {
     SCOPED_TRACE(d);
     ASSERT_TRUE(is_string_attribute(f.get(), d, "units"));
@@ -379,11 +390,11 @@ TEST_F(Hdf5Writer, EmptyTablesGetZeroLengthDatasets) {
   empty.info.status = "incomplete";
   write_results(out, topo::Fabric{}, empty);
   const Id f = open_file(out);
-  for (const char* d : {"/topology/nodes/kind", "/topology/links/rate_bps", "/topology/links/name",
-                        "/topology/hosts/node", "/topology/paths/path_id", "/app_flows/id",
-                        "/app_flows/subflows", "/flows/id", "/flows/app_flow",
-                        "/flows/path_id", "/flows/max_reorder", "/steps/kind", "/steps/bound_ps",
-                        "/links/summary/busy_fraction", "/links/summary/ecn_marks"}) {
+  for (const char* d :
+       {"/topology/nodes/kind", "/topology/links/rate_bps", "/topology/links/name",
+        "/topology/hosts/node", "/topology/paths/path_id", "/app_flows/id", "/app_flows/subflows",
+        "/flows/id", "/flows/app_flow", "/flows/path_id", "/flows/max_reorder", "/steps/kind",
+        "/steps/bound_ps", "/links/summary/busy_fraction", "/links/summary/ecn_marks"}) {
     SCOPED_TRACE(d);
     EXPECT_EQ(shape(f.get(), d), (std::vector<hsize_t>{0}));
     EXPECT_FALSE(read_string_attribute(f.get(), d, "units").empty());

@@ -19,8 +19,9 @@ using namespace fabricsim::io::testing;
 class InputsTable : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("fabricsim_inputs_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("fabricsim_inputs_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -80,8 +81,10 @@ TEST_F(InputsTable, ResultFileListsEveryInputWithRolePathBytesAndSha256) {
   const Id f = open_file(out);
   EXPECT_EQ(read_strings(f.get(), "/inputs/role"),
             (std::vector<std::string>{"scenario", "connection_matrix"}));
-  EXPECT_EQ(read_strings(f.get(), "/inputs/path"), (std::vector<std::string>{"/a/s.yaml", "/a/m.cm"}));
-  EXPECT_EQ(read_numbers<std::uint64_t>(f.get(), "/inputs/bytes"), (std::vector<std::uint64_t>{3, 10}));
+  EXPECT_EQ(read_strings(f.get(), "/inputs/path"),
+            (std::vector<std::string>{"/a/s.yaml", "/a/m.cm"}));
+  EXPECT_EQ(read_numbers<std::uint64_t>(f.get(), "/inputs/bytes"),
+            (std::vector<std::uint64_t>{3, 10}));
   EXPECT_EQ(read_strings(f.get(), "/inputs/sha256")[1], std::string(64, 'b'));
 }
 

@@ -16,7 +16,8 @@
 namespace fabricsim::io::detail {
 namespace {
 
-const std::string kSample = std::string(FABRICSIM_SOURCE_DIR) + "/scenarios/traces/sample_moe_trace.h5";
+const std::string kSample =
+    std::string(FABRICSIM_SOURCE_DIR) + "/scenarios/traces/sample_moe_trace.h5";
 const std::string kFile = "/some/trace.h5";
 
 /// The TraceError message of reading kFile with `decode` in the child, or "".
@@ -34,7 +35,9 @@ std::string library_failed(const std::string& why) {
 }
 
 /// A shape of 4 tokens, 2 layers, top-2 of 8 experts.
-void send_shape(TraceSink& sink) { sink.shape({.experts = 8, .layers = 2, .top_k = 2, .tokens = 4}); }
+void send_shape(TraceSink& sink) {
+  sink.shape({.experts = 8, .layers = 2, .top_k = 2, .tokens = 4});
+}
 
 TEST(TraceChild, SampleReadThroughTheChildEqualsTheInProcessRead) {
   const traffic::MoeTrace child = read_trace_in_child(kSample, decode_moe_trace);
@@ -76,17 +79,20 @@ TEST(TraceChild, ADecoderKilledHalfwayThroughTheTablesIsRefused) {
 }
 
 TEST(TraceChild, ADecoderThatExitsAsASanitizerDoesIsRefusedWithTheStatus) {
-  EXPECT_EQ(refusal([](const std::string&, TraceSink&) { ::_exit(1); }), library_failed("exit status 1"));
+  EXPECT_EQ(refusal([](const std::string&, TraceSink&) { ::_exit(1); }),
+            library_failed("exit status 1"));
 }
 
 TEST(TraceChild, ADecoderThatEndsWithoutAResultIsRefused) {
-  EXPECT_EQ(refusal([](const std::string&, TraceSink&) { ::_exit(0); }), library_failed("it ended without a result"));
+  EXPECT_EQ(refusal([](const std::string&, TraceSink&) { ::_exit(0); }),
+            library_failed("it ended without a result"));
 }
 
 TEST(TraceChild, AForgedShapeIsRefusedBeforeAnyTableIsSized) {
   // 2^40 tokens x 2^20 layers x 2 would be 2^61 entries; the parent checks it again.
   EXPECT_EQ(refusal([](const std::string&, TraceSink& sink) {
-              sink.shape({.experts = 8, .layers = 1u << 20, .top_k = 2, .tokens = std::uint64_t{1} << 40});
+              sink.shape(
+                  {.experts = 8, .layers = 1u << 20, .top_k = 2, .tokens = std::uint64_t{1} << 40});
             }),
             library_failed("it sent an impossible shape"));
 }

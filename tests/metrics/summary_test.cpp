@@ -56,7 +56,8 @@ TEST(Summary, EachStepIsShownAgainstItsBound) {
   EXPECT_NE(text.find("  step 0 (dispatch, workload 0): 4773.777 us (bound 4760.100 us, 1.003x)\n"),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("  step 1 (combine, workload 0): unfinished (bound 2.000 us)\n"), std::string::npos)
+  EXPECT_NE(text.find("  step 1 (combine, workload 0): unfinished (bound 2.000 us)\n"),
+            std::string::npos)
       << text;
 }
 
@@ -65,13 +66,15 @@ TEST(Summary, ManyStepsShowTheFirstAndLastTwoAndTheWorstAgainstItsBound) {
   Results r;
   for (std::uint32_t i = 0; i < 10; ++i) {
     const std::int64_t start = i * 10'000'000;
-    r.steps.push_back({i, 0, "all_reduce", -1, 0, start, start + (i == 5 ? 3'000'000 : 1'000'000), 1'000'000});
+    r.steps.push_back(
+        {i, 0, "all_reduce", -1, 0, start, start + (i == 5 ? 3'000'000 : 1'000'000), 1'000'000});
   }
   const std::string text = format_summary(r);
-  for (const char* line : {"  step 0 (all_reduce, workload 0): 1.000 us (bound 1.000 us, 1.000x)\n",
-                           "  step 1 (", "  ... 6 more steps ...\n", "  step 8 (", "  step 9 (",
-                           "  furthest above its bound:\n  step 5 (all_reduce, workload 0): 3.000 us "
-                           "(bound 1.000 us, 3.000x)\n"}) {
+  for (const char* line :
+       {"  step 0 (all_reduce, workload 0): 1.000 us (bound 1.000 us, 1.000x)\n", "  step 1 (",
+        "  ... 6 more steps ...\n", "  step 8 (", "  step 9 (",
+        "  furthest above its bound:\n  step 5 (all_reduce, workload 0): 3.000 us "
+        "(bound 1.000 us, 3.000x)\n"}) {
     EXPECT_NE(text.find(line), std::string::npos) << line << "\n" << text;
   }
   EXPECT_EQ(text.find("  step 2 ("), std::string::npos) << text;
@@ -85,7 +88,8 @@ TEST(Summary, SplitRunsCountApplicationFlowsAndTheirSubflows) {
   EXPECT_EQ(app_fct_percentile_ps(r, 50), 10);
   EXPECT_EQ(app_fct_percentile_ps(r, 99), 30);
   EXPECT_EQ(fct_percentile_ps(r, 99), 40);
-  EXPECT_NE(format_summary(r).find("flows: 2 (4 subflows)"), std::string::npos) << format_summary(r);
+  EXPECT_NE(format_summary(r).find("flows: 2 (4 subflows)"), std::string::npos)
+      << format_summary(r);
   EXPECT_NE(format_summary(with_fcts({10})).find("flows: 1, "), std::string::npos);
 }
 
@@ -107,7 +111,8 @@ TEST(Summary, ListsEveryWarningOnItsOwnLine) {
   Results r = with_fcts({10});
   r.info.warnings = "series stopped\nsomething else\n";
   const std::string text = format_summary(r);
-  EXPECT_NE(text.find("\n  warning: series stopped\n  warning: something else\n"), std::string::npos)
+  EXPECT_NE(text.find("\n  warning: series stopped\n  warning: something else\n"),
+            std::string::npos)
       << text;
   EXPECT_EQ(format_summary(with_fcts({10})).find("warning"), std::string::npos);
 }

@@ -57,8 +57,9 @@ TEST(Dctcp, IncastHoldsTheQueueAtTheMarkingThresholdWithoutDrops) {
   // 1 MiB of buffer per port. DCTCP keeps the downlink busy while its queue oscillates around
   // K: no drops, utilisation >= 95 %, and the queue's mean after the start-up within K +- 50 %.
   constexpr std::int64_t kK = 100 << 10;
-  NetBench b(one_leaf(32), "ecmp",
-             dctcp({.buffer_per_port = Bytes(1 << 20), .ecn = EcnParams{Bytes(kK), Bytes(kK), 1.0}}));
+  NetBench b(
+      one_leaf(32), "ecmp",
+      dctcp({.buffer_per_port = Bytes(1 << 20), .ecn = EcnParams{Bytes(kK), Bytes(kK), 1.0}}));
   for (std::uint32_t s = 0; s < 31; ++s) b.start(s, 31, 2'000'000);
   const topo::LinkId down = b.fabric.host_downlink[31];
   QueueProbe probe(b, down, Time::us(1));
@@ -67,20 +68,23 @@ TEST(Dctcp, IncastHoldsTheQueueAtTheMarkingThresholdWithoutDrops) {
   EXPECT_EQ(total(b, &LinkStats::drops), 0u);
   EXPECT_GT(b.model.links()[down].ecn_marks, 0u);
   for (std::uint32_t f = 0; f < 31; ++f) EXPECT_EQ(b.model.flow(f).retransmits, 0u) << f;
-  const std::int64_t end = std::max_element(b.delivered.begin(), b.delivered.end(),
-                                            [](auto& a, auto& c) { return a.second < c.second; })
-                               ->second;
-  const double utilisation = static_cast<double>(b.model.links()[down].busy_ps) / static_cast<double>(end);
+  const std::int64_t end =
+      std::max_element(b.delivered.begin(), b.delivered.end(), [](auto& a, auto& c) {
+        return a.second < c.second;
+      })->second;
+  const double utilisation =
+      static_cast<double>(b.model.links()[down].busy_ps) / static_cast<double>(end);
   EXPECT_GE(utilisation, 0.95);
   const std::size_t skip = probe.samples.size() / 10;  // start-up: the first 10 %
-  const double mean =
-      std::accumulate(probe.samples.begin() + static_cast<std::ptrdiff_t>(skip), probe.samples.end(), 0.0) /
-      static_cast<double>(probe.samples.size() - skip);
+  const double mean = std::accumulate(probe.samples.begin() + static_cast<std::ptrdiff_t>(skip),
+                                      probe.samples.end(), 0.0) /
+                      static_cast<double>(probe.samples.size() - skip);
   EXPECT_NEAR(mean, static_cast<double>(kK), 0.5 * kK);
-  std::printf("incast: utilisation %.4f, mean queue %.0f B (K %lld B), max queue %lld B, marks %llu\n",
-              utilisation, mean, static_cast<long long>(kK),
-              static_cast<long long>(b.model.links()[down].max_queue_bytes),
-              static_cast<unsigned long long>(b.model.links()[down].ecn_marks));
+  std::printf(
+      "incast: utilisation %.4f, mean queue %.0f B (K %lld B), max queue %lld B, marks %llu\n",
+      utilisation, mean, static_cast<long long>(kK),
+      static_cast<long long>(b.model.links()[down].max_queue_bytes),
+      static_cast<unsigned long long>(b.model.links()[down].ecn_marks));
 }
 
 /// 2 leaves x 4 spines x 8 hosts per leaf, every link 100 Gb/s and 1 us: 8 hosts share 4
@@ -147,7 +151,8 @@ TEST(Dctcp, RecoversFromDropsAtASmallBuffer) {
   // No ECN and 32 KiB per port: the incast overflows the downlink, packets are dropped, and
   // every flow still delivers every byte exactly once through retransmissions (the tails
   // through probes).
-  NetBench b(one_leaf(16), "ecmp", dctcp({.buffer_per_port = Bytes(32 << 10), .ecn = std::nullopt}));
+  NetBench b(one_leaf(16), "ecmp",
+             dctcp({.buffer_per_port = Bytes(32 << 10), .ecn = std::nullopt}));
   for (std::uint32_t s = 0; s < 15; ++s) b.start(s, 15, 500'000);
   b.run();
   b.expect_conserved();
@@ -159,8 +164,8 @@ TEST(Dctcp, RecoversFromDropsAtASmallBuffer) {
   // Every drop of a data packet is resent at least once (ACKs are never dropped here: the
   // reverse direction carries nothing else).
   EXPECT_GE(retransmits, drops);
-  std::printf("small buffer: %llu drops, %llu retransmits\n", static_cast<unsigned long long>(drops),
-              static_cast<unsigned long long>(retransmits));
+  std::printf("small buffer: %llu drops, %llu retransmits\n",
+              static_cast<unsigned long long>(drops), static_cast<unsigned long long>(retransmits));
 }
 
 TEST(Dctcp, SharedBufferCapsOnePortAtHalfTheBufferWithAlphaOne) {

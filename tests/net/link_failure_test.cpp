@@ -129,12 +129,13 @@ TEST(LinkFailure, EcmpFlowLosesWhatWasOnItsDeadLinkAndRecoversOnceRerouted) {
   const auto failed = ecmp_flow({.down_at = Time::us(20)}, &l, &tx_at_down);
   const LinkStats& stats = failed->model.links()[l];
   const FlowStats& flow = failed->model.flow(0);
-  std::printf("drops on L: %llu (%lld B, %lld B lost on the wire); retransmits %u, probes %u, "
-              "timeouts %u; end %.3f us (%.3f us without the failure)\n",
-              static_cast<unsigned long long>(stats.drops), static_cast<long long>(stats.dropped_bytes),
-              static_cast<long long>(stats.lost_bytes), flow.retransmits, flow.probes, flow.timeouts,
-              static_cast<double>(failed->delivered.at(0)) / 1e6,
-              static_cast<double>(clean->delivered.at(0)) / 1e6);
+  std::printf(
+      "drops on L: %llu (%lld B, %lld B lost on the wire); retransmits %u, probes %u, "
+      "timeouts %u; end %.3f us (%.3f us without the failure)\n",
+      static_cast<unsigned long long>(stats.drops), static_cast<long long>(stats.dropped_bytes),
+      static_cast<long long>(stats.lost_bytes), flow.retransmits, flow.probes, flow.timeouts,
+      static_cast<double>(failed->delivered.at(0)) / 1e6,
+      static_cast<double>(clean->delivered.at(0)) / 1e6);
   EXPECT_GT(stats.drops, 100u);  // 10 us at line rate: ~122 packets, and those on the wires
   EXPECT_EQ(stats.dropped_bytes, static_cast<std::int64_t>(stats.drops) * 4096);
   EXPECT_GT(stats.lost_bytes, 0);                 // some were on the wire at 20 us
@@ -157,11 +158,12 @@ TEST(LinkFailure, LinkDownThenUpBeforeRoutingNoticesStillDeliversEverything) {
   const auto b = ecmp_flow(
       {.down_at = Time::us(20), .up_at = Time::us(25), .routing_learns = false}, &l, &tx_at_down);
   const LinkStats& stats = b->model.links()[l];
-  std::printf("drops on L: %llu (%lld B lost on the wire); retransmits %u, probes %u, "
-              "timeouts %u; end %.3f us\n",
-              static_cast<unsigned long long>(stats.drops), static_cast<long long>(stats.lost_bytes),
-              b->model.flow(0).retransmits, b->model.flow(0).probes, b->model.flow(0).timeouts,
-              static_cast<double>(b->delivered.at(0)) / 1e6);
+  std::printf(
+      "drops on L: %llu (%lld B lost on the wire); retransmits %u, probes %u, "
+      "timeouts %u; end %.3f us\n",
+      static_cast<unsigned long long>(stats.drops), static_cast<long long>(stats.lost_bytes),
+      b->model.flow(0).retransmits, b->model.flow(0).probes, b->model.flow(0).timeouts,
+      static_cast<double>(b->delivered.at(0)) / 1e6);
   EXPECT_GT(stats.drops, 50u);
   EXPECT_GT(stats.lost_bytes, 0);
   EXPECT_GT(stats.tx_bytes, tx_at_down);
@@ -193,7 +195,9 @@ TEST(LinkFailure, DownDropsEverythingOnTheLinkAndItsOrphanedArrivalDeliversNothi
   EXPECT_EQ(kDown, 1'542'080);
   b.at(Time::ps(kDown), [&] { b.model.set_link(down, false, kRate); });
   b.at(Time::ps(kDown + 1), [&] { b.model.set_link(down, true, kRate); });
-  const auto delivered = [&] { return b.model.flow(0).delivered_bytes + b.model.flow(1).delivered_bytes; };
+  const auto delivered = [&] {
+    return b.model.flow(0).delivered_bytes + b.model.flow(1).delivered_bytes;
+  };
   std::int64_t after_orphan = -1;
   b.at(Time::ps(1'600'000), [&] { after_orphan = delivered(); });
   b.run();
@@ -241,19 +245,20 @@ TEST(LinkFailure, DeadHostUplinkStopsTheNicWithoutSpinningAndDropsItsAcks) {
     b.model.set_link(uplink, true, kRate);
   });
   b.run();
-  std::printf("events from 40 to 220 us with the uplink down: %llu; uplink drops %llu; ends "
-              "%.1f, %.1f, %.1f us; timeouts %u, %u, %u\n",
-              static_cast<unsigned long long>(events_at[1] - events_at[0]),
-              static_cast<unsigned long long>(b.model.links()[uplink].drops),
-              static_cast<double>(b.delivered.at(0)) / 1e6, static_cast<double>(b.delivered.at(1)) / 1e6,
-              static_cast<double>(b.delivered.at(2)) / 1e6, b.model.flow(0).timeouts,
-              b.model.flow(1).timeouts, b.model.flow(2).timeouts);
+  std::printf(
+      "events from 40 to 220 us with the uplink down: %llu; uplink drops %llu; ends "
+      "%.1f, %.1f, %.1f us; timeouts %u, %u, %u\n",
+      static_cast<unsigned long long>(events_at[1] - events_at[0]),
+      static_cast<unsigned long long>(b.model.links()[uplink].drops),
+      static_cast<double>(b.delivered.at(0)) / 1e6, static_cast<double>(b.delivered.at(1)) / 1e6,
+      static_cast<double>(b.delivered.at(2)) / 1e6, b.model.flow(0).timeouts,
+      b.model.flow(1).timeouts, b.model.flow(2).timeouts);
   EXPECT_EQ(tx_at[1], tx_at[0]);  // the NIC sent nothing while its uplink was down
   // 180 us down, after the wire has emptied: tens of events (32 seen), not one per
   // picosecond or per packet time (2,197 packet times).
   EXPECT_LT(events_at[1] - events_at[0], 200u);
   const LinkStats& up = b.model.links()[uplink];
-  EXPECT_GT(up.drops, 1u);  // the data packet in service, and ACKs
+  EXPECT_GT(up.drops, 1u);                    // the data packet in service, and ACKs
   EXPECT_GT(b.delivered.at(0), 220'000'000);  // host 0's flow had to wait for its uplink
   EXPECT_GT(b.delivered.at(1), 220'000'000);  // so did host 5's: its ACKs were lost
   EXPECT_GT(b.delivered.at(2), 220'000'000);  // and the flow started while it was down
@@ -321,9 +326,8 @@ TEST(LinkFailure, RateChangeRetimesThePacketsWaitingAtASwitchPort) {
   // 500,000 for j >= 11 (j = 11..21 were waiting when the rate fell): 1 ps after j = 20's
   // arrival, 21 packets have arrived.
   std::int64_t by_then = -1;
-  b.at(Time::ps(kFirst + 11 * kSer + 10 * 2 * kSer + kProp + 1), [&] {
-    by_then = b.model.flow(0).delivered_bytes + b.model.flow(1).delivered_bytes;
-  });
+  b.at(Time::ps(kFirst + 11 * kSer + 10 * 2 * kSer + kProp + 1),
+       [&] { by_then = b.model.flow(0).delivered_bytes + b.model.flow(1).delivered_bytes; });
   b.run();
   EXPECT_EQ(by_then, 21 * kPayload);
   const std::int64_t last = std::max(b.delivered.at(0), b.delivered.at(1));

@@ -62,7 +62,9 @@ TEST(LinkSampler, SamplesEveryIntervalAndNeverOutlivesTheOtherEvents) {
 
 TEST(LinkSampler, TakeKeepsOnlySamplesBeforeTheEndOfTheRun) {
   for (const auto& [end_ps, kept] : {std::pair<std::int64_t, std::size_t>{25 * kUs, 3},
-                                     {20 * kUs, 2}, {20 * kUs + 1, 3}, {0, 0}}) {
+                                     {20 * kUs, 2},
+                                     {20 * kUs + 1, 3},
+                                     {0, 0}}) {
     Bench bench;
     LinkSampler sampler = bench.sampler(Time::us(10));
     sampler.start();

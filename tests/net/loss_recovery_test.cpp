@@ -21,7 +21,8 @@ constexpr std::uint32_t kFlow = 37;
 
 /// A dctcp bench on 2 leaves x 4 spines x 8 hosts (100 Gb/s, 1 us links) routed by `policy`;
 /// `drops` are lost on the way, `probe` as tail_loss_probe.
-std::unique_ptr<NetBench> dctcp_bench(const char* policy, std::vector<PacketDrop> drops, bool probe) {
+std::unique_ptr<NetBench> dctcp_bench(const char* policy, std::vector<PacketDrop> drops,
+                                      bool probe) {
   PacketParams params{
       .transport = {.kind = "dctcp"}, .switches = {}, .seed = 5, .drops = std::move(drops)};
   params.transport.tail_loss_probe = probe;
@@ -134,8 +135,9 @@ TEST(LossRecovery, ALossInTheFirstFlightCostsAFewBaseRoundTripsNotMinRto) {
   };
   const std::vector<Case> cases = {
       {1000, {{.flow = 0, .seq = 0}}, 1},
-      {4 * 4032, {{.flow = 0, .seq = 0}, {.flow = 0, .seq = 1}, {.flow = 0, .seq = 2},
-                  {.flow = 0, .seq = 3}}, 1},
+      {4 * 4032,
+       {{.flow = 0, .seq = 0}, {.flow = 0, .seq = 1}, {.flow = 0, .seq = 2}, {.flow = 0, .seq = 3}},
+       1},
       {kFlowBytes, {{.flow = 0, .seq = 0}}, 0},
   };
   for (const Case& c : cases) {

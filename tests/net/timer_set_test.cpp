@@ -26,7 +26,8 @@ TEST(TimerSet, FiresEachArmingOnceInDeadlineOrder) {
   EXPECT_EQ(timers.armed(), 4u);
   while (queue.run_next()) {
   }
-  const std::vector<std::pair<std::uint32_t, std::int64_t>> expected{{2, 10}, {3, 20}, {4, 20}, {1, 30}};
+  const std::vector<std::pair<std::uint32_t, std::int64_t>> expected{
+      {2, 10}, {3, 20}, {4, 20}, {1, 30}};
   EXPECT_EQ(rec.fired, expected);
   EXPECT_EQ(timers.armed(), 0u);
 }

@@ -8,7 +8,8 @@ namespace {
 using core::Time;
 
 constexpr std::int64_t kMss = 1000;
-const WindowParams kParams{.mss = kMss, .reorder_threshold = 3, .min_rto = Time::us(100), .gain = 0.25};
+const WindowParams kParams{
+    .mss = kMss, .reorder_threshold = 3, .min_rto = Time::us(100), .gain = 0.25};
 
 /// Sends every packet the window allows at `now`; returns how many.
 int send_all(WindowSender& s, Time now) {
@@ -42,8 +43,8 @@ TEST(WindowSender, LastPacketCarriesTheRemainder) {
 }
 
 TEST(WindowSender, ReorderingShorterThanTheThresholdIsNotALoss) {
-  // Threshold 3: packet 0 missing while 1, 2, 3 are acknowledged is reordering; once 4 (= 0 + 3 + 1)
-  // is acknowledged, 0 is deemed lost and is the next packet sent.
+  // Threshold 3: packet 0 missing while 1, 2, 3 are acknowledged is reordering; once 4 (= 0 + 3 +
+  // 1) is acknowledged, 0 is deemed lost and is the next packet sent.
   WindowSender s;
   s.start(10, 10 * kMss, kMss, 10 * kMss);
   send_all(s, Time{});

@@ -96,7 +96,8 @@ TEST(BalancingSubflows, ResultSpreadsFlowsEvenlyOverUplinks) {
 /// The plan of a step of `r` flows from leaf 0 to leaf 1 of a 2-leaf leaf-spine with `s`
 /// spines, plus one flow within leaf 0 (last).
 std::vector<std::uint32_t> planned(const Policy& policy, std::uint32_t r, std::uint32_t s) {
-  const topo::Fabric fabric = topo::build_leaf_spine({.leaves = 2, .spines = s, .hosts_per_leaf = 2});
+  const topo::Fabric fabric =
+      topo::build_leaf_spine({.leaves = 2, .spines = s, .hosts_per_leaf = 2});
   const Router router(fabric, policy);
   std::vector<StepFlow> flows(r, StepFlow{0, 2, 1 << 20});
   flows.push_back({0, 1, 1 << 20});
@@ -373,7 +374,8 @@ TEST(Adaptive, NeverTakesTheMoreLoadedOfItsTwoDraws) {
   for (int k = 0; k < 2000; ++k) {
     router.occupancy.asked.clear();
     const topo::PathId path = router.route(Time::ns(k));
-    const std::set<topo::PathId> drawn(router.occupancy.asked.begin(), router.occupancy.asked.end());
+    const std::set<topo::PathId> drawn(router.occupancy.asked.begin(),
+                                       router.occupancy.asked.end());
     ASSERT_EQ(drawn.size(), 2u) << "two distinct candidates";
     ASSERT_TRUE(drawn.count(path));
     for (const topo::PathId other : drawn) {
@@ -431,7 +433,8 @@ TEST(Registry, EveryListedPolicyCanBeMadeAndHasHelp) {
     EXPECT_NE(make(std::string(info.name)), nullptr) << info.name;
     names.insert(std::string(info.name));
   }
-  for (const char* required : {"ecmp", "spray", "spray_rr", "flowlet", "adaptive", "split"}) EXPECT_TRUE(names.count(required));
+  for (const char* required : {"ecmp", "spray", "spray_rr", "flowlet", "adaptive", "split"})
+    EXPECT_TRUE(names.count(required));
 }
 
 }  // namespace

@@ -20,7 +20,9 @@ struct Fixture {
 
   topo::LinkId link(const std::string& src, const std::string& dst) const {
     for (topo::LinkId l = 0; l < fabric.links.size(); ++l) {
-      if (fabric.nodes[fabric.links[l].src].name == src && fabric.nodes[fabric.links[l].dst].name == dst) return l;
+      if (fabric.nodes[fabric.links[l].src].name == src &&
+          fabric.nodes[fabric.links[l].dst].name == dst)
+        return l;
     }
     ADD_FAILURE() << "no link " << src << "->" << dst;
     return 0;

@@ -28,8 +28,7 @@ TEST(ScenarioBadInputs, EachFileFailsAtItsMarkedLineWithItsKeyAndMessage) {
     } catch (const ScenarioError& e) {
       message = e.what();
     }
-    EXPECT_NE(message.find(f.position()), std::string::npos)
-        << message;
+    EXPECT_NE(message.find(f.position()), std::string::npos) << message;
     if (f.key != "-") {
       EXPECT_NE(message.find(": " + f.key + ": "), std::string::npos) << message;
     }

@@ -73,7 +73,9 @@ events:
   EXPECT_EQ(again.routing.failure_detection, 20_us);
 }
 
-TEST(Events, DetectionDefaultsTo100us) { EXPECT_EQ(load_events("default.yaml", "").routing.failure_detection, 100_us); }
+TEST(Events, DetectionDefaultsTo100us) {
+  EXPECT_EQ(load_events("default.yaml", "").routing.failure_detection, 100_us);
+}
 
 TEST(Events, BadEventsNameFileLineKeyAndChoices) {
   struct Case {
@@ -81,37 +83,48 @@ TEST(Events, BadEventsNameFileLineKeyAndChoices) {
     const char* expected;
   };
   const Case cases[] = {
-      {"events: [{at: 0us, node: spine0, action: fail}]", "events.0.action: unknown action 'fail' (valid: down, up, rate)"},
+      {"events: [{at: 0us, node: spine0, action: fail}]",
+       "events.0.action: unknown action 'fail' (valid: down, up, rate)"},
       {"events: [{at: 0us, node: spine0}]", "events.0.action: missing"},
       {"events: [{node: spine0, action: down}]", "events.0.at: missing"},
       {"events: [{at: 0us, node: spine0, action: rate}]", "events.0.rate: missing"},
-      {"events: [{at: 0us, node: spine0, action: down, rate: 1Gbps}]", "only action rate takes a rate"},
+      {"events: [{at: 0us, node: spine0, action: down, rate: 1Gbps}]",
+       "only action rate takes a rate"},
       {"events: [{at: 0us, action: down}]", "names no links"},
-      {"events: [{at: 0us, node: spine0, link: [leaf0, spine0], action: down}]", "more than one way"},
+      {"events: [{at: 0us, node: spine0, link: [leaf0, spine0], action: down}]",
+       "more than one way"},
       {"events: [{at: 0us, random: 1, action: down}]", "events.0.tier: missing"},
-      {"events: [{at: 0us, random: 1, tier: [leaf, spin], action: down}]", "unknown node kind 'spin'"},
+      {"events: [{at: 0us, random: 1, tier: [leaf, spin], action: down}]",
+       "unknown node kind 'spin'"},
       {"events: [{at: 0us, link: [leaf0], action: down}]", "events.0.link: expected a list of two"},
       {"events: [{at: 0us, node: spine0, action: down, when: 1us}]", "unknown key 'when'"},
       {"events: [{at: 0us, node: spine9, action: down}]", "no node named 'spine9'"},
       {"events: [{at: 0us, link: [leaf0, leaf1], action: down}]", "no cable joins leaf0 and leaf1"},
-      {"events: [{at: 0us, random: 17, tier: [leaf, spine], action: down}]", "more cables than the 16 between leaf and spine"},
+      {"events: [{at: 0us, random: 17, tier: [leaf, spine], action: down}]",
+       "more cables than the 16 between leaf and spine"},
   };
   for (const Case& c : cases) {
     const std::string message = error_of("bad.yaml", c.events);
     EXPECT_NE(message.find(c.expected), std::string::npos) << c.events << "\n -> " << message;
     EXPECT_NE(message.find("bad.yaml:3:"), std::string::npos) << message;
   }
-  EXPECT_NE(error_of("typo.yaml", "events: [{at: 0us, node: spine00, action: down}]").find("did you mean 'spine0'?"),
+  EXPECT_NE(error_of("typo.yaml", "events: [{at: 0us, node: spine00, action: down}]")
+                .find("did you mean 'spine0'?"),
             std::string::npos);
 }
 
 TEST(Events, APacketModelRunWithTheIdealTransportRefusesLinksGoingDown) {
-  const std::string message = error_of("ideal.yaml", "model: packet\nevents: [{at: 0us, node: spine0, action: down}]");
+  const std::string message =
+      error_of("ideal.yaml", "model: packet\nevents: [{at: 0us, node: spine0, action: down}]");
   EXPECT_NE(message.find("ideal.yaml:4:"), std::string::npos) << message;
-  EXPECT_NE(message.find("transport kind ideal never sends one again"), std::string::npos) << message;
+  EXPECT_NE(message.find("transport kind ideal never sends one again"), std::string::npos)
+      << message;
   // A rate change loses nothing; dctcp recovers what a failure loses.
-  load_events("ideal-rate.yaml", "model: packet\nevents: [{at: 0us, node: spine0, action: rate, rate: 1Gbps}]");
-  load_events("dctcp.yaml", "model: packet\ntransport: {kind: dctcp}\nevents: [{at: 0us, node: spine0, action: down}]");
+  load_events("ideal-rate.yaml",
+              "model: packet\nevents: [{at: 0us, node: spine0, action: rate, rate: 1Gbps}]");
+  load_events(
+      "dctcp.yaml",
+      "model: packet\ntransport: {kind: dctcp}\nevents: [{at: 0us, node: spine0, action: down}]");
 }
 
 TEST(Events, ResolveNodesCablesAndSeededRandomDraws) {

@@ -21,8 +21,9 @@ namespace fs = std::filesystem;
 class InputPaths : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("fabricsim_input_paths_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("fabricsim_input_paths_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "s");
     fs::create_directories(dir_ / "cwd");
@@ -31,9 +32,10 @@ class InputPaths : public ::testing::Test {
     fs::copy_file(source / "scenarios/traces/sample.cm", dir_ / "s/a.cm");
     fs::copy_file(source / "scenarios/traces/sample.cm", dir_ / "s/b.cm");
     fs::copy_file(source / "scenarios/traces/sample.cm", dir_ / "cwd/only_here.cm");
-    std::ofstream(dir_ / "s/run.yaml") << "topology: {file: topo.yaml}\n"
-                                          "workload:\n"
-                                          "  - {kind: connection_matrix, file: a.cm, placement: {gpus: 8}}\n";
+    std::ofstream(dir_ / "s/run.yaml")
+        << "topology: {file: topo.yaml}\n"
+           "workload:\n"
+           "  - {kind: connection_matrix, file: a.cm, placement: {gpus: 8}}\n";
     previous_ = fs::current_path();
     fs::current_path(dir_ / "cwd");
   }

@@ -10,7 +10,9 @@
 namespace fabricsim::scenario {
 namespace {
 
-const topo::LeafSpineSpec& leaf_spine(const Scenario& s) { return std::get<topo::LeafSpineSpec>(s.topology); }
+const topo::LeafSpineSpec& leaf_spine(const Scenario& s) {
+  return std::get<topo::LeafSpineSpec>(s.topology);
+}
 
 using namespace core::literals;
 
@@ -120,11 +122,11 @@ TEST(ScenarioLoad, SwitchMapsTurnFeaturesOnWithDefaultsAndWordsTurnThemOff) {
   EXPECT_EQ(on.switches.buffer_per_port, 1_MiB);
   EXPECT_EQ(on.switches.shared_buffer, (net::SharedBufferParams{16_MiB, 2.0}));
   EXPECT_EQ(on.switches.ecn, (net::EcnParams{100_KiB, 400_KiB, 1.0}));
-  const Scenario off = load(write_temp(
-      "switch_off.yaml",
-      "transport: {initial_window: bdp}\n"
-      "switch: {buffer_per_port: unlimited, shared_buffer: off, ecn: off}\n"
-      "workload: [{kind: permutation}]\n"));
+  const Scenario off =
+      load(write_temp("switch_off.yaml",
+                      "transport: {initial_window: bdp}\n"
+                      "switch: {buffer_per_port: unlimited, shared_buffer: off, ecn: off}\n"
+                      "workload: [{kind: permutation}]\n"));
   EXPECT_EQ(off.transport.initial_window, 0_B);
   EXPECT_FALSE(off.switches.buffer_per_port.has_value());
   EXPECT_FALSE(off.switches.shared_buffer.has_value());

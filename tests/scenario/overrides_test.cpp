@@ -31,7 +31,8 @@ TEST(ScenarioOverrides, ScalarsReplaceFileValues) {
   EXPECT_EQ(s.seed, 7u);
   EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).spines, 8u);
   EXPECT_EQ(s.name, "sweep 3");
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).leaves, 2u);  // untouched keys keep the file's values
+  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).leaves,
+            2u);  // untouched keys keep the file's values
 }
 
 TEST(ScenarioOverrides, AreStoredInOrder) {
@@ -47,7 +48,8 @@ TEST(ScenarioOverrides, ValuesWithUnitsAreParsed) {
   const Scenario s = load(kTiny, {"workload.0.bytes=2MiB", "topology.host_link.rate=400Gbps"});
   EXPECT_EQ(std::get<traffic::PermutationSpec>(s.workloads[0]).bytes, 2_MiB);
   EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).host_link.rate, 400_Gbps);
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).host_link.latency, 1_us);  // the sibling key stays
+  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).host_link.latency,
+            1_us);  // the sibling key stays
 }
 
 TEST(ScenarioOverrides, ListIndexReachesIntoAWorkload) {
@@ -89,7 +91,8 @@ TEST(ScenarioOverrides, TopologyOverridesBeatTheTopologyFile) {
   EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).leaves, 2u);
   EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).spines, 1u);
   EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).fabric_link.latency, 700_ns);
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).fabric_link.rate, 400_Gbps);  // from small.yaml
+  EXPECT_EQ(std::get<topo::LeafSpineSpec>(s.topology).fabric_link.rate,
+            400_Gbps);  // from small.yaml
 }
 
 TEST(ScenarioOverrides, BadValueIsReportedAgainstTheArgument) {

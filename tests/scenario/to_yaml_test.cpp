@@ -22,12 +22,18 @@ void expect_same(const Scenario& a, const Scenario& b) {
   EXPECT_EQ(a.name, b.name);
   EXPECT_EQ(a.seed, b.seed);
   EXPECT_EQ(a.model, b.model);
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(a.topology).leaves, std::get<topo::LeafSpineSpec>(b.topology).leaves);
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(a.topology).spines, std::get<topo::LeafSpineSpec>(b.topology).spines);
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(a.topology).hosts_per_leaf, std::get<topo::LeafSpineSpec>(b.topology).hosts_per_leaf);
-  EXPECT_EQ(std::get<topo::LeafSpineSpec>(a.topology).links_per_pair, std::get<topo::LeafSpineSpec>(b.topology).links_per_pair);
-  expect_same_link(std::get<topo::LeafSpineSpec>(a.topology).host_link, std::get<topo::LeafSpineSpec>(b.topology).host_link);
-  expect_same_link(std::get<topo::LeafSpineSpec>(a.topology).fabric_link, std::get<topo::LeafSpineSpec>(b.topology).fabric_link);
+  EXPECT_EQ(std::get<topo::LeafSpineSpec>(a.topology).leaves,
+            std::get<topo::LeafSpineSpec>(b.topology).leaves);
+  EXPECT_EQ(std::get<topo::LeafSpineSpec>(a.topology).spines,
+            std::get<topo::LeafSpineSpec>(b.topology).spines);
+  EXPECT_EQ(std::get<topo::LeafSpineSpec>(a.topology).hosts_per_leaf,
+            std::get<topo::LeafSpineSpec>(b.topology).hosts_per_leaf);
+  EXPECT_EQ(std::get<topo::LeafSpineSpec>(a.topology).links_per_pair,
+            std::get<topo::LeafSpineSpec>(b.topology).links_per_pair);
+  expect_same_link(std::get<topo::LeafSpineSpec>(a.topology).host_link,
+                   std::get<topo::LeafSpineSpec>(b.topology).host_link);
+  expect_same_link(std::get<topo::LeafSpineSpec>(a.topology).fabric_link,
+                   std::get<topo::LeafSpineSpec>(b.topology).fabric_link);
   EXPECT_EQ(a.routing.policy, b.routing.policy);
   EXPECT_EQ(a.routing.subflows, b.routing.subflows);
   EXPECT_EQ(a.routing.flowlet_gap, b.routing.flowlet_gap);
@@ -69,10 +75,10 @@ TEST(ScenarioToYaml, RoundTripKeepsOverriddenValuesButNotTheOverrideList) {
 TEST(ScenarioToYaml, RoundTripKeepsEveryTransportAndSwitchSetting) {
   // full.yaml sets every transport key and turns buffers unlimited and ECN off; the overrides
   // give the other form of each optional setting.
-  const Scenario s = load(
-      kGood + "full.yaml",
-      {"transport.initial_window=bdp", "switch.buffer_per_port=512KiB", "switch.shared_buffer=off",
-       "switch.ecn={kmin: 50KiB, kmax: 200KiB, pmax: 0.2}"});
+  const Scenario s =
+      load(kGood + "full.yaml",
+           {"transport.initial_window=bdp", "switch.buffer_per_port=512KiB",
+            "switch.shared_buffer=off", "switch.ecn={kmin: 50KiB, kmax: 200KiB, pmax: 0.2}"});
   ASSERT_EQ(s.switches.ecn, (net::EcnParams{50_KiB, 200_KiB, 0.2}));
   expect_same(round_trip(s, "switch_on"), s);
   const Scenario full = load(kGood + "full.yaml");
@@ -92,11 +98,12 @@ TEST(ScenarioToYaml, RoundTripKeepsEveryTransportAndSwitchSetting) {
 }
 
 TEST(ScenarioToYaml, RoundTripKeepsBackgroundSizesSourcesAndDestinations) {
-  for (const char* sizes : {"web_search", "{dist: fixed, bytes: 1436B}", "{dist: exponential, mean: 3KB}"}) {
+  for (const char* sizes :
+       {"web_search", "{dist: fixed, bytes: 1436B}", "{dist: exponential, mean: 3KB}"}) {
     SCOPED_TRACE(sizes);
     const Scenario s = load(kGood + "tiny.yaml",
-                            {std::string("workload.0={kind: background, load: 0.25, sizes: ") + sizes +
-                             ", sources: [3, 0], destinations: [1, 3]}"});
+                            {std::string("workload.0={kind: background, load: 0.25, sizes: ") +
+                             sizes + ", sources: [3, 0], destinations: [1, 3]}"});
     const auto& w = std::get<traffic::BackgroundSpec>(s.workloads[0]);
     EXPECT_EQ(w.sources, (std::vector<std::uint32_t>{3, 0}));
     EXPECT_EQ(w.destinations, (std::vector<std::uint32_t>{1, 3}));

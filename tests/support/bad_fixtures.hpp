@@ -17,7 +17,7 @@ struct BadFixture {
   std::filesystem::path path;
   std::string expect;
   std::string key;
-  int line = 0;  // 1-based line carrying the "# <-- error" marker (in `at` when set)
+  int line = 0;              // 1-based line carrying the "# <-- error" marker (in `at` when set)
   std::filesystem::path at;  // the file holding the defect, when not the fixture itself
 
   /// What the error must contain to point at the defect: "<file>:<line>:".
@@ -47,8 +47,8 @@ inline BadFixture read_bad_fixture(const std::filesystem::path& path) {
 
 inline std::vector<std::filesystem::path> bad_fixture_files() {
   std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(
-           std::string(FABRICSIM_SOURCE_DIR) + "/tests/scenarios/bad")) {
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(FABRICSIM_SOURCE_DIR) +
+                                                               "/tests/scenarios/bad")) {
     if (entry.path().extension() == ".yaml") files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());

@@ -35,7 +35,9 @@ class NetBench : public PacketListener {
         router(fabric, *policy_),
         model(queue, fabric, router, params, *this) {}
 
-  void on_flow_delivered(std::uint32_t flow, core::Time now) override { delivered[flow] = now.ps(); }
+  void on_flow_delivered(std::uint32_t flow, core::Time now) override {
+    delivered[flow] = now.ps();
+  }
 
   std::uint32_t start(std::uint32_t src, std::uint32_t dst, std::int64_t bytes) {
     const auto port = static_cast<std::uint32_t>(started_++);

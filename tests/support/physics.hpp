@@ -18,7 +18,8 @@ constexpr double kRateRounding = 1e-9;
 
 /// Every flow ends no earlier than its bytes at the slower of its host links plus the
 /// shortest route latency between its hosts.
-inline void expect_no_flow_beats_its_host_links(const topo::Fabric& fabric, const metrics::Results& r) {
+inline void expect_no_flow_beats_its_host_links(const topo::Fabric& fabric,
+                                                const metrics::Results& r) {
   for (const metrics::FlowRecord& f : r.flows) {
     if (f.end_ps < 0) continue;
     const double rate = std::min(fabric.links[fabric.host_uplink[f.src]].rate.bytes_per_ps(),
@@ -28,7 +29,8 @@ inline void expect_no_flow_beats_its_host_links(const topo::Fabric& fabric, cons
     for (std::uint32_t i = 0; i < paths.count; ++i) {
       latency = std::min(latency, fabric.route_latency(f.src, f.dst, paths.first + i).ps());
     }
-    const double bound = static_cast<double>(f.bytes) / rate * (1 - kRateRounding) + static_cast<double>(latency);
+    const double bound =
+        static_cast<double>(f.bytes) / rate * (1 - kRateRounding) + static_cast<double>(latency);
     EXPECT_GE(static_cast<double>(f.end_ps - f.start_ps), bound) << "flow " << f.id;
   }
 }
@@ -50,12 +52,14 @@ inline void expect_no_link_above_capacity(const topo::Fabric& fabric, const metr
     on_link[fabric.host_uplink[f.src]].push_back(span);
     on_link[fabric.host_downlink[f.dst]].push_back(span);
     if (f.path_id >= 0) {
-      for (const topo::LinkId l : fabric.path(static_cast<topo::PathId>(f.path_id))) on_link[l].push_back(span);
+      for (const topo::LinkId l : fabric.path(static_cast<topo::PathId>(f.path_id)))
+        on_link[l].push_back(span);
     }
   }
   for (topo::LinkId l = 0; l < fabric.links.size(); ++l) {
     std::vector<Span>& spans = on_link[l];
-    std::sort(spans.begin(), spans.end(), [](const Span& x, const Span& y) { return x.end < y.end; });
+    std::sort(spans.begin(), spans.end(),
+              [](const Span& x, const Span& y) { return x.end < y.end; });
     const double capacity = fabric.links[l].rate.bytes_per_ps() * (1 + kRateRounding);
     double worst = 0;  // largest bytes / (capacity x window) seen
     for (const Span& a : spans) {

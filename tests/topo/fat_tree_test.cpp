@@ -21,8 +21,9 @@ namespace {
 
 using namespace core::literals;
 
-FatTreeSpec spec_of(std::uint32_t k, std::uint32_t hosts_per_tor = 0, std::uint32_t cores_per_agg = 0,
-                    std::uint32_t tor_agg_links = 1, std::uint32_t agg_core_links = 1) {
+FatTreeSpec spec_of(std::uint32_t k, std::uint32_t hosts_per_tor = 0,
+                    std::uint32_t cores_per_agg = 0, std::uint32_t tor_agg_links = 1,
+                    std::uint32_t agg_core_links = 1) {
   FatTreeSpec spec;
   spec.k = k;
   spec.hosts_per_tor = hosts_per_tor;
@@ -43,7 +44,8 @@ std::map<std::string, std::uint32_t> kinds(const FabricStats& stats) {
 }
 
 /// Every ordered pair of ToRs has `same_tor`, `same_pod` or `other_pod` paths by where they are.
-void expect_paths_per_pair(const Fabric& f, std::uint32_t k, std::uint32_t same_pod, std::uint32_t other_pod) {
+void expect_paths_per_pair(const Fabric& f, std::uint32_t k, std::uint32_t same_pod,
+                           std::uint32_t other_pod) {
   const std::uint32_t half = k / 2;
   ASSERT_EQ(f.edge_count(), k * half);
   for (std::uint32_t a = 0; a < f.edge_count(); ++a) {
@@ -66,7 +68,8 @@ TEST(FatTree, K4NodeAndLinkCounts) {
   EXPECT_EQ(stats.hosts, 16u);
   EXPECT_EQ(stats.switches, 20u);
   EXPECT_EQ(stats.links, 96u);
-  const std::map<std::string, std::uint32_t> want{{"host", 16}, {"tor", 8}, {"aggregation", 8}, {"core", 4}};
+  const std::map<std::string, std::uint32_t> want{
+      {"host", 16}, {"tor", 8}, {"aggregation", 8}, {"core", 4}};
   EXPECT_EQ(kinds(stats), want);
   EXPECT_EQ(size_of(spec).hosts, 16u);
   EXPECT_EQ(size_of(spec).links, 96u);
@@ -83,7 +86,8 @@ TEST(FatTree, K8NodeAndLinkCounts) {
   EXPECT_EQ(f.host_count(), 128u);
   EXPECT_EQ(f.nodes.size(), 208u);
   EXPECT_EQ(f.links.size(), 768u);
-  const std::map<std::string, std::uint32_t> want{{"host", 128}, {"tor", 32}, {"aggregation", 32}, {"core", 16}};
+  const std::map<std::string, std::uint32_t> want{
+      {"host", 128}, {"tor", 32}, {"aggregation", 32}, {"core", 16}};
   EXPECT_EQ(kinds(describe(spec, f)), want);
   EXPECT_EQ(f.path_offset.size() - 1, 14'752u);
   EXPECT_EQ(size_of(spec).paths, 14'752u);
@@ -94,7 +98,10 @@ TEST(FatTree, NodeIdsAndNamesAreHostsThenTorsAggsCores) {
   const Fabric f = build_fabric(spec_of(4));
   // Hosts 0..15 (ToR-major), ToRs 16..23, aggregation 24..31, cores 32..35.
   for (std::uint32_t id = 0; id < 36; ++id) {
-    const NodeKind want = id < 16 ? NodeKind::host : id < 24 ? NodeKind::tor : id < 32 ? NodeKind::aggregation : NodeKind::core;
+    const NodeKind want = id < 16   ? NodeKind::host
+                          : id < 24 ? NodeKind::tor
+                          : id < 32 ? NodeKind::aggregation
+                                    : NodeKind::core;
     EXPECT_EQ(f.nodes[id].kind, want) << id;
   }
   EXPECT_EQ(f.nodes[0].name, "host0");
@@ -104,8 +111,8 @@ TEST(FatTree, NodeIdsAndNamesAreHostsThenTorsAggsCores) {
   EXPECT_EQ(f.nodes[35].name, "core3");
   for (std::uint32_t h = 0; h < 16; ++h) {
     EXPECT_EQ(f.host_node[h], h);
-    EXPECT_EQ(f.host_edge[h], h / 2);                    // k/2 = 2 hosts per ToR
-    EXPECT_EQ(f.host_uplink[h], 2 * h);                   // host cables come first
+    EXPECT_EQ(f.host_edge[h], h / 2);    // k/2 = 2 hosts per ToR
+    EXPECT_EQ(f.host_uplink[h], 2 * h);  // host cables come first
     EXPECT_EQ(f.links[f.host_uplink[h]].dst, 16 + h / 2);
     EXPECT_EQ(f.links[f.host_downlink[h]].src, 16 + h / 2);
   }
@@ -149,7 +156,8 @@ TEST(FatTree, PathsAreDistinctUpDownChains) {
           ASSERT_EQ(l.src, at);
           // Within a pod ToR -> agg -> ToR; across pods ToR -> agg -> core -> agg -> ToR.
           const NodeKind pod[] = {NodeKind::aggregation, NodeKind::tor};
-          const NodeKind across[] = {NodeKind::aggregation, NodeKind::core, NodeKind::aggregation, NodeKind::tor};
+          const NodeKind across[] = {NodeKind::aggregation, NodeKind::core, NodeKind::aggregation,
+                                     NodeKind::tor};
           ASSERT_EQ(f.nodes[l.dst].kind, want == 2 ? pod[i] : across[i]);
           at = l.dst;
         }
@@ -272,17 +280,21 @@ struct BadCase {
 };
 
 TEST(FatTreeYaml, BadKeysExitTwoWithFileLineAndKey) {
-  const fs::path dir = fs::temp_directory_path() / ("fabricsim-fat-tree-" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("fabricsim-fat-tree-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const std::vector<BadCase> cases = {
       {"odd_k", "  k: 5\n", "topology.k", "must be even, got 5"},
       {"zero_k", "  k: 0\n", "topology.k", "at least 2"},
       {"leaf_spine_key", "  leaves: 4\n  k: 4\n", "topology.leaves",
-       "unknown key 'leaves' (valid: file, kind, k, hosts_per_tor, cores_per_agg, tor_agg_links, agg_core_links, host_link, fabric_link, tor_link, core_link)"},
-      {"typo", "  host_per_tor: 4\n  k: 4\n", "topology.host_per_tor", "did you mean 'hosts_per_tor'?"},
+       "unknown key 'leaves' (valid: file, kind, k, hosts_per_tor, cores_per_agg, tor_agg_links, "
+       "agg_core_links, host_link, fabric_link, tor_link, core_link)"},
+      {"typo", "  host_per_tor: 4\n  k: 4\n", "topology.host_per_tor",
+       "did you mean 'hosts_per_tor'?"},
       {"too_many_paths", "  tor_agg_links: 4\n  k: 16\n", "topology.tor_agg_links",
        "equal-cost paths between ToRs, more than the limit of 4,194,304"},
-      {"k32", "  k: 32\n", "topology.k", "equal-cost paths between ToRs, more than the limit of 4,194,304"},
+      {"k32", "  k: 32\n", "topology.k",
+       "equal-cost paths between ToRs, more than the limit of 4,194,304"},
   };
   for (const BadCase& c : cases) {
     SCOPED_TRACE(c.name);
@@ -290,15 +302,19 @@ TEST(FatTreeYaml, BadKeysExitTwoWithFileLineAndKey) {
     {
       std::ofstream out(file);
       // Line 1 name, 2 "topology:", 3 kind, 4 the bad key.
-      out << "name: " << c.name << "\ntopology:\n  kind: fat_tree\n" << c.topology
-          << "workload:\n  - kind: permutation\n";
+      out << "name: " << c.name << "\ntopology:\n  kind: fat_tree\n"
+          << c.topology << "workload:\n  - kind: permutation\n";
     }
     for (const char* command : {"validate", "run"}) {
-      const std::string out = std::string(command) == "run" ? " -o " + (dir / "out.h5").string() : "";
-      const test_support::CliOutcome r = test_support::run_fabricsim(std::string(command) + " " + file.string() + out);
+      const std::string out =
+          std::string(command) == "run" ? " -o " + (dir / "out.h5").string() : "";
+      const test_support::CliOutcome r =
+          test_support::run_fabricsim(std::string(command) + " " + file.string() + out);
       EXPECT_EQ(r.exit_code, 2) << command << ": " << r.output;
-      EXPECT_NE(r.output.find(file.string() + ":4:"), std::string::npos) << command << ": " << r.output;
-      EXPECT_NE(r.output.find(": " + c.key + ": "), std::string::npos) << command << ": " << r.output;
+      EXPECT_NE(r.output.find(file.string() + ":4:"), std::string::npos)
+          << command << ": " << r.output;
+      EXPECT_NE(r.output.find(": " + c.key + ": "), std::string::npos)
+          << command << ": " << r.output;
       EXPECT_NE(r.output.find(c.fragment), std::string::npos) << command << ": " << r.output;
       EXPECT_FALSE(fs::exists(dir / "out.h5"));
     }
@@ -307,12 +323,15 @@ TEST(FatTreeYaml, BadKeysExitTwoWithFileLineAndKey) {
 }
 
 TEST(FatTreeYaml, ThePaperFileLoadsAndInfoPrintsIt) {
-  const std::string file = std::string(FABRICSIM_SOURCE_DIR) + "/tests/scenarios/good/fat_tree_paper.yaml";
+  const std::string file =
+      std::string(FABRICSIM_SOURCE_DIR) + "/tests/scenarios/good/fat_tree_paper.yaml";
   const test_support::CliOutcome r = test_support::run_fabricsim("info " + file);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   for (const char* line :
-       {"topology: fat-tree, k = 8: 8 pods of 4 ToRs and 4 aggregation switches, 16 cores, 16 hosts per ToR",
-        "hosts: 512, switches: 80, directed links: 3072", "nodes: 512 host 32 tor 32 aggregation 16 core",
+       {"topology: fat-tree, k = 8: 8 pods of 4 ToRs and 4 aggregation switches, 16 cores, 16 "
+        "hosts per ToR",
+        "hosts: 512, switches: 80, directed links: 3072",
+        "nodes: 512 host 32 tor 32 aggregation 16 core",
         "equal-cost paths between edge switches: 64..4096 (3676192 stored",
         "oversubscription: tor 1.00:1 aggregation 1.00:1", "bisection bandwidth: 102400.0 Gbps"}) {
     EXPECT_NE(r.output.find(line), std::string::npos) << line << "\n" << r.output;

@@ -116,7 +116,8 @@ TEST(Graph, DescribesTheLeafTierAndTheBisectionOfTheLeafSpineItCopies) {
     EXPECT_DOUBLE_EQ(a.oversubscription, 4.0 / spines);
     EXPECT_EQ(a.bisection, b.bisection);
     EXPECT_EQ(a.nodes_by_kind, b.nodes_by_kind);
-    EXPECT_NE(a.description.find("graph, " + std::to_string(20 + spines) + " nodes"), std::string::npos)
+    EXPECT_NE(a.description.find("graph, " + std::to_string(20 + spines) + " nodes"),
+              std::string::npos)
         << a.description;
   }
 }
@@ -130,7 +131,8 @@ GraphSpec small() {
   return g;
 }
 
-void expect_problem(const GraphSpec& g, GraphProblem::At at, std::uint32_t index, const std::string& what) {
+void expect_problem(const GraphSpec& g, GraphProblem::At at, std::uint32_t index,
+                    const std::string& what) {
   const auto problem = check_graph(g);
   ASSERT_TRUE(problem.has_value());
   EXPECT_EQ(problem->at, at);
@@ -187,7 +189,8 @@ TEST(Graph, PathsAreAllShortestSwitchPathsWithParallelCablesDistinct) {
   // 4 self + 8 neighbour pairs x 1 + 4 opposite pairs x 2.
   EXPECT_EQ(size_of(g).paths, 4u + 8u + 8u);
   g.cables.push_back({4, 5, {}});
-  // leaf0-leaf1 both ways now 2; opposite pairs (0,2), (1,3) each gain one path through the double cable.
+  // leaf0-leaf1 both ways now 2; opposite pairs (0,2), (1,3) each gain one path through the double
+  // cable.
   EXPECT_EQ(size_of(g).paths, 4u + 6u + 2u * 2u + 4u * 3u);
   const Fabric fabric = build_graph(g);
   EXPECT_EQ(fabric.path_offset.size() - 1, size_of(g).paths);
@@ -220,8 +223,11 @@ TEST(Graph, HostsAndEdgesFollowTheNodeOrderAndHostCablesComeFirst) {
   // Nodes interleaved and host cables listed last: host indices follow the nodes, the host
   // cables get the first link ids.
   GraphSpec g;
-  g.nodes = {{"spine", NodeKind::spine}, {"b", NodeKind::host}, {"leafB", NodeKind::leaf},
-             {"a", NodeKind::host}, {"leafA", NodeKind::leaf}};
+  g.nodes = {{"spine", NodeKind::spine},
+             {"b", NodeKind::host},
+             {"leafB", NodeKind::leaf},
+             {"a", NodeKind::host},
+             {"leafA", NodeKind::leaf}};
   g.cables = {{2, 0, {}}, {4, 0, {Bitrate::gbps(100), Time::us(2)}}, {3, 4, {}}, {1, 2, {}}};
   const Fabric f = build_graph(g);
   EXPECT_EQ(f.host_node, (std::vector<NodeId>{1, 3}));

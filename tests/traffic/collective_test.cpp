@@ -47,8 +47,9 @@ TEST(Collective, RingShardsKeepEveryByteOfAnUnevenBuffer) {
   // rank; every shard crosses N-1 = 3 links, so all ranks together send 3 x 1001 B.
   CollectiveSpec spec{.op = CollectiveSpec::Op::reduce_scatter, .bytes = core::Bytes(1001)};
   const auto bytes = sent(make(spec, 4));
-  const std::int64_t total = std::accumulate(bytes.begin(), bytes.end(), std::int64_t{0},
-                                             [](std::int64_t a, const auto& kv) { return a + kv.second; });
+  const std::int64_t total =
+      std::accumulate(bytes.begin(), bytes.end(), std::int64_t{0},
+                      [](std::int64_t a, const auto& kv) { return a + kv.second; });
   EXPECT_EQ(total, 3 * 1001);
 }
 
@@ -90,7 +91,8 @@ TEST(Collective, DoubleBinaryTreeReducesUpAndBroadcastsDownBothTrees) {
 TEST(Collective, ChunksPipelineRoundsAndKeepTheBytes) {
   // Ring all-gather on 4 ranks in 3 chunks: 3 x 3 steps; chunk c's round s waits for round
   // s-1 of chunk c and round s of chunk c-1.
-  CollectiveSpec spec{.op = CollectiveSpec::Op::all_gather, .bytes = core::Bytes(1200), .chunks = 3};
+  CollectiveSpec spec{
+      .op = CollectiveSpec::Op::all_gather, .bytes = core::Bytes(1200), .chunks = 3};
   const Workload w = make(spec, 4);
   ASSERT_EQ(w.steps.size(), 9u);
   EXPECT_TRUE(w.steps[0].deps.empty());
@@ -101,7 +103,9 @@ TEST(Collective, ChunksPipelineRoundsAndKeepTheBytes) {
 }
 
 TEST(Collective, IterationsAreSeparatedByComputeSteps) {
-  CollectiveSpec spec{.algorithm = Algorithm::direct, .bytes = core::Bytes(400), .iterations = 3,
+  CollectiveSpec spec{.algorithm = Algorithm::direct,
+                      .bytes = core::Bytes(400),
+                      .iterations = 3,
                       .compute = core::Time::us(5)};
   const Workload w = make(spec, 4);
   // Per iteration: reduce-scatter round + all-gather round; a compute step between iterations.
@@ -128,7 +132,6 @@ TEST(AllToAll, PairwiseVisitsEveryPeerOnceInNMinusOneRounds) {
   EXPECT_EQ(pairs.size(), 30u);
 }
 
-
 /// Every demand's bytes, summed over the workload.
 std::int64_t total_bytes(const Workload& w) {
   std::int64_t out = 0;
@@ -154,7 +157,8 @@ TEST(Collective, EveryAlgorithmSendsItsExactTotalOfAnUnevenChunkedBuffer) {
   using Op = CollectiveSpec::Op;
   for (const Op op : {Op::all_reduce, Op::reduce_scatter, Op::all_gather}) {
     for (const Algorithm algorithm : algorithms_for(op)) {
-      const CollectiveSpec spec{.op = op, .algorithm = algorithm, .bytes = core::Bytes(kM), .chunks = 3};
+      const CollectiveSpec spec{
+          .op = op, .algorithm = algorithm, .bytes = core::Bytes(kM), .chunks = 3};
       SCOPED_TRACE(std::string(kind_name(spec)) + " " + algorithm_name(algorithm));
       const Workload w = make(spec, 8);
       EXPECT_EQ(total_bytes(w), (op == Op::all_reduce ? 2 : 1) * 7 * kM);
@@ -204,7 +208,8 @@ TEST(Collective, PlacementMapsRanksToHostsAndStartDelaysOnlyTheFirstRound) {
 
 TEST(Collective, IterationsWithoutComputeChainDirectly) {
   // compute = 0: no compute step; iteration 1's first round waits for iteration 0's last.
-  const CollectiveSpec spec{.op = CollectiveSpec::Op::reduce_scatter, .bytes = core::Bytes(64), .iterations = 2};
+  const CollectiveSpec spec{
+      .op = CollectiveSpec::Op::reduce_scatter, .bytes = core::Bytes(64), .iterations = 2};
   const Workload w = make(spec, 4);
   ASSERT_EQ(w.steps.size(), 6u);
   EXPECT_EQ(w.steps[3].deps, std::vector<std::uint32_t>{2});
@@ -214,7 +219,8 @@ TEST(Collective, IterationsWithoutComputeChainDirectly) {
 TEST(AllToAll, PairwiseRoundsChainAndChunksKeepEveryPairsBytes) {
   // 4 ranks, 2 chunks of 1001 B (501 + 500): 3 rounds per chunk; round r of chunk 0 depends
   // on round r-1 of chunk 0; every ordered pair gets 1001 B in all.
-  const AllToAllSpec spec{.bytes = core::Bytes(1001), .algorithm = Algorithm::pairwise, .chunks = 2};
+  const AllToAllSpec spec{
+      .bytes = core::Bytes(1001), .algorithm = Algorithm::pairwise, .chunks = 2};
   const Workload w = generate({spec}, Context{.hosts = 4, .seed = 1});
   ASSERT_EQ(w.steps.size(), 6u);
   EXPECT_TRUE(w.steps[0].deps.empty());

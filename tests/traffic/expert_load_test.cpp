@@ -31,7 +31,8 @@ TEST(ExpertLoad, LognormalWithZeroSigmaIsUniformAndSkewGrowsWithSigma) {
 }
 
 /// Tokens each source GPU dispatches to each destination GPU in one layer's dispatch step.
-std::vector<std::int64_t> dispatch_matrix(const Workload& w, std::int32_t layer, std::uint32_t gpus) {
+std::vector<std::int64_t> dispatch_matrix(const Workload& w, std::int32_t layer,
+                                          std::uint32_t gpus) {
   std::vector<std::int64_t> m(static_cast<std::size_t>(gpus) * gpus, 0);
   for (const Step& s : w.steps) {
     if (s.kind != "dispatch" || s.layer != layer) continue;

@@ -11,15 +11,20 @@
 namespace fabricsim::traffic {
 namespace {
 
-Workload gen(const MoeSpec& spec, std::uint32_t hosts, std::uint64_t seed, const Context& base = {}) {
+Workload gen(const MoeSpec& spec, std::uint32_t hosts, std::uint64_t seed,
+             const Context& base = {}) {
   Context context = base;
   context.hosts = hosts;
   context.seed = seed;
   return generate({spec}, context);
 }
 
-std::int64_t sum(const std::vector<std::int64_t>& v) { return std::accumulate(v.begin(), v.end(), std::int64_t{0}); }
-std::int64_t most(const std::vector<std::int64_t>& v) { return *std::max_element(v.begin(), v.end()); }
+std::int64_t sum(const std::vector<std::int64_t>& v) {
+  return std::accumulate(v.begin(), v.end(), std::int64_t{0});
+}
+std::int64_t most(const std::vector<std::int64_t>& v) {
+  return *std::max_element(v.begin(), v.end());
+}
 
 /// max/mean of tokens per expert (the ML imbalance measure).
 double imbalance(const ExpertLoad& load) {
@@ -200,13 +205,17 @@ TEST(Moe, VaryLayerMovesTheHotExpertBetweenLayersButNotIterations) {
   // each layer draws its own hot expert (8 layers all equal has odds 16^-7); iterations
   // repeat them.
   MoeSpec spec = skewed(0);
-  spec.skew = {.dist = LoadSpec::Dist::hot, .fraction = 1.0 / 16, .share = 0.9, .vary = LoadSpec::Vary::layer};
+  spec.skew = {.dist = LoadSpec::Dist::hot,
+               .fraction = 1.0 / 16,
+               .share = 0.9,
+               .vary = LoadSpec::Vary::layer};
   spec.layers = 8;
   spec.iterations = 2;
   const Workload w = gen(spec, 4, 8);
   std::vector<long> hottest;
   for (const ExpertLoad& load : w.expert_loads) {
-    hottest.push_back(std::max_element(load.tokens.begin(), load.tokens.end()) - load.tokens.begin());
+    hottest.push_back(std::max_element(load.tokens.begin(), load.tokens.end()) -
+                      load.tokens.begin());
   }
   EXPECT_TRUE(std::equal(hottest.begin(), hottest.begin() + 8, hottest.begin() + 8));
   EXPECT_NE(std::count(hottest.begin(), hottest.begin() + 8, hottest[0]), 8);
@@ -224,7 +233,8 @@ TEST(Moe, BalancedPlacementEvensTheExpectedLoadPerGpu) {
   EXPECT_EQ(map_experts({}, expected, 2, 0).home, (std::vector<std::uint32_t>{0, 1, 0, 1, 0, 1}));
   // A replica of the hottest (expert 1, on GPU 1) goes to the other GPU.
   EXPECT_EQ(map_experts({}, expected, 2, 1).replica[1], 0u);
-  EXPECT_THROW(map_experts({ExpertPlacement::Kind::listed, {0, 1}}, expected, 2, 0), std::invalid_argument);
+  EXPECT_THROW(map_experts({ExpertPlacement::Kind::listed, {0, 1}}, expected, 2, 0),
+               std::invalid_argument);
 }
 
 TEST(Moe, RoutingTraceReplayGivesExactlyTheTracedCounts) {

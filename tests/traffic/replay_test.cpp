@@ -288,9 +288,8 @@ TEST(Background, FixedAndExponentialSizesOfferTheTargetLoad) {
   // standard error is 0.27 %; exponential sizes double the variance per flow: 0.39 %. 3 % is
   // far outside both.
   for (const FlowSizes::Dist dist : {FlowSizes::Dist::fixed, FlowSizes::Dist::exponential}) {
-    const BackgroundSpec spec{.load = 0.5,
-                              .sizes = {.dist = dist, .bytes = Bytes(1500)},
-                              .duration = Time::ms(20)};
+    const BackgroundSpec spec{
+        .load = 0.5, .sizes = {.dist = dist, .bytes = Bytes(1500)}, .duration = Time::ms(20)};
     core::Rng rng(5, "workload.0");
     const std::vector<Arrival> a = background_arrivals(spec, hosts(16), Bitrate::gbps(10), rng);
     const double expected = expected_background_flows(spec, 16, Bitrate::gbps(10));

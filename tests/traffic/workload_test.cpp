@@ -117,8 +117,7 @@ TEST(Moe, ZipfWithZeroExponentEqualsUniform) {
   uniform.tokens_per_gpu = 200;
   MoeSpec zipf0 = uniform;
   zipf0.skew = {SkewSpec::Dist::zipf, 0.0};
-  EXPECT_EQ(gen({uniform}, 8, 5).expert_loads[0].tokens,
-            gen({zipf0}, 8, 5).expert_loads[0].tokens);
+  EXPECT_EQ(gen({uniform}, 8, 5).expert_loads[0].tokens, gen({zipf0}, 8, 5).expert_loads[0].tokens);
 }
 
 TEST(Moe, ZipfSkewReachesTheNetworkAsUnequalFlows) {
@@ -144,9 +143,12 @@ namespace {
 
 TEST(Placement, ContiguousStridedListedAndRandomGiveTheirHosts) {
   core::Rng rng(1, "t");
-  EXPECT_EQ(place({Placement::Kind::contiguous, 3, 4}, 16, rng), (std::vector<std::uint32_t>{4, 5, 6}));
-  EXPECT_EQ(place({Placement::Kind::strided, 3, 1, 4}, 16, rng), (std::vector<std::uint32_t>{1, 5, 9}));
-  EXPECT_EQ(place({Placement::Kind::listed, 0, 0, 1, {7, 2}}, 16, rng), (std::vector<std::uint32_t>{7, 2}));
+  EXPECT_EQ(place({Placement::Kind::contiguous, 3, 4}, 16, rng),
+            (std::vector<std::uint32_t>{4, 5, 6}));
+  EXPECT_EQ(place({Placement::Kind::strided, 3, 1, 4}, 16, rng),
+            (std::vector<std::uint32_t>{1, 5, 9}));
+  EXPECT_EQ(place({Placement::Kind::listed, 0, 0, 1, {7, 2}}, 16, rng),
+            (std::vector<std::uint32_t>{7, 2}));
   // gpus 0: every host from `first` on, every stride-th when strided.
   EXPECT_EQ(placed_count({Placement::Kind::contiguous, 0, 10}, 16), 6u);
   EXPECT_EQ(placed_count({Placement::Kind::strided, 0, 1, 4}, 16), 4u);

@@ -309,7 +309,16 @@ void MaxMinSolver::solve() {
       std::partition_point(order_.begin(), order_.end(),
                            [&](std::uint32_t g) { return level_[g] < level; }) -
       order_.begin());
-  if (!has_newcomers() && relevel(first, level)) return;
+  if (!has_newcomers()) {
+    // Each failed re-levelling adds the links it overloaded, and tries again.
+    extra_.clear();
+    for (int attempt = 0; attempt < kAttempts; ++attempt) {
+      const std::size_t extra = extra_.size();
+      if (relevel(first, level)) return;
+      if (extra_.size() == extra) break;
+      ++solve_id_;
+    }
+  }
   ++solve_id_;  // relevel() may have stamped links and groups
   refrozen_.clear();
   if (first == 0) std::fill(link_load_.begin(), link_load_.end(), 0.0);  // no drift survives
@@ -327,12 +336,15 @@ bool MaxMinSolver::has_newcomers() const {
   return std::any_of(added_.begin(), added_.end(), [&](std::uint32_t f) { return active_slot_[f] != kNone; });
 }
 
-/// The fast path when flows only left: assume every re-filled group keeps its flows, fill
-/// only the groups' own links, and accept the levels if the assumption holds, i.e. no group
-/// still rises on another group's link when that link saturates, and no other link goes
-/// above its capacity. Then every flow is on a saturated link where none is faster, so the
-/// levels are the max-min allocation. Touches each re-filled group's buckets twice and no
-/// flow; returns false, changing nothing, when the groups must change.
+/// The fast path when flows only left: fill only the re-filled groups' own links and the
+/// links in extra_, with the groups' shares there, and accept the levels if no other link
+/// goes above its capacity. A group still rising on another group's link (or an extra link)
+/// when that link saturates hands the flows it has there to that link's group. Then every
+/// flow is on a saturated link where none is faster, so the levels are the max-min
+/// allocation. Touches each re-filled group's shares twice and only the flows that move;
+/// on failure it adds the overloaded links to extra_ and returns false, leaving the moved
+/// flows in their new groups (which sit in order_ from `first` on, at the levels their
+/// loads are counted at), so a new attempt or the full fill starts from a consistent state.
 bool MaxMinSolver::relevel(std::size_t first, double level) {
   rising_groups_.clear();
   for (std::size_t i = first; i < order_.size(); ++i) {
@@ -343,20 +355,29 @@ bool MaxMinSolver::relevel(std::size_t first, double level) {
   }
   // The groups' shares on their own links (the front of their columns, all on rising links),
   // by group, and each link's frozen load: what the other groups leave of it.
+  // With extra links, also the shares there (further back in the columns).
   touched_.clear();
   std::size_t total = 0;
   for (const std::uint32_t g : rising_groups_) {
     touch(g);
     remaining_[g] = capacity_[g] - link_load_[g];
-    total += col_split_[g];
+    total += extra_.empty() ? col_split_[g] : col_[g].size();
   }
-  entries_.resize(total);
+  for (const std::uint32_t l : extra_) {
+    if (touched_in_[l] == solve_id_) continue;  // it became a group
+    touch(l);
+    remaining_[l] = capacity_[l] - link_load_[l];
+    group_entries_[l] = group_entries_end_[l] = 0;
+  }
+  if (entries_.size() < total) entries_.resize(total);
   Entry* entry = entries_.data();
   for (const std::uint32_t h : rising_groups_) {
     group_entries_[h] = static_cast<std::uint32_t>(entry - entries_.data());
     const Share* c = col_[h].data();
     const double at = level_[h];
-    for (const Share* end = c + col_split_[h]; c != end; ++c) {
+    const Share* const end = c + (extra_.empty() ? col_split_[h] : col_[h].size());
+    for (; c != end; ++c) {
+      if (!extra_.empty() && touched_in_[c->link] != solve_id_) continue;
       *entry++ = {c->weight, c->link, c->count};
       remaining_[c->link] += c->weight * at;
       demand_[c->link] += c->weight;
@@ -365,7 +386,7 @@ bool MaxMinSolver::relevel(std::size_t first, double level) {
     group_entries_end_[h] = static_cast<std::uint32_t>(entry - entries_.data());
   }
   heap_.clear();
-  for (const std::uint32_t g : rising_groups_) {
+  for (const std::uint32_t g : touched_) {
     remaining_[g] = capacity_[g] > 0 ? std::max(0.0, remaining_[g]) : 0.0;
     push(g, remaining_[g] / demand_[g]);
   }
@@ -384,6 +405,15 @@ bool MaxMinSolver::relevel(std::size_t first, double level) {
     // Flows of groups still rising here freeze here: they move into this group, group by
     // group in rising order (rare, so found through the link's buckets).
     if (rising_count_[g] == 0) continue;
+    if (members_[g] == 0) {
+      // An extra link (or an emptied group's) becomes a group: listed for a later attempt
+      // and counted at its new level from the start.
+      level_[g] = level;
+      if (order_slot_[g] == kNone) {
+        order_slot_[g] = static_cast<std::uint32_t>(order_.size());
+        order_.push_back(g);
+      }
+    }
     index_group(g);
     shifting_.clear();
     for (const std::uint32_t b : row_[g]) {
@@ -392,9 +422,8 @@ bool MaxMinSolver::relevel(std::size_t first, double level) {
     std::sort(shifting_.begin(), shifting_.end(), [&](std::uint32_t a, std::uint32_t b) {
       return group_entries_[buckets_[a].group] < group_entries_[buckets_[b].group];
     });
-    for (const std::uint32_t id : shifting_) {
-      const Bucket& b = buckets_[id];
-      while (!b.uses.empty()) shift(use_flow_[b.uses.back()], g, level);
+    for (const std::uint32_t id : shifting_) {  // shift() may add buckets: no references held
+      while (!buckets_[id].uses.empty()) shift(use_flow_[buckets_[id].uses.back()], g, level);
     }
   }
   // The other links: their load moves with the levels; none may pass its capacity.
@@ -410,9 +439,11 @@ bool MaxMinSolver::relevel(std::size_t first, double level) {
       delta_[c.link] += c.weight * change;
     }
   }
+  const std::size_t extra = extra_.size();
   for (const std::uint32_t l : changed_links_) {
-    if (touched_in_[l] != solve_id_ && link_load_[l] + delta_[l] > capacity_[l] * (1.0 + kOverload)) return false;
+    if (touched_in_[l] != solve_id_ && link_load_[l] + delta_[l] > capacity_[l] * (1.0 + kOverload)) extra_.push_back(l);
   }
+  if (extra_.size() > extra) return false;
   for (const std::uint32_t l : changed_links_) link_load_[l] += delta_[l];
   for (std::size_t i = first; i < order_.size(); ++i) order_slot_[order_[i]] = kNone;
   order_.resize(first);

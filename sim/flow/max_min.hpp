@@ -181,7 +181,10 @@ class MaxMinSolver {
   std::vector<std::uint32_t> bucket_end_;
   std::vector<std::uint32_t> rising_buckets_;
   std::vector<std::uint32_t> rising_groups_;
-  // Scratch for relevel().
+  // Scratch for relevel(); extra_: links it fills besides the groups' own (found overloaded
+  // by earlier attempts of the same solve), at most kAttempts attempts.
+  static constexpr int kAttempts = 4;
+  std::vector<std::uint32_t> extra_;
   std::vector<Entry> entries_;
   std::vector<std::uint32_t> group_entries_;      // group -> its first entry
   std::vector<std::uint32_t> group_entries_end_;  // group -> past its last entry

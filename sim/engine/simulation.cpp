@@ -20,7 +20,6 @@ namespace {
 
 constexpr std::uint32_t kRelease = 0;  // event tag = 2 * step + kind
 constexpr std::uint32_t kComplete = 1;
-constexpr std::uint32_t kRoceV2Port = 4791;
 constexpr std::uint64_t kProgressEvery = 64;  // events between progress callbacks
 
 /// Progress state of one workload step.
@@ -187,8 +186,8 @@ class Simulation::Impl : public core::Handler, public model::DeliveryListener {
 
   void start_flow(std::uint32_t s, const traffic::Demand& d, std::uint32_t app_flow,
                   std::uint32_t subflow, std::int64_t bytes, core::Time now) {
-    const routing::FlowTuple tuple{d.src, d.dst, app_flow, kRoceV2Port + subflow};
-    const std::uint32_t id = network_->start_flow(tuple, bytes);
+    const routing::FlowKey key{d.src, d.dst, app_flow, subflow};
+    const std::uint32_t id = network_->start_flow(key, bytes);
     flows_.push_back({.id = id,
                       .src = d.src,
                       .dst = d.dst,

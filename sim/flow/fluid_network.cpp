@@ -36,26 +36,25 @@ FluidNetwork::FluidNetwork(core::EventQueue& queue, const topo::Fabric& fabric,
   }
 }
 
-std::uint32_t FluidNetwork::start_flow(const routing::FlowTuple& tuple, std::int64_t bytes) {
-  const std::span<const topo::PathId> candidates =
-      router_.candidates(tuple.src_host, tuple.dst_host);
+std::uint32_t FluidNetwork::start_flow(const routing::FlowKey& key, std::int64_t bytes) {
+  const std::span<const topo::PathId> candidates = router_.candidates(key.src_host, key.dst_host);
   // An even spread takes every candidate at 1/n: no need to list them per flow.
   std::int32_t path_id = candidates.size() == 1 ? static_cast<std::int32_t>(candidates[0]) : -1;
   std::uint32_t id = 0;
   std::int64_t latency = 0;
   if (spread_) {
-    latency = start_spread(tuple, bytes, id);
+    latency = start_spread(key, bytes, id);
   } else {
-    router_.choose(tuple, shares_);
+    router_.choose(key, shares_);
     path_id = shares_.size() == 1 ? static_cast<std::int32_t>(shares_[0].path) : -1;
-    latency = uses_of_shares(tuple.src_host, tuple.dst_host);
+    latency = uses_of_shares(key.src_host, key.dst_host);
     for (const LinkUse& u : uses_) link_tx_[u.link] += static_cast<double>(bytes) * u.fraction;
     id = model_.start_flow(constraints_of_uses(), static_cast<double>(bytes));
   }
   latency_ps_.push_back(latency);
   path_id_.push_back(path_id);
   if (links_change_) {
-    tuples_.push_back(tuple);
+    keys_.push_back(key);
     flow_uses_.emplace_back(uses_.begin(), uses_.end());
   }
   return id;
@@ -79,21 +78,21 @@ std::int64_t FluidNetwork::uses_of_shares(std::uint32_t src, std::uint32_t dst) 
 /// The start of a flow spread evenly over all its paths: the per-link fractions and
 /// constraints of its edge pair come from the cache (computed on the pair's first flow), the
 /// same values uses_of_shares() would compute from the n paths.
-std::int64_t FluidNetwork::start_spread(const routing::FlowTuple& tuple, std::int64_t bytes,
+std::int64_t FluidNetwork::start_spread(const routing::FlowKey& key, std::int64_t bytes,
                                         std::uint32_t& id) {
   uses_.clear();
   std::int64_t latency = 0;
-  if (spread_->uses(tuple.src_host, tuple.dst_host, uses_)) {
-    latency = spread_->latency_ps(tuple.src_host, tuple.dst_host);
+  if (spread_->uses(key.src_host, key.dst_host, uses_)) {
+    latency = spread_->latency_ps(key.src_host, key.dst_host);
   } else {
     // Not cacheable (never on the built-in fabrics): list the paths as any policy does.
-    router_.choose(tuple, shares_);
-    latency = uses_of_shares(tuple.src_host, tuple.dst_host);
+    router_.choose(key, shares_);
+    latency = uses_of_shares(key.src_host, key.dst_host);
   }
   for (const LinkUse& u : uses_) link_tx_[u.link] += static_cast<double>(bytes) * u.fraction;
   constraint_uses_.clear();
   const std::span<const LinkUse> constraints =
-      spread_->constraints(tuple.src_host, tuple.dst_host, constraint_uses_)
+      spread_->constraints(key.src_host, key.dst_host, constraint_uses_)
           ? std::span<const LinkUse>(constraint_uses_)
           : constraints_of_uses();
   id = model_.start_flow(constraints, static_cast<double>(bytes));
@@ -131,12 +130,12 @@ void FluidNetwork::set_link(topo::LinkId link, bool up, core::Bitrate rate) {
 }
 
 void FluidNetwork::reroute(std::uint32_t flow) {
-  const routing::FlowTuple& tuple = tuples_[flow];
+  const routing::FlowKey& key = keys_[flow];
   // The bytes still to send leave the old links' totals for the new ones'.
   const double left = model_.remaining_bytes(flow);
   for (const LinkUse& u : flow_uses_[flow]) link_tx_[u.link] -= left * u.fraction;
-  router_.choose(tuple, shares_);
-  latency_ps_[flow] = uses_of_shares(tuple.src_host, tuple.dst_host);
+  router_.choose(key, shares_);
+  latency_ps_[flow] = uses_of_shares(key.src_host, key.dst_host);
   for (const LinkUse& u : uses_) link_tx_[u.link] += left * u.fraction;
   flow_uses_[flow].assign(uses_.begin(), uses_.end());
   path_id_[flow] = shares_.size() == 1 ? static_cast<std::int32_t>(shares_[0].path) : -1;

@@ -25,7 +25,7 @@ class FluidNetwork final : public model::NetworkModel, private FlowListener {
   FluidNetwork(core::EventQueue& queue, const topo::Fabric& fabric, const routing::Router& router,
                core::Time resolve_interval, bool links_change, model::DeliveryListener& listener);
 
-  std::uint32_t start_flow(const routing::FlowTuple& tuple, std::int64_t bytes) override;
+  std::uint32_t start_flow(const routing::FlowKey& key, std::int64_t bytes) override;
   std::int32_t path_id(std::uint32_t flow) const override { return path_id_[flow]; }
   void set_link(topo::LinkId link, bool up, core::Bitrate rate) override;
   void reroute(std::uint32_t flow) override;
@@ -34,7 +34,7 @@ class FluidNetwork final : public model::NetworkModel, private FlowListener {
  private:
   void on_flow_sent(std::uint32_t flow, core::Time now) override;
   std::int64_t uses_of_shares(std::uint32_t src, std::uint32_t dst);
-  std::int64_t start_spread(const routing::FlowTuple& tuple, std::int64_t bytes, std::uint32_t& id);
+  std::int64_t start_spread(const routing::FlowKey& key, std::int64_t bytes, std::uint32_t& id);
   void merge_uses();
   std::span<const LinkUse> constraints_of_uses();
 
@@ -46,10 +46,10 @@ class FluidNetwork final : public model::NetworkModel, private FlowListener {
   std::vector<topo::LinkId> constraint_of_;  // link -> first link of its constraint class
   std::unique_ptr<EvenSpreadCache> spread_;  // a policy that spreads evenly, links intact
   std::vector<double> link_tx_;              // bytes, per link
-  // Per flow: route latency and path id; when links change, its tuple and uses.
+  // Per flow: route latency and path id; when links change, its key and uses.
   std::vector<std::int64_t> latency_ps_;
   std::vector<std::int32_t> path_id_;
-  std::vector<routing::FlowTuple> tuples_;
+  std::vector<routing::FlowKey> keys_;
   std::vector<std::vector<LinkUse>> flow_uses_;
   // Scratch.
   std::vector<routing::PathShare> shares_;

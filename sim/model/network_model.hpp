@@ -25,7 +25,7 @@ class NetworkModel {
 
   /// Starts a (sub)flow of `bytes` at the queue's current time; returns its id (ids count up
   /// from 0). Its end is reported to the DeliveryListener.
-  virtual std::uint32_t start_flow(const routing::FlowTuple& tuple, std::int64_t bytes) = 0;
+  virtual std::uint32_t start_flow(const routing::FlowKey& key, std::int64_t bytes) = 0;
   /// The one path the flow takes, or -1 when it has several (spread, or routed per packet).
   virtual std::int32_t path_id(std::uint32_t flow) const = 0;
   /// From now on the link is up or down, at `rate` when up.

@@ -60,9 +60,9 @@ PacketModel::PacketModel(core::EventQueue& queue, const topo::Fabric& fabric,
 }
 
 std::uint32_t PacketModel::start_flow(std::uint32_t src_host, std::uint32_t dst_host,
-                                      core::Bytes bytes, const routing::FlowTuple& tuple) {
+                                      core::Bytes bytes, const routing::FlowKey& key) {
   const bool per_packet = router_.policy().per_packet();
-  FlowState state{.tuple = tuple,
+  FlowState state{.key = key,
                   .path = router_.candidates(src_host, dst_host)[0],
                   .ack_path = router_.candidates(dst_host, src_host)[0],
                   .per_packet = per_packet};
@@ -93,7 +93,7 @@ std::uint32_t PacketModel::start_flow(std::uint32_t src_host, std::uint32_t dst_
 void PacketModel::repath(std::uint32_t flow) {
   FlowState& state = flows_[flow];
   if (state.per_packet) return;
-  const auto one_path = [this](const routing::FlowTuple& t) {
+  const auto one_path = [this](const routing::FlowKey& t) {
     router_.choose(t, shares_);
     if (shares_.size() != 1) {
       throw std::invalid_argument(
@@ -102,8 +102,8 @@ void PacketModel::repath(std::uint32_t flow) {
     }
     return shares_[0].path;
   };
-  state.path = one_path(state.tuple);
-  state.ack_path = one_path(routing::reversed(state.tuple));
+  state.path = one_path(state.key);
+  state.ack_path = one_path(routing::reversed(state.key));
 }
 
 core::Time PacketModel::base_rtt(std::uint32_t flow) const {
@@ -115,8 +115,8 @@ core::Time PacketModel::base_rtt(std::uint32_t flow) const {
     return core::serialization_time(transport_.mtu, rate).ps() +
            core::serialization_time(transport_.header, rate).ps() + 2 * ports_[l].delay.ps();
   };
-  std::int64_t rtt = round_trip(fabric_.host_uplink[state.tuple.src_host]) +
-                     round_trip(fabric_.host_downlink[state.tuple.dst_host]);
+  std::int64_t rtt = round_trip(fabric_.host_uplink[state.key.src_host]) +
+                     round_trip(fabric_.host_downlink[state.key.dst_host]);
   for (const topo::LinkId l : fabric_.path(state.path)) rtt += round_trip(l);
   return core::Time::ps(rtt);
 }
@@ -128,7 +128,7 @@ double PacketModel::initial_window(std::uint32_t flow, core::Time base_rtt) cons
   // One bandwidth-delay product: as many full packets as the source's line serializes in the
   // unloaded round trip of a full packet out and its ACK back along the flow's first path.
   const FlowState& state = flows_[flow];
-  const core::Bitrate line = ports_[fabric_.host_uplink[state.tuple.src_host]].rate;
+  const core::Bitrate line = ports_[fabric_.host_uplink[state.key.src_host]].rate;
   const std::int64_t per_packet = core::serialization_time(transport_.mtu, line).ps();
   return static_cast<double>((base_rtt.ps() + per_packet - 1) / per_packet * payload_);
 }
@@ -246,7 +246,7 @@ void PacketModel::deliver_data(std::uint32_t p, core::Time now) {
   }
   if (windowed_) {
     // The packet turns into its own ACK: header only, back along the reverse route.
-    const std::uint32_t dst = flow.tuple.dst_host;
+    const std::uint32_t dst = flow.key.dst_host;
     packet.flags = kAck | ((packet.flags & kCongestion) != 0 ? kEcnEcho : 0) |
                    (packet.flags & kRetransmission);
     packet.wire_bytes = static_cast<std::uint32_t>(header_);
@@ -285,8 +285,8 @@ void PacketModel::deliver_ack(std::uint32_t p, core::Time now) {
   arm_timer(f);
   if (!sender.in_ring && sender.can_send()) {
     sender.in_ring = true;
-    nic_push(flows_[f].tuple.src_host, f);
-    wake_nic(flows_[f].tuple.src_host, now);
+    nic_push(flows_[f].key.src_host, f);
+    wake_nic(flows_[f].key.src_host, now);
   }
 }
 
@@ -311,8 +311,8 @@ void PacketModel::on_timer(std::uint32_t flow, core::Time now) {
   arm_timer(flow);
   if (!sender.in_ring && sender.can_send()) {
     sender.in_ring = true;
-    nic_push(flows_[flow].tuple.src_host, flow);
-    wake_nic(flows_[flow].tuple.src_host, now);
+    nic_push(flows_[flow].key.src_host, flow);
+    wake_nic(flows_[flow].key.src_host, now);
   }
 }
 

@@ -101,7 +101,7 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
   /// as it leaves the source's edge switch; any other gives the flow one path (choose()).
   /// A flow of 0 bytes sends one header-only packet.
   std::uint32_t start_flow(std::uint32_t src_host, std::uint32_t dst_host, core::Bytes bytes,
-                           const routing::FlowTuple& tuple);
+                           const routing::FlowKey& key);
   /// Routes a single-path flow's next packets and ACKs anew over the router's current
   /// candidates (after routing learned of a failure); packets in flight keep their path.
   /// A flow routed per packet takes the new candidates by itself.
@@ -139,7 +139,7 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
 
   /// Routing and send state of one flow.
   struct FlowState {
-    routing::FlowTuple tuple;
+    routing::FlowKey key;
     topo::PathId path;                  // data: its path; routed per packet: the first candidate
     topo::PathId ack_path;              // the same for its ACKs, from dst to src
     bool per_packet;                    // each packet routed at the source's edge switch

@@ -19,7 +19,7 @@ class PacketNetwork final : public model::NetworkModel, private PacketListener {
                 const PacketParams& params, core::Time sample_interval,
                 std::function<bool()> running, model::DeliveryListener& listener);
 
-  std::uint32_t start_flow(const routing::FlowTuple& tuple, std::int64_t bytes) override;
+  std::uint32_t start_flow(const routing::FlowKey& key, std::int64_t bytes) override;
   std::int32_t path_id(std::uint32_t flow) const override { return path_id_[flow]; }
   void set_link(topo::LinkId link, bool up, core::Bitrate rate) override {
     model_.set_link(link, up, rate);
@@ -33,13 +33,13 @@ class PacketNetwork final : public model::NetworkModel, private PacketListener {
     listener_.on_delivered(flow, now.ps());
   }
   /// The flow's one path as routing chooses it, or -1 when it spreads (routed per packet).
-  std::int32_t chosen_path(const routing::FlowTuple& tuple);
+  std::int32_t chosen_path(const routing::FlowKey& key);
 
   const routing::Router& router_;
   model::DeliveryListener& listener_;
   PacketModel model_;
   std::unique_ptr<LinkSampler> sampler_;
-  std::vector<routing::FlowTuple> tuples_;  // per flow
+  std::vector<routing::FlowKey> keys_;      // per flow
   std::vector<std::int32_t> path_id_;       // per flow
   std::vector<routing::PathShare> shares_;  // scratch
 };

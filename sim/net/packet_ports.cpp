@@ -286,8 +286,8 @@ void PacketModel::route_at_edge(Packet& packet, core::Time now) {
   const FlowState& flow = flows_[packet.flow];
   if (!flow.per_packet) return;
   const bool ack = (packet.flags & kAck) != 0;
-  const routing::FlowTuple tuple = ack ? routing::reversed(flow.tuple) : flow.tuple;
-  packet.path = router_.choose_packet(tuple, now, route_rng_, *this,
+  const routing::FlowKey key = ack ? routing::reversed(flow.key) : flow.key;
+  packet.path = router_.choose_packet(key, now, route_rng_, *this,
                                       (ack ? ack_routes_ : data_routes_)[packet.flow]);
 }
 
@@ -299,8 +299,7 @@ topo::LinkId PacketModel::next_link(const Packet& packet) const {
   if (next <= path.size()) return path[next - 1];
   if (next > path.size() + 1) return kNone;
   const FlowState& flow = flows_[packet.flow];
-  return fabric_
-      .host_downlink[(packet.flags & kAck) != 0 ? flow.tuple.src_host : flow.tuple.dst_host];
+  return fabric_.host_downlink[(packet.flags & kAck) != 0 ? flow.key.src_host : flow.key.dst_host];
 }
 
 }  // namespace fabricsim::net

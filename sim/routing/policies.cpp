@@ -39,20 +39,25 @@ std::uint32_t balancing_subflows(std::uint32_t r, std::uint32_t s) {
   return s / std::gcd(r, s);
 }
 
-std::uint32_t hash_index(std::uint64_t salt, const FlowTuple& flow, std::uint32_t count) {
+std::uint32_t hash_index(std::uint64_t salt, const FlowKey& flow, std::uint32_t count) {
+  // The UDP ports a RoCE v2 NIC would put on the wire: one source port per workload flow's
+  // queue pair, and the subflows told apart by their destination port (4791 + index); the
+  // reverse direction swaps them.
+  constexpr std::uint32_t kRoceV2Port = 4791;
+  const std::uint64_t forward = (std::uint64_t{flow.app_flow} << 32) | (kRoceV2Port + flow.subflow);
+  const std::uint64_t backward = (std::uint64_t{kRoceV2Port + flow.subflow} << 32) | flow.app_flow;
   const std::uint64_t hosts = (std::uint64_t{flow.src_host} << 32) | flow.dst_host;
-  const std::uint64_t ports = (std::uint64_t{flow.src_port} << 32) | flow.dst_port;
+  const std::uint64_t ports = flow.reverse ? backward : forward;
   const std::uint64_t h = core::mix64(salt ^ core::mix64(hosts) ^ core::mix64(~ports));
   // Multiply-shift maps the hash onto [0, count) without the bias of a modulo by small n.
   return static_cast<std::uint32_t>((static_cast<core::uint128>(h) * count) >> 64);
 }
 
-void Ecmp::choose(const FlowTuple& flow, Candidates candidates, std::vector<PathShare>& out) const {
+void Ecmp::choose(const FlowKey& flow, Candidates candidates, std::vector<PathShare>& out) const {
   out.assign(1, PathShare{hashed(flow, candidates), 1.0});
 }
 
-void EvenSpread::choose(const FlowTuple&, Candidates candidates,
-                        std::vector<PathShare>& out) const {
+void EvenSpread::choose(const FlowKey&, Candidates candidates, std::vector<PathShare>& out) const {
   out.clear();
   const double share = 1.0 / static_cast<double>(candidates.size());
   for (const topo::PathId p : candidates) out.push_back(PathShare{p, share});

@@ -4,16 +4,16 @@
 namespace fabricsim::routing {
 
 /// The ECMP hash: the 5-tuple, mixed with `salt`, mapped onto [0, count); count > 0.
-std::uint32_t hash_index(std::uint64_t salt, const FlowTuple& flow, std::uint32_t count);
+std::uint32_t hash_index(std::uint64_t salt, const FlowKey& flow, std::uint32_t count);
 
 /// Per-flow hashing: the 5-tuple, mixed with a seeded salt, picks one candidate path.
 class Ecmp : public Policy {
  public:
   explicit Ecmp(std::uint64_t salt) : salt_(salt) {}
-  void choose(const FlowTuple& flow, Candidates candidates,
+  void choose(const FlowKey& flow, Candidates candidates,
               std::vector<PathShare>& out) const override;
   /// The candidate the hash picks for `flow`.
-  topo::PathId hashed(const FlowTuple& flow, Candidates candidates) const {
+  topo::PathId hashed(const FlowKey& flow, Candidates candidates) const {
     return candidates[hash_index(salt_, flow, static_cast<std::uint32_t>(candidates.size()))];
   }
 
@@ -27,7 +27,7 @@ class EvenSpread : public Policy {
  public:
   bool spreads_evenly() const override { return true; }
   bool per_packet() const override { return true; }
-  void choose(const FlowTuple& flow, Candidates candidates,
+  void choose(const FlowKey& flow, Candidates candidates,
               std::vector<PathShare>& out) const override;
 };
 

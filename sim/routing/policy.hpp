@@ -12,17 +12,20 @@
 
 namespace fabricsim::routing {
 
-/// What an ECMP hash sees of a (sub)flow: the 5-tuple with a fixed protocol.
-struct FlowTuple {
+/// Which (sub)flow a routing decision is for: its hosts, its workload flow (the row of
+/// /app_flows) and its subflow index; `reverse` for the direction its ACKs take (the hosts
+/// then read from the ACK's sender).
+struct FlowKey {
   std::uint32_t src_host;
   std::uint32_t dst_host;
-  std::uint32_t src_port;
-  std::uint32_t dst_port;
+  std::uint32_t app_flow;
+  std::uint32_t subflow = 0;
+  bool reverse = false;
 };
 
-/// The tuple of the reverse direction (what the flow's ACKs carry).
-inline FlowTuple reversed(const FlowTuple& t) {
-  return {t.dst_host, t.src_host, t.dst_port, t.src_port};
+/// The key of the reverse direction (what the flow's ACKs carry).
+inline FlowKey reversed(const FlowKey& k) {
+  return {k.dst_host, k.src_host, k.app_flow, k.subflow, !k.reverse};
 }
 
 /// The fraction of a flow's rate carried on one path.
@@ -64,7 +67,7 @@ using Candidates = std::span<const topo::PathId>;
 /// What a per-packet decision may look at: the flow, its candidates, the time, the packet
 /// model's seeded routing stream and the candidates' first-hop occupancy.
 struct PacketContext {
-  const FlowTuple& flow;
+  const FlowKey& flow;
   Candidates candidates;
   core::Time now;
   core::Rng& rng;
@@ -96,7 +99,7 @@ class Policy {
   /// Called by the packet model for every packet when per_packet() is true.
   virtual topo::PathId choose_packet(const PacketContext& context, PacketRouteState& state) const;
   /// Replaces `out` with the share of the flow on each chosen path; shares sum to 1.
-  virtual void choose(const FlowTuple& flow, Candidates candidates,
+  virtual void choose(const FlowKey& flow, Candidates candidates,
                       std::vector<PathShare>& out) const = 0;
 };
 

@@ -32,11 +32,11 @@ std::span<const topo::PathId> Router::candidates(std::uint32_t src_host,
       fabric_.pair_offset[pair], fabric_.pair_offset[pair + 1] - fabric_.pair_offset[pair]);
 }
 
-void Router::choose(const FlowTuple& flow, std::vector<PathShare>& out) const {
+void Router::choose(const FlowKey& flow, std::vector<PathShare>& out) const {
   policy_.choose(flow, candidates(flow.src_host, flow.dst_host), out);
 }
 
-topo::PathId Router::choose_packet(const FlowTuple& flow, core::Time now, core::Rng& rng,
+topo::PathId Router::choose_packet(const FlowKey& flow, core::Time now, core::Rng& rng,
                                    const PathOccupancy& occupancy, PacketRouteState& state) const {
   const std::span<const topo::PathId> c = candidates(flow.src_host, flow.dst_host);
   if (c.size() == 1) return c[0];

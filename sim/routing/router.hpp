@@ -28,9 +28,9 @@ class Router {
   /// path-id order (a host pair under one edge switch has one path with no links).
   std::span<const topo::PathId> candidates(std::uint32_t src_host, std::uint32_t dst_host) const;
   /// Per-flow choice: replaces `out` with the flow's shares over its live candidates.
-  void choose(const FlowTuple& flow, std::vector<PathShare>& out) const;
+  void choose(const FlowKey& flow, std::vector<PathShare>& out) const;
   /// Per-packet choice, for a policy whose per_packet() is true.
-  topo::PathId choose_packet(const FlowTuple& flow, core::Time now, core::Rng& rng,
+  topo::PathId choose_packet(const FlowKey& flow, core::Time now, core::Rng& rng,
                              const PathOccupancy& occupancy, PacketRouteState& state) const;
   /// Routing learns that `links` are up (or down). Returns whether any pair's candidates changed.
   bool believe(std::span<const topo::LinkId> links, bool up);

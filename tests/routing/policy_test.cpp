@@ -54,7 +54,7 @@ class FakeOccupancy final : public PathOccupancy {
 /// Routes packets of one flow through a per-packet policy with a fixed-seed stream.
 struct PacketRouter {
   const Policy& policy;
-  FlowTuple flow;
+  FlowKey flow;
   topo::PathRange candidates;
   std::vector<topo::PathId> listed = ids(candidates);
   FakeOccupancy occupancy{candidates, 0};
@@ -66,7 +66,7 @@ struct PacketRouter {
   }
 };
 
-topo::PathId ecmp_pick(const Policy& policy, const FlowTuple& flow, topo::PathRange candidates) {
+topo::PathId ecmp_pick(const Policy& policy, const FlowKey& flow, topo::PathRange candidates) {
   std::vector<PathShare> out;
   policy.choose(flow, ids(candidates), out);
   EXPECT_EQ(out.size(), 1u);
@@ -136,7 +136,7 @@ TEST(Ecmp, PicksExactlyOneCandidateWithTheWholeFlow) {
   const topo::PathRange candidates{100, 16};
   std::vector<PathShare> out{{1, 0.5}, {2, 0.5}};  // stale content must be replaced
   for (std::uint32_t port = 0; port < 200; ++port) {
-    ecmp->choose({1, 2, port, 4791}, ids(candidates), out);
+    ecmp->choose({1, 2, port, 0}, ids(candidates), out);
     ASSERT_EQ(out.size(), 1u);
     EXPECT_GE(out[0].path, 100u);
     EXPECT_LT(out[0].path, 116u);
@@ -149,7 +149,7 @@ TEST(Ecmp, IsDeterministicPerTupleAndSalt) {
   const auto b = make("ecmp", 0, 42);
   const topo::PathRange candidates{0, 16};
   for (std::uint32_t port = 0; port < 500; ++port) {
-    const FlowTuple flow{port % 7, 100 + port % 5, port, 4791};
+    const FlowKey flow{port % 7, 100 + port % 5, port, 0};
     const topo::PathId first = ecmp_pick(*a, flow, candidates);
     EXPECT_EQ(ecmp_pick(*a, flow, candidates), first);
     EXPECT_EQ(ecmp_pick(*b, flow, candidates), first);
@@ -164,7 +164,7 @@ TEST(Ecmp, ChangesWithTheSalt) {
   const topo::PathRange candidates{0, 16};
   int moved = 0;
   for (std::uint32_t port = 0; port < 1000; ++port) {
-    const FlowTuple flow{3, 9, 10'000 + port, 4791};
+    const FlowKey flow{3, 9, 10'000 + port, 0};
     moved += ecmp_pick(*one, flow, candidates) != ecmp_pick(*two, flow, candidates);
   }
   EXPECT_GT(moved, 800);
@@ -177,7 +177,7 @@ TEST(Ecmp, SpreadsManyFlowsRoughlyUniformly) {
   const topo::PathRange candidates{50, 16};
   std::map<topo::PathId, int> hits;
   for (std::uint32_t i = 0; i < 16'000; ++i) {
-    ++hits[ecmp_pick(*ecmp, {i % 64, (i / 64) % 64, 49'152 + i, 4791}, candidates)];
+    ++hits[ecmp_pick(*ecmp, {i % 64, (i / 64) % 64, 49'152 + i, 0}, candidates)];
   }
   ASSERT_EQ(hits.size(), 16u);
   for (const auto& [path, count] : hits) {
@@ -190,7 +190,7 @@ TEST(Ecmp, SpreadsOverThreeCandidatesToo) {
   // A count that is not a power of two: 9000 flows, 3000 expected each (sd ~45).
   const auto ecmp = make("ecmp", 0, 99);
   std::map<topo::PathId, int> hits;
-  for (std::uint32_t i = 0; i < 9000; ++i) ++hits[ecmp_pick(*ecmp, {1, 2, i, 4791}, {0, 3})];
+  for (std::uint32_t i = 0; i < 9000; ++i) ++hits[ecmp_pick(*ecmp, {1, 2, i, 0}, {0, 3})];
   ASSERT_EQ(hits.size(), 3u);
   for (const auto& [path, count] : hits) EXPECT_NEAR(count, 3000, 300) << "path " << path;
 }
@@ -280,14 +280,14 @@ TEST(FlowModel, SprayRrAndAdaptiveSpreadEvenlyFlowletIsTheEcmpPath) {
   const auto ecmp = make("ecmp", 0, 11);
   const auto flowlet = make("flowlet", 0, 11);
   for (std::uint32_t port = 0; port < 100; ++port) {
-    const FlowTuple flow{2, 5, port, 4791};
+    const FlowKey flow{2, 5, port, 0};
     EXPECT_EQ(ecmp_pick(*flowlet, flow, {0, 8}), ecmp_pick(*ecmp, flow, {0, 8}));
   }
 }
 
 TEST(SprayRr, VisitsEveryCandidateOncePerRound) {
   const auto rr = make("spray_rr", 0, 3);
-  PacketRouter router{*rr, {4, 9, 1000, 4791}, {30, 5}};
+  PacketRouter router{*rr, {4, 9, 1000, 0}, {30, 5}};
   for (int round = 0; round < 4; ++round) {
     std::set<topo::PathId> seen;
     for (int k = 0; k < 5; ++k) seen.insert(router.route(Time::ns(k)));
@@ -301,7 +301,7 @@ TEST(SprayRr, FlowsStartAtEveryOffset) {
   const auto rr = make("spray_rr", 0, 3);
   std::map<topo::PathId, int> starts;
   for (std::uint32_t port = 0; port < 800; ++port) {
-    PacketRouter router{*rr, {port % 16, 16 + port % 3, port, 4791}, {0, 8}};
+    PacketRouter router{*rr, {port % 16, 16 + port % 3, port, 0}, {0, 8}};
     ++starts[router.route(Time::us(1))];
   }
   ASSERT_EQ(starts.size(), 8u);
@@ -325,7 +325,7 @@ TEST(Flowlet, FirstPacketTakesTheEcmpPath) {
   const auto ecmp = make("ecmp", 0, 21);
   const auto flowlet = make("flowlet", 0, 21);
   for (std::uint32_t port = 0; port < 200; ++port) {
-    const FlowTuple flow{port % 5, 7, port, 4791};
+    const FlowKey flow{port % 5, 7, port, 0};
     PacketRouter router{*flowlet, flow, {40, 16}};
     EXPECT_EQ(router.route(Time::us(3)), ecmp_pick(*ecmp, flow, {40, 16})) << "port " << port;
   }

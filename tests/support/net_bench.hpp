@@ -41,7 +41,7 @@ class NetBench : public PacketListener {
 
   std::uint32_t start(std::uint32_t src, std::uint32_t dst, std::int64_t bytes) {
     const auto port = static_cast<std::uint32_t>(started_++);
-    return model.start_flow(src, dst, core::Bytes(bytes), {src, dst, port, 4791});
+    return model.start_flow(src, dst, core::Bytes(bytes), {src, dst, port, 0});
   }
 
   /// Runs to the end; returns the most events ever pending at once.

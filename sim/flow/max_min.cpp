@@ -212,7 +212,7 @@ std::uint32_t MaxMinSolver::bucket_for(std::uint32_t link, std::uint32_t group) 
   b.group = group;
   b.live = true;
   b.row_slot = static_cast<std::uint32_t>(row_[link].size());
-  row_[link].push_back(id);
+  row_[link].push_back({id, group});
   b.col_slot = static_cast<std::uint32_t>(col_[group].size());
   col_[group].push_back({link, id, 0.0, 0});
   if (members_[link] > 0) to_front(id);
@@ -226,8 +226,8 @@ void MaxMinSolver::release(std::uint32_t bucket) {
   Bucket& b = buckets_[bucket];
   if (!b.live || !b.uses.empty()) return;
   b.live = false;
-  std::vector<std::uint32_t>& row = row_[b.link];
-  buckets_[row.back()].row_slot = b.row_slot;
+  std::vector<RowEntry>& row = row_[b.link];
+  buckets_[row.back().bucket].row_slot = b.row_slot;
   row[b.row_slot] = row.back();
   row.pop_back();
   if (b.col_slot < col_split_[b.group]) to_back(bucket);
@@ -262,13 +262,13 @@ void MaxMinSolver::to_back(std::uint32_t bucket) {
 /// shares of every group on that link move to the front of their columns.
 void MaxMinSolver::enter(std::uint32_t group) {
   if (members_[group]++ > 0) return;
-  for (const std::uint32_t b : row_[group]) to_front(b);
+  for (const RowEntry& r : row_[group]) to_front(r.bucket);
 }
 
 /// A flow leaves `group`: when it is the last, the shares on the group's link move back.
 void MaxMinSolver::leave(std::uint32_t group) {
   if (--members_[group] > 0) return;
-  for (const std::uint32_t b : row_[group]) to_back(b);
+  for (const RowEntry& r : row_[group]) to_back(r.bucket);
 }
 
 void MaxMinSolver::push(std::uint32_t link, double share) {
@@ -291,7 +291,7 @@ double MaxMinSolver::restart_level() {
       if (scanned_in_[u.link] == solve_id_) continue;
       scanned_in_[u.link] = solve_id_;
       level = std::min(level, capacity_[u.link] / link_demand_[u.link]);
-      for (const std::uint32_t b : row_[u.link]) level = std::min(level, level_[buckets_[b].group]);
+      for (const RowEntry& r : row_[u.link]) level = std::min(level, level_[r.group]);
       if (level <= slowest) return 0.0;
     }
   }
@@ -416,8 +416,8 @@ bool MaxMinSolver::relevel(std::size_t first, double level) {
     }
     index_group(g);
     shifting_.clear();
-    for (const std::uint32_t b : row_[g]) {
-      if (rising_in_[buckets_[b].group] == solve_id_) shifting_.push_back(b);
+    for (const RowEntry& r : row_[g]) {
+      if (rising_in_[r.group] == solve_id_) shifting_.push_back(r.bucket);
     }
     std::sort(shifting_.begin(), shifting_.end(), [&](std::uint32_t a, std::uint32_t b) {
       return group_entries_[buckets_[a].group] < group_entries_[buckets_[b].group];
@@ -427,23 +427,31 @@ bool MaxMinSolver::relevel(std::size_t first, double level) {
     }
   }
   // The other links: their load moves with the levels; none may pass its capacity.
+  // The shares on group links (the front of the columns) are all on filled links.
+  for (const std::uint32_t l : touched_) {
+    changed_in_[l] = solve_id_;
+    delta_[l] = 0.0;
+  }
   changed_links_.clear();
   for (const std::uint32_t h : rising_groups_) {
     const double change = new_level_[h] - level_[h];
-    for (const Share& c : col_[h]) {
-      if (changed_in_[c.link] != solve_id_) {
-        changed_in_[c.link] = solve_id_;
-        changed_links_.push_back(c.link);
-        delta_[c.link] = 0.0;
+    const Share* c = col_[h].data();
+    for (const Share* split = c + col_split_[h]; c != split; ++c) delta_[c->link] += c->weight * change;
+    for (const Share* end = col_[h].data() + col_[h].size(); c != end; ++c) {
+      if (changed_in_[c->link] != solve_id_) {
+        changed_in_[c->link] = solve_id_;
+        changed_links_.push_back(c->link);
+        delta_[c->link] = 0.0;
       }
-      delta_[c.link] += c.weight * change;
+      delta_[c->link] += c->weight * change;
     }
   }
   const std::size_t extra = extra_.size();
   for (const std::uint32_t l : changed_links_) {
-    if (touched_in_[l] != solve_id_ && link_load_[l] + delta_[l] > capacity_[l] * (1.0 + kOverload)) extra_.push_back(l);
+    if (link_load_[l] + delta_[l] > capacity_[l] * (1.0 + kOverload)) extra_.push_back(l);
   }
   if (extra_.size() > extra) return false;
+  for (const std::uint32_t l : touched_) link_load_[l] += delta_[l];
   for (const std::uint32_t l : changed_links_) link_load_[l] += delta_[l];
   for (std::size_t i = first; i < order_.size(); ++i) order_slot_[order_[i]] = kNone;
   order_.resize(first);

@@ -152,8 +152,13 @@ class MaxMinSolver {
   std::vector<std::uint32_t> order_slot_;
   std::vector<std::uint32_t> rising_in_;  // group -> the solve that re-fills it
   double left_level_;  // lowest level a removal or capacity change since then can affect
-  // Per link: its buckets, active flows, summed fractions, and the load of grouped flows.
-  std::vector<std::vector<std::uint32_t>> row_;
+  // Per link: its buckets (with their groups), active flows, summed fractions, and the load of
+  // grouped flows.
+  struct RowEntry {
+    std::uint32_t bucket;
+    std::uint32_t group;
+  };
+  std::vector<std::vector<RowEntry>> row_;
   std::vector<std::uint32_t> link_count_;
   std::vector<double> link_demand_;
   std::vector<double> link_load_;

@@ -95,7 +95,8 @@ class MaxMinSolver {
     double share;
     std::uint32_t link;
   };
-  // A re-filled group's share on a re-filled group's link (relevel()).
+  // A re-filled group's share on a filled link: a re-filled group's, or an extra one
+  // (relevel()).
   struct Entry {
     double weight;
     std::uint32_t link;
@@ -149,7 +150,7 @@ class MaxMinSolver {
   // so the group links a rising group crosses are all rising: relevel() reads only the front.
   std::vector<std::uint32_t> col_split_;
   std::vector<std::uint32_t> order_;
-  std::vector<std::uint32_t> order_slot_;
+  std::vector<std::uint32_t> order_slot_;  // group -> index in order_, kNone when not listed
   std::vector<std::uint32_t> rising_in_;  // group -> the solve that re-fills it
   double left_level_;  // lowest level a removal or capacity change since then can affect
   // Per link: its buckets (with their groups), active flows, summed fractions, and the load of

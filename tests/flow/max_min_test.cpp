@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <vector>
 
@@ -108,6 +109,32 @@ TEST(MaxMin, DownLinkStopsItsFlowsAndTheOthersTakeWhatTheyLeave) {
   EXPECT_DOUBLE_EQ(solver.rate(a), 0.5);
 }
 
+
+TEST(MaxMin, DepartureThatMakesANewBottleneckReLevelsWithThatLink) {
+  // Link 0 (capacity 3) carries p, q, r: 1 each. p and q also cross link 1 (capacity 2.5,
+  // load 2: no bottleneck). Link 2 (capacity 1) carries s and t: 0.5 each, slower than all.
+  // r leaves: p and q would rise to 1.5 on link 0, 3 > 2.5 on link 1, so link 1 binds at
+  // 1.25 and becomes their group; s and t keep their group and level (not re-solved).
+  MaxMinSolver solver({3.0, 2.5, 1.0});
+  const auto p = add(solver, {{0, 1.0}, {1, 1.0}});
+  const auto q = add(solver, {{0, 1.0}, {1, 1.0}});
+  const auto r = add(solver, {{0, 1.0}});
+  const auto s = add(solver, {{2, 1.0}});
+  const auto t = add(solver, {{2, 1.0}});
+  solver.solve();
+  EXPECT_DOUBLE_EQ(solver.rate(p), 1.0);
+  EXPECT_EQ(solver.group(p), 0u);
+  solver.remove(r);
+  solver.solve();
+  EXPECT_DOUBLE_EQ(solver.rate(p), 1.25);
+  EXPECT_DOUBLE_EQ(solver.rate(q), 1.25);
+  EXPECT_EQ(solver.group(p), 1u);
+  EXPECT_EQ(solver.group(q), 1u);
+  EXPECT_DOUBLE_EQ(solver.rate(s), 0.5);
+  EXPECT_DOUBLE_EQ(solver.rate(t), 0.5);
+  EXPECT_TRUE(std::find(solver.refrozen().begin(), solver.refrozen().end(), 2u) == solver.refrozen().end());
+  EXPECT_EQ(solver.group_count(), 2u);
+}
 
 /// Rates of `active` flows solved from scratch by a fresh solver (its first solve is full).
 /// Capacities may be 0: the fresh solver gets them before any flow.

@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 
 PACKAGES=(cmake make g++ git pkg-config
   libboost-graph-dev libboost-program-options-dev libyaml-cpp-dev libhdf5-dev
-  libssl-dev libgtest-dev libgmock-dev python3 python3-h5py python3-pandas python3-pytest)
+  libssl-dev libgtest-dev libgmock-dev clang-format python3 python3-h5py python3-pandas python3-pytest)
 
 install_missing() {
   local missing=()

@@ -18,8 +18,8 @@ std::int64_t ceil_ps(double bytes, double rate) {
 }
 }  // namespace
 
-FlowModel::FlowModel(core::EventQueue& queue, std::vector<double> capacity,
-                     FlowListener& listener, core::Time resolve_interval)
+FlowModel::FlowModel(core::EventQueue& queue, std::vector<double> capacity, FlowListener& listener,
+                     core::Time resolve_interval)
     : queue_(queue),
       listener_(listener),
       solver_(std::move(capacity)),
@@ -68,7 +68,8 @@ double FlowModel::remaining_bytes(std::uint32_t flow) const {
   if (done_[f]) return 0.0;
   const std::uint32_t g = solver_.group(f);
   if (g == MaxMinSolver::kNoGroup) return bytes_[f];  // not solved yet: nothing sent
-  const double sent = service_[g] + level_[g] * static_cast<double>(queue_.now().ps() - settled_ps_[g]);
+  const double sent =
+      service_[g] + level_[g] * static_cast<double>(queue_.now().ps() - settled_ps_[g]);
   return std::max(0.0, members_.key(f, g) - sent);
 }
 
@@ -155,7 +156,8 @@ std::int64_t FlowModel::finish_ps(std::uint32_t group, double done_at) const {
 }
 
 void FlowModel::reschedule(std::uint32_t group) {
-  const std::int64_t at = members_.empty(group) ? kNever : finish_ps(group, members_.top_key(group));
+  const std::int64_t at =
+      members_.empty(group) ? kNever : finish_ps(group, members_.top_key(group));
   if (at == kNever) {
     groups_.erase(group);
   } else {

@@ -83,10 +83,10 @@ class FlowModel : public core::Handler {
   std::vector<std::uint32_t> marked_;  // scratch: groups to re-time after a solve
   std::vector<std::uint32_t> marked_in_;
   std::vector<std::uint32_t> finished_;  // scratch
-  std::uint32_t generation_ = 0;  // events carrying an older generation are stale
-  std::int64_t solve_at_ = -1;      // ps of the pending re-solve, -1 when none
-  std::int64_t scheduled_ps_ = -1;  // ps of the live event, -1 when none
-  bool dispatching_ = false;        // inside on_event: it schedules once, at its end
+  std::uint32_t generation_ = 0;         // events carrying an older generation are stale
+  std::int64_t solve_at_ = -1;           // ps of the pending re-solve, -1 when none
+  std::int64_t scheduled_ps_ = -1;       // ps of the live event, -1 when none
+  bool dispatching_ = false;             // inside on_event: it schedules once, at its end
   std::uint64_t solves_ = 0;
 };
 

@@ -333,7 +333,8 @@ void MaxMinSolver::solve() {
 }
 
 bool MaxMinSolver::has_newcomers() const {
-  return std::any_of(added_.begin(), added_.end(), [&](std::uint32_t f) { return active_slot_[f] != kNone; });
+  return std::any_of(added_.begin(), added_.end(),
+                     [&](std::uint32_t f) { return active_slot_[f] != kNone; });
 }
 
 /// The fast path when flows only left: fill only the re-filled groups' own links and the
@@ -436,7 +437,8 @@ bool MaxMinSolver::relevel(std::size_t first, double level) {
   for (const std::uint32_t h : rising_groups_) {
     const double change = new_level_[h] - level_[h];
     const Share* c = col_[h].data();
-    for (const Share* split = c + col_split_[h]; c != split; ++c) delta_[c->link] += c->weight * change;
+    for (const Share* split = c + col_split_[h]; c != split; ++c)
+      delta_[c->link] += c->weight * change;
     for (const Share* end = col_[h].data() + col_[h].size(); c != end; ++c) {
       if (changed_in_[c->link] != solve_id_) {
         changed_in_[c->link] = solve_id_;

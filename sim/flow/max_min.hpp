@@ -151,7 +151,7 @@ class MaxMinSolver {
   std::vector<std::uint32_t> col_split_;
   std::vector<std::uint32_t> order_;
   std::vector<std::uint32_t> order_slot_;  // group -> index in order_, kNone when not listed
-  std::vector<std::uint32_t> rising_in_;  // group -> the solve that re-fills it
+  std::vector<std::uint32_t> rising_in_;   // group -> the solve that re-fills it
   double left_level_;  // lowest level a removal or capacity change since then can affect
   // Per link: its buckets (with their groups), active flows, summed fractions, and the load of
   // grouped flows.
@@ -168,11 +168,11 @@ class MaxMinSolver {
   std::vector<std::uint32_t> emptied_;  // buckets emptied during a fill, released after it
   // Scratch for solve(), kept to avoid allocating per solve.
   std::vector<double> remaining_;
-  std::vector<double> demand_;          // summed fractions of rising flows, per link
+  std::vector<double> demand_;               // summed fractions of rising flows, per link
   std::vector<std::uint32_t> rising_count_;  // rising flows, per link
-  std::vector<std::uint32_t> touched_;   // links with rising flows in this solve
-  std::vector<std::uint32_t> touched_in_;  // link -> the solve that touched it
-  std::vector<std::uint32_t> scanned_in_;  // link -> the solve that read its slowest group
+  std::vector<std::uint32_t> touched_;       // links with rising flows in this solve
+  std::vector<std::uint32_t> touched_in_;    // link -> the solve that touched it
+  std::vector<std::uint32_t> scanned_in_;    // link -> the solve that read its slowest group
   std::vector<std::uint32_t> bucket_index_;  // link -> bucket of the group being joined
   std::vector<std::uint32_t> indexed_in_;    // link -> the join that indexed it
   std::uint32_t index_id_ = 0;
@@ -195,9 +195,9 @@ class MaxMinSolver {
   std::vector<std::uint32_t> group_entries_;      // group -> its first entry
   std::vector<std::uint32_t> group_entries_end_;  // group -> past its last entry
   std::vector<double> new_level_;
-  std::vector<std::uint32_t> shifting_;       // buckets whose flows move to a saturating group
-  std::vector<double> delta_;                 // load change, per link
-  std::vector<std::uint32_t> changed_in_;     // link -> the solve that set its delta_
+  std::vector<std::uint32_t> shifting_;    // buckets whose flows move to a saturating group
+  std::vector<double> delta_;              // load change, per link
+  std::vector<std::uint32_t> changed_in_;  // link -> the solve that set its delta_
   std::vector<std::uint32_t> changed_links_;
   std::vector<std::uint32_t> refrozen_;
   std::vector<Move> moves_;

@@ -25,7 +25,8 @@ class OneLink : public FlowListener, public core::Handler {
     queue_.schedule(when, *this, static_cast<std::uint32_t>(pending_bytes_.size() - 1));
   }
   void run() {
-    while (queue_.run_next()) {}
+    while (queue_.run_next()) {
+    }
   }
 
  private:
@@ -96,7 +97,8 @@ class Bench : public FlowListener, public core::Handler {
     at(ps, [this, uses, bytes] { model.start_flow(uses, bytes); });
   }
   void run() {
-    while (queue.run_next()) {}
+    while (queue.run_next()) {
+    }
   }
 
   core::EventQueue queue;
@@ -139,7 +141,8 @@ TEST(FlowModel, CapacityChangeOnOneFlowsLinkMovesBothRatesAtThatInstant) {
   Bench bench({k100G, core::Bitrate::gbps(80).bytes_per_ps()});
   bench.start(0, {{0, 1.0}, {1, 1.0}}, 1e6);
   bench.start(0, {{0, 1.0}}, 1e6);
-  bench.at(40'000'000, [&] { bench.model.set_capacity(1, core::Bitrate::gbps(40).bytes_per_ps()); });
+  bench.at(40'000'000,
+           [&] { bench.model.set_capacity(1, core::Bitrate::gbps(40).bytes_per_ps()); });
   bench.run();
   EXPECT_EQ(bench.finished.at(1), 140'000'000);
   EXPECT_EQ(bench.finished.at(0), 190'000'000);
@@ -155,7 +158,9 @@ TEST(FlowModel, LinkDownThenUpDelaysItsFlowsByTheOutage) {
   bench.start(0, {{0, 1.0}}, 5e5);
   std::vector<double> left;
   bench.at(20'000'000, [&] { bench.model.set_capacity(0, 0.0); });
-  bench.at(35'000'000, [&] { left = {bench.model.remaining_bytes(0), bench.model.remaining_bytes(1)}; });
+  bench.at(35'000'000, [&] {
+    left = {bench.model.remaining_bytes(0), bench.model.remaining_bytes(1)};
+  });
   bench.at(50'000'000, [&] { bench.model.set_capacity(0, k100G); });
   bench.run();
   EXPECT_EQ(bench.finished.at(1), 80'000'000 + 30'000'000);

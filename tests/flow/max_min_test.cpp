@@ -105,10 +105,10 @@ TEST(MaxMin, DownLinkStopsItsFlowsAndTheOthersTakeWhatTheyLeave) {
   EXPECT_DOUBLE_EQ(solver.rate(b), 0.5);
   solver.set_capacity(0, 3.0);
   solver.solve();
-  EXPECT_TRUE(solver.refrozen().empty()) << "a rise on a link that bottlenecks no flow re-solves nothing";
+  EXPECT_TRUE(solver.refrozen().empty())
+      << "a rise on a link that bottlenecks no flow re-solves nothing";
   EXPECT_DOUBLE_EQ(solver.rate(a), 0.5);
 }
-
 
 TEST(MaxMin, DepartureThatMakesANewBottleneckReLevelsWithThatLink) {
   // Link 0 (capacity 3) carries p, q, r: 1 each. p and q also cross link 1 (capacity 2.5,
@@ -132,7 +132,8 @@ TEST(MaxMin, DepartureThatMakesANewBottleneckReLevelsWithThatLink) {
   EXPECT_EQ(solver.group(q), 1u);
   EXPECT_DOUBLE_EQ(solver.rate(s), 0.5);
   EXPECT_DOUBLE_EQ(solver.rate(t), 0.5);
-  EXPECT_TRUE(std::find(solver.refrozen().begin(), solver.refrozen().end(), 2u) == solver.refrozen().end());
+  EXPECT_TRUE(std::find(solver.refrozen().begin(), solver.refrozen().end(), 2u) ==
+              solver.refrozen().end());
   EXPECT_EQ(solver.group_count(), 2u);
 }
 
@@ -155,7 +156,8 @@ TEST(MaxMin, IncrementalSolvesEqualSolvesFromScratchOnRandomFlowSets) {
     std::mt19937_64 rng(seed);
     const std::uint32_t links = 4 + static_cast<std::uint32_t>(rng() % 24);
     std::vector<double> capacity;
-    for (std::uint32_t l = 0; l < links; ++l) capacity.push_back(1.0 + static_cast<double>(rng() % 9));
+    for (std::uint32_t l = 0; l < links; ++l)
+      capacity.push_back(1.0 + static_cast<double>(rng() % 9));
     MaxMinSolver solver(capacity);
     std::uint64_t partial = 0;
     for (int round = 0; round < 150; ++round) {
@@ -165,7 +167,8 @@ TEST(MaxMin, IncrementalSolvesEqualSolvesFromScratchOnRandomFlowSets) {
         const std::uint64_t hops = 1 + rng() % 4;
         for (std::uint64_t h = 0; h < hops; ++h) {
           const auto l = static_cast<std::uint32_t>(rng() % links);
-          if (std::none_of(uses.begin(), uses.end(), [&](const LinkUse& u) { return u.link == l; })) {
+          if (std::none_of(uses.begin(), uses.end(),
+                           [&](const LinkUse& u) { return u.link == l; })) {
             uses.push_back({l, rng() % 3 == 0 ? 0.5 : 1.0});
           }
         }
@@ -179,7 +182,8 @@ TEST(MaxMin, IncrementalSolvesEqualSolvesFromScratchOnRandomFlowSets) {
       const std::vector<double> expected = from_scratch(solver, capacity);
       for (std::size_t i = 0; i < expected.size(); ++i) {
         const std::uint32_t f = solver.active()[i];
-        EXPECT_NEAR(solver.rate(f), expected[i], 1e-9 * expected[i]) << "seed " << seed << " round " << round;
+        EXPECT_NEAR(solver.rate(f), expected[i], 1e-9 * expected[i])
+            << "seed " << seed << " round " << round;
       }
     }
     EXPECT_GT(partial, 0u) << "some solves must have kept levels (seed " << seed << ")";
@@ -195,7 +199,8 @@ TEST(MaxMin, DeparturesReLevelGroupsAndMoveFlowsExactlyAsFromScratch) {
     std::mt19937_64 rng(100 + seed);
     const std::uint32_t links = 6 + static_cast<std::uint32_t>(rng() % 10);
     std::vector<double> capacity;
-    for (std::uint32_t l = 0; l < links; ++l) capacity.push_back(1.0 + static_cast<double>(rng() % 5));
+    for (std::uint32_t l = 0; l < links; ++l)
+      capacity.push_back(1.0 + static_cast<double>(rng() % 5));
     MaxMinSolver solver(capacity);
     for (int i = 0; i < 80; ++i) {
       std::vector<LinkUse> uses;
@@ -246,7 +251,8 @@ TEST(MaxMin, SolvesAfterCapacityChangesEqualSolvesFromScratch) {
         std::vector<LinkUse> uses;
         for (std::uint64_t h = 0, hops = 1 + rng() % 4; h < hops; ++h) {
           const auto l = static_cast<std::uint32_t>(rng() % links);
-          if (std::none_of(uses.begin(), uses.end(), [&](const LinkUse& u) { return u.link == l; })) {
+          if (std::none_of(uses.begin(), uses.end(),
+                           [&](const LinkUse& u) { return u.link == l; })) {
             uses.push_back({l, rng() % 3 == 0 ? 0.5 : 1.0});
           }
         }
@@ -258,7 +264,9 @@ TEST(MaxMin, SolvesAfterCapacityChangesEqualSolvesFromScratch) {
       for (std::uint64_t i = 0, n = 1 + rng() % 3; i < n; ++i) {
         const auto l = static_cast<std::uint32_t>(rng() % links);
         const std::uint64_t kind = rng() % 3;
-        capacity[l] = kind == 0 ? 0.0 : kind == 1 ? first[l] : 0.5 + static_cast<double>(rng() % 12);
+        capacity[l] = kind == 0   ? 0.0
+                      : kind == 1 ? first[l]
+                                  : 0.5 + static_cast<double>(rng() % 12);
         solver.set_capacity(l, capacity[l]);
       }
       solver.solve();
@@ -267,7 +275,8 @@ TEST(MaxMin, SolvesAfterCapacityChangesEqualSolvesFromScratch) {
       for (std::size_t i = 0; i < expected.size(); ++i) {
         const std::uint32_t f = solver.active()[i];
         if (expected[i] == 0.0) ++stopped;
-        EXPECT_NEAR(solver.rate(f), expected[i], 1e-9 * expected[i]) << "seed " << seed << " round " << round;
+        EXPECT_NEAR(solver.rate(f), expected[i], 1e-9 * expected[i])
+            << "seed " << seed << " round " << round;
       }
     }
   }

@@ -14,8 +14,6 @@ constexpr std::uint8_t kUncacheable = 2;
 constexpr std::uint32_t kIdLimit = std::uint32_t{1} << 24;  // ids packed in 24 bits
 constexpr std::size_t kMaxFractions = 256;                  // indices packed in 8 bits
 
-bool by_link(const LinkUse& a, const LinkUse& b) { return a.link < b.link; }
-
 /// Merges `extra` (sorted, at most two) into the sorted `out` from `from` on. False when an
 /// id of `extra` is already there (then the caller's own merge rule decides).
 bool merge_in(std::vector<LinkUse>& out, std::size_t from, LinkUse a, LinkUse b) {
@@ -31,6 +29,19 @@ bool merge_in(std::vector<LinkUse>& out, std::size_t from, LinkUse a, LinkUse b)
 }
 
 }  // namespace
+
+void merge_by_link(std::vector<LinkUse>& uses) {
+  std::sort(uses.begin(), uses.end(), by_link);
+  std::size_t out = 0;
+  for (std::size_t i = 0; i < uses.size(); ++i) {
+    if (out > 0 && uses[out - 1].link == uses[i].link) {
+      uses[out - 1].fraction += uses[i].fraction;
+    } else {
+      uses[out++] = uses[i];
+    }
+  }
+  uses.resize(out);
+}
 
 std::vector<topo::LinkId> even_spread_classes(const topo::Fabric& fabric) {
   // signature(l) = sum over edge pairs of (paths of the pair through l) x hash(pair).
@@ -80,16 +91,7 @@ void EvenSpreadCache::fill(std::size_t index, Pair& p) {
     }
     longest = std::max(longest, latency);
   }
-  std::sort(scratch_.begin(), scratch_.end(), by_link);
-  std::size_t out = 0;
-  for (std::size_t i = 0; i < scratch_.size(); ++i) {
-    if (out > 0 && scratch_[out - 1].link == scratch_[i].link) {
-      scratch_[out - 1].fraction += scratch_[i].fraction;
-    } else {
-      scratch_[out++] = scratch_[i];
-    }
-  }
-  scratch_.resize(out);
+  merge_by_link(scratch_);
   p.path_latency_ps = longest;
 
   p.fractions_first = static_cast<std::uint32_t>(fractions_.size());

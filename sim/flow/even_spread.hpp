@@ -8,6 +8,13 @@
 
 namespace fabricsim::flow {
 
+/// Orders uses by link.
+inline bool by_link(const LinkUse& a, const LinkUse& b) { return a.link < b.link; }
+
+/// Sorts `uses` by link and sums the fractions of a link listed more than once (the paths of
+/// a flow that share it), so each link appears once.
+void merge_by_link(std::vector<LinkUse>& uses);
+
 /// Maps each link to the first link of its constraint class. When every flow spreads evenly
 /// over all its paths, links with the same rate that carry the same share of every edge
 /// pair's flows (a leaf's uplinks on a leaf-spine) always carry the same load: one max-min

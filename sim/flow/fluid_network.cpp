@@ -14,8 +14,6 @@ std::vector<double> link_capacities(const topo::Fabric& fabric) {
   return capacity;
 }
 
-bool by_link(const LinkUse& a, const LinkUse& b) { return a.link < b.link; }
-
 }  // namespace
 
 FluidNetwork::FluidNetwork(core::EventQueue& queue, const topo::Fabric& fabric,
@@ -71,7 +69,7 @@ std::int64_t FluidNetwork::uses_of_shares(std::uint32_t src, std::uint32_t dst) 
     for (const topo::LinkId l : fabric_.path(share.path)) uses_.push_back({l, share.fraction});
     latency = std::max(latency, fabric_.route_latency(src, dst, share.path).ps());
   }
-  merge_uses();
+  merge_by_link(uses_);
   return latency;
 }
 
@@ -97,20 +95,6 @@ std::int64_t FluidNetwork::start_spread(const routing::FlowKey& key, std::int64_
           : constraints_of_uses();
   id = model_.start_flow(constraints, static_cast<double>(bytes));
   return latency;
-}
-
-/// Sums the fractions of a link that several chosen paths share (parallel links).
-void FluidNetwork::merge_uses() {
-  std::sort(uses_.begin(), uses_.end(), by_link);
-  std::size_t out = 0;
-  for (std::size_t i = 0; i < uses_.size(); ++i) {
-    if (out > 0 && uses_[out - 1].link == uses_[i].link) {
-      uses_[out - 1].fraction += uses_[i].fraction;
-    } else {
-      uses_[out++] = uses_[i];
-    }
-  }
-  uses_.resize(out);
 }
 
 /// The flow's uses as solver constraints: one per constraint class (equal fractions within).

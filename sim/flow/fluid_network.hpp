@@ -35,7 +35,6 @@ class FluidNetwork final : public model::NetworkModel, private FlowListener {
   void on_flow_sent(std::uint32_t flow, core::Time now) override;
   std::int64_t uses_of_shares(std::uint32_t src, std::uint32_t dst);
   std::int64_t start_spread(const routing::FlowKey& key, std::int64_t bytes, std::uint32_t& id);
-  void merge_uses();
   std::span<const LinkUse> constraints_of_uses();
 
   const topo::Fabric& fabric_;

@@ -53,6 +53,21 @@ class Bench : public NetBench {
   }
 };
 
+/// host0 and host1 each send 20 full packets to host2 with the ideal transport (packet_model_
+/// test's TwoSendersShareTheReceiversDownlink): host 2's downlink `down` serves all 40 back to
+/// back from kFirst.
+struct TwoSendersToHost2 : Bench {
+  static constexpr std::int64_t kFirst = 681'920;
+  TwoSendersToHost2() : Bench("ecmp", "ideal") {
+    start(0, 2, 20 * kPayload);
+    start(1, 2, 20 * kPayload);
+  }
+  std::int64_t delivered_bytes() {
+    return model.flow(0).delivered_bytes + model.flow(1).delivered_bytes;
+  }
+  const topo::LinkId down = fabric.host_downlink[2];
+};
+
 TEST(LinkFailure, SprayAroundALinkKnownDownFromTheStartNeverCrossesIt) {
   // Leaf 0's uplink to spine 0 is down from t = 0 and routing knows it before any flow
   // starts: every sprayed packet (data and ACK) takes one of the 3 live spines, so the dead
@@ -186,18 +201,13 @@ TEST(LinkFailure, DownDropsEverythingOnTheLinkAndItsOrphanedArrivalDeliversNothi
   // 1,591,520, which must deliver nothing; the 18 go out back to back, the last reaching
   // host 2 at 1,583,040 + 18 x 81,920 + 500,000 = 3,557,600. With `ideal` nothing is
   // resent: both flows stay incomplete, 18 packets short.
-  Bench b("ecmp", "ideal");
-  const topo::LinkId down = b.fabric.host_downlink[2];
-  b.start(0, 2, 20 * kPayload);
-  b.start(1, 2, 20 * kPayload);
-  constexpr std::int64_t kFirst = 681'920;
-  constexpr std::int64_t kDown = kFirst + 10 * kSer + kSer / 2;
+  TwoSendersToHost2 b;
+  const topo::LinkId down = b.down;
+  constexpr std::int64_t kDown = TwoSendersToHost2::kFirst + 10 * kSer + kSer / 2;
   EXPECT_EQ(kDown, 1'542'080);
   b.at(Time::ps(kDown), [&] { b.model.set_link(down, false, kRate); });
   b.at(Time::ps(kDown + 1), [&] { b.model.set_link(down, true, kRate); });
-  const auto delivered = [&] {
-    return b.model.flow(0).delivered_bytes + b.model.flow(1).delivered_bytes;
-  };
+  const auto delivered = [&] { return b.delivered_bytes(); };
   std::int64_t after_orphan = -1;
   b.at(Time::ps(1'600'000), [&] { after_orphan = delivered(); });
   b.run();
@@ -315,11 +325,9 @@ TEST(LinkFailure, RateChangeRetimesThePacketsWaitingAtASwitchPort) {
   // 81,920 each, the 29 after them (waiting, or still to come) 163,840. The downlink never
   // idles (two packets arrive per 81,920 until 2,238,400), so the last is delivered at
   // 681,920 + 11 x 81,920 + 29 x 163,840 + 500,000.
-  Bench b("ecmp", "ideal");
-  const topo::LinkId down = b.fabric.host_downlink[2];
-  b.start(0, 2, 20 * kPayload);
-  b.start(1, 2, 20 * kPayload);
-  constexpr std::int64_t kFirst = 681'920;
+  TwoSendersToHost2 b;
+  const topo::LinkId down = b.down;
+  constexpr std::int64_t kFirst = TwoSendersToHost2::kFirst;
   b.at(Time::ps(kFirst + 10 * kSer + kSer / 2),
        [&] { b.model.set_link(down, true, Bitrate::gbps(200)); });
   // The j-th packet served reaches host 2 at 681,920 + 11 x 81,920 + (j - 10) x 163,840 +
@@ -327,7 +335,7 @@ TEST(LinkFailure, RateChangeRetimesThePacketsWaitingAtASwitchPort) {
   // arrival, 21 packets have arrived.
   std::int64_t by_then = -1;
   b.at(Time::ps(kFirst + 11 * kSer + 10 * 2 * kSer + kProp + 1),
-       [&] { by_then = b.model.flow(0).delivered_bytes + b.model.flow(1).delivered_bytes; });
+       [&] { by_then = b.delivered_bytes(); });
   b.run();
   EXPECT_EQ(by_then, 21 * kPayload);
   const std::int64_t last = std::max(b.delivered.at(0), b.delivered.at(1));

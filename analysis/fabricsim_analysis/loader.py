@@ -30,7 +30,7 @@ _COLUMNS = {
     "steps": ["id", "workload", "kind", "layer", "iteration", "start_ps", "end_ps", "bound_ps",
               "bound_by", "bound_node"],
     "links/summary": ["link_id", "tx_bytes", "busy_fraction", "max_queue_bytes", "drops",
-                      "dropped_bytes", "ecn_marks"],
+                      "dropped_bytes", "ecn_marks", "lost_bytes"],
     "links/events": ["time_ps", "link_id", "kind", "value"],
 }
 

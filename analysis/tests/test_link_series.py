@@ -11,7 +11,7 @@ INTERVAL_PS = 5_000_000  # 5 us
 LINKS = 16  # 4 hosts x (up + down) + 2 leaves x 2 spines x 2 directions
 PACKET_COLUMNS = ["packets", "retransmits", "reordered_packets", "max_reorder", "probes",
                   "timeouts"]
-LINK_COLUMNS = ["max_queue_bytes", "drops", "dropped_bytes", "ecn_marks"]
+LINK_COLUMNS = ["max_queue_bytes", "drops", "dropped_bytes", "ecn_marks", "lost_bytes"]
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +23,7 @@ def test_load_exposes_the_packet_counters(packet_file, ecmp_file):
     for path in (packet_file, ecmp_file):
         r = load(path)
         assert list(r.flows.columns[9:15]) == PACKET_COLUMNS
-        assert list(r.links.columns[8:12]) == LINK_COLUMNS
+        assert list(r.links.columns[8:13]) == LINK_COLUMNS
         assert (r.flows["retransmits"] <= r.flows["packets"]).all()
     fluid = load(ecmp_file)
     assert (fluid.flows[PACKET_COLUMNS] == 0).all().all()

@@ -40,8 +40,8 @@ def test_links_merge_topology_with_summary(ecmp_file):
     links = r.links
     assert list(links.columns) == ["id", "name", "src", "dst", "rate_bps", "latency_ps",
                                    "tx_bytes", "busy_fraction", "max_queue_bytes", "drops",
-                                   "dropped_bytes", "ecn_marks"]
-    assert links.shape == (LINKS, 12)
+                                   "dropped_bytes", "ecn_marks", "lost_bytes"]
+    assert links.shape == (LINKS, 13)
     assert (links["rate_bps"] == 100e9).all() and (links["latency_ps"] == 1_000_000).all()
     assert links["tx_bytes"].notna().all()
     # Every host sends one 1 MiB flow and receives one: 1 MiB on each host up/down link.

@@ -123,6 +123,7 @@ void write_links(hid_t file, std::size_t link_count, const std::vector<metrics::
   write_column(summary.get(), "drops", column(links, &LinkRecord::drops), "packets");
   write_column(summary.get(), "dropped_bytes", column(links, &LinkRecord::dropped_bytes), "bytes");
   write_column(summary.get(), "ecn_marks", column(links, &LinkRecord::ecn_marks), "packets");
+  write_column(summary.get(), "lost_bytes", column(links, &LinkRecord::lost_bytes), "bytes");
   if (!events.empty()) {
     using metrics::LinkEventRecord;
     const Handle e = create_group(g.get(), "events");

@@ -73,6 +73,7 @@ struct LinkRecord {
   std::uint64_t drops = 0;           // packets the output buffer refused
   std::int64_t dropped_bytes = 0;    // wire bytes of those packets
   std::uint64_t ecn_marks = 0;       // packets marked Congestion Experienced
+  std::int64_t lost_bytes = 0;  // of dropped_bytes: packets already on the wire when the link died
 
   bool operator==(const LinkRecord&) const = default;
 };

@@ -48,7 +48,8 @@ void PacketNetwork::report(std::int64_t end_ps, metrics::Results& out) {
          .max_queue_bytes = stats.max_queue_bytes,
          .drops = stats.drops,
          .dropped_bytes = stats.dropped_bytes,
-         .ecn_marks = stats.ecn_marks});
+         .ecn_marks = stats.ecn_marks,
+         .lost_bytes = stats.lost_bytes});
   }
   for (metrics::FlowRecord& record : out.flows) {
     const FlowStats& stats = model_.flow(record.id);

@@ -142,6 +142,14 @@ TEST(LinkEvents, PacketsOnALinkThatDiesMidFlowAreDroppedCountedAndSentAgain) {
     if (!any) continue;  // (ACKs may still cross spine0 and be dropped)
     ++checked;
     EXPECT_GT(drops, 0u);
+    // Packets on the wire when spine0 died count in tx and in lost_bytes, never delivered:
+    // on each of its links tx = lost + what reached the far end, so lost <= dropped.
+    std::int64_t lost = 0;
+    for (const metrics::LinkRecord& l : after.links) {
+      EXPECT_LE(l.lost_bytes, l.dropped_bytes);
+      lost += l.lost_bytes;
+    }
+    EXPECT_GT(lost, 0);
     std::uint32_t retransmits = 0;
     for (const metrics::FlowRecord& f : after.flows) {
       EXPECT_GE(f.end_ps, 0);  // delivered in full (the packet model counts every byte once)

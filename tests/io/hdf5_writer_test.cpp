@@ -64,7 +64,7 @@ metrics::Results small_results() {
              {2, 0, 1, 512, 5'000, -1, 1, 1, -1, 0, 0, 0, 0, 0, 0}};
   r.steps = {{0, 0, "permutation", -1, 0, 0, 90'000'000, 85'000'000, "host_uplink", 0},
              {1, 1, "dispatch", 3, 2, 5'000, 123'456'789, 7'000'000, "compute", -1}};
-  r.links = {{0, 1 << 20, 0.5, 65'536, 3, 12'288, 17}, {4, 4096, 0.125, 0, 0, 0, 0}};
+  r.links = {{0, 1 << 20, 0.5, 65'536, 3, 12'288, 17, 4096}, {4, 4096, 0.125, 0, 0, 0, 0, 0}};
   // Three samples of the 6 links of tiny_fabric, row t = sample t.
   r.link_series.time_ps = {0, 10'000'000, 20'000'000};
   r.link_series.queue_bytes = {0,    0, 0, 0, 0,    0,  //
@@ -223,6 +223,9 @@ TEST_F(Hdf5Writer, WritesFlowStepAndLinkTables) {
   EXPECT_EQ(read_string_attribute(f.get(), "/links/summary/drops", "units"), "packets");
   EXPECT_EQ(read_string_attribute(f.get(), "/links/summary/dropped_bytes", "units"), "bytes");
   EXPECT_EQ(read_string_attribute(f.get(), "/links/summary/ecn_marks", "units"), "packets");
+  EXPECT_EQ(read_numbers<std::int64_t>(f.get(), "/links/summary/lost_bytes"),
+            (std::vector<std::int64_t>{4096, 0}));
+  EXPECT_EQ(read_string_attribute(f.get(), "/links/summary/lost_bytes", "units"), "bytes");
 }
 
 TEST_F(Hdf5Writer, WritesOneAppFlowRowPerWorkloadFlow) {
@@ -367,9 +370,9 @@ TEST_F(Hdf5Writer, EveryDatasetHasAUnitsString) {
   write_results(out, tiny_fabric(), small_results());
   const Id f = open_file(out);
   const auto datasets = all_datasets(f.get());
-  // 4 input + 3 node + 6 link + 5 host + 4 path columns, 8 app-flow + 15 flow + 10 step + 7
+  // 4 input + 3 node + 6 link + 5 host + 4 path columns, 8 app-flow + 15 flow + 10 step + 8
   // link-summary columns, 3 link-series datasets, 2 x 6 MoE datasets.
-  EXPECT_EQ(datasets.size(), 77u);
+  EXPECT_EQ(datasets.size(), 78u);
   const std::set<std::string> known = {"ps",       "bytes",  "bps",     "id",       "index", "text",
                                        "fraction", "tokens", "packets", "expiries", "1"};
   for (const auto& d : datasets) {

@@ -7,7 +7,7 @@
 namespace fabricsim::net {
 PacketModel::PacketModel(core::EventQueue& queue, const topo::Fabric& fabric,
                          const routing::Router& router, const PacketParams& params,
-                         PacketListener& listener)
+                         model::DeliveryListener& listener)
     : queue_(queue),
       fabric_(fabric),
       router_(router),
@@ -269,7 +269,7 @@ void PacketModel::deliver_data(std::uint32_t p, core::Time now) {
     stats.end = now;
     --active_flows_;
     if (windowed_) received_[f] = {};
-    listener_.on_flow_delivered(f, now);
+    listener_.on_delivered(f, now.ps());
   }
 }
 

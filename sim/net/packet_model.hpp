@@ -5,6 +5,7 @@
 
 #include "core/event_queue.hpp"
 #include "core/rng.hpp"
+#include "model/network_model.hpp"
 #include "net/packet.hpp"
 #include "net/params.hpp"
 #include "net/timer_set.hpp"
@@ -28,15 +29,6 @@ struct PacketParams {
   SwitchParams switches;
   std::uint64_t seed = 0;         // seeds the per-packet routing and ECN marking streams
   std::vector<PacketDrop> drops;  // tests only: packets to lose on purpose; empty otherwise
-};
-
-/// Told when the last packet of a flow has been delivered to its destination host.
-class PacketListener {
- public:
-  virtual void on_flow_delivered(std::uint32_t flow, core::Time now) = 0;
-
- protected:
-  ~PacketListener() = default;
 };
 
 /// What happened to one flow; bytes are payload, times integer picoseconds.
@@ -94,7 +86,7 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
  public:
   /// `fabric`, `router` and `listener` must outlive the model.
   PacketModel(core::EventQueue& queue, const topo::Fabric& fabric, const routing::Router& router,
-              const PacketParams& params, PacketListener& listener);
+              const PacketParams& params, model::DeliveryListener& listener);
 
   /// Starts a flow of `bytes` payload from `src_host` to `dst_host` at queue.now(); returns
   /// its id (ids count up from 0). A policy that routes per packet chooses each packet's path
@@ -209,7 +201,7 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
   core::EventQueue& queue_;
   const topo::Fabric& fabric_;
   const routing::Router& router_;
-  PacketListener& listener_;
+  model::DeliveryListener& listener_;  // told when a flow's last packet has arrived
   TransportParams transport_;
   SwitchParams switches_;
   WindowParams window_;

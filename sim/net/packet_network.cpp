@@ -6,7 +6,7 @@ PacketNetwork::PacketNetwork(core::EventQueue& queue, const topo::Fabric& fabric
                              const routing::Router& router, const PacketParams& params,
                              core::Time sample_interval, std::function<bool()> running,
                              model::DeliveryListener& listener)
-    : router_(router), listener_(listener), model_(queue, fabric, router, params, *this) {
+    : router_(router), model_(queue, fabric, router, params, listener) {
   if (sample_interval.ps() > 0) {
     sampler_ = std::make_unique<LinkSampler>(
         queue, [this] { return model_.links(); }, sample_interval, std::move(running));

@@ -13,7 +13,7 @@ namespace fabricsim::net {
 /// The packet model as the engine sees it: flows are PacketModel flows, links report their
 /// wire bytes, busy time, queues, drops and marks, and a LinkSampler records every link
 /// every `sample_interval` (0: off) while `running()` holds.
-class PacketNetwork final : public model::NetworkModel, private PacketListener {
+class PacketNetwork final : public model::NetworkModel {
  public:
   PacketNetwork(core::EventQueue& queue, const topo::Fabric& fabric, const routing::Router& router,
                 const PacketParams& params, core::Time sample_interval,
@@ -29,14 +29,10 @@ class PacketNetwork final : public model::NetworkModel, private PacketListener {
   std::uint64_t bookkeeping_events() const override { return sampler_ ? sampler_->events() : 0; }
 
  private:
-  void on_flow_delivered(std::uint32_t flow, core::Time now) override {
-    listener_.on_delivered(flow, now.ps());
-  }
   /// The flow's one path as routing chooses it, or -1 when it spreads (routed per packet).
   std::int32_t chosen_path(const routing::FlowKey& key);
 
   const routing::Router& router_;
-  model::DeliveryListener& listener_;
   PacketModel model_;
   std::unique_ptr<LinkSampler> sampler_;
   std::vector<routing::FlowKey> keys_;      // per flow

@@ -27,7 +27,7 @@ class Action : public core::Handler {
 };
 
 /// Builds the fabric and the model, starts flows with distinct tuples, records deliveries.
-class NetBench : public PacketListener {
+class NetBench : public model::DeliveryListener {
  public:
   NetBench(const topo::LeafSpineSpec& spec, const std::string& policy, const PacketParams& params)
       : fabric(topo::build_leaf_spine(spec)),
@@ -35,9 +35,7 @@ class NetBench : public PacketListener {
         router(fabric, *policy_),
         model(queue, fabric, router, params, *this) {}
 
-  void on_flow_delivered(std::uint32_t flow, core::Time now) override {
-    delivered[flow] = now.ps();
-  }
+  void on_delivered(std::uint32_t flow, std::int64_t end_ps) override { delivered[flow] = end_ps; }
 
   std::uint32_t start(std::uint32_t src, std::uint32_t dst, std::int64_t bytes) {
     const auto port = static_cast<std::uint32_t>(started_++);

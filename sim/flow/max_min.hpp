@@ -73,6 +73,7 @@ class MaxMinSolver {
   std::size_t link_count() const { return capacity_.size(); }
 
  private:
+  static constexpr std::uint32_t kNone = 0xffffffffu;  // no bucket, slot or position
   // Flows of one group on one link: their uses (their summed fractions are in the group's
   // Share of the link).
   struct Bucket {

@@ -116,6 +116,8 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
   void set_link(topo::LinkId link, bool up, core::Bitrate rate);
 
   const FlowStats& flow(std::uint32_t id) const { return stats_[id]; }
+  /// The path of the flow's data packets; for a flow routed per packet, its first candidate.
+  topo::PathId path(std::uint32_t id) const { return flows_[id].path; }
   /// Per directed link. Brings every port's backlog and counters up to queue.now() first,
   /// so queue_bytes and tx_bytes are current (tx counts packets whose serialization began).
   std::span<const LinkStats> links();

@@ -14,25 +14,28 @@ PacketNetwork::PacketNetwork(core::EventQueue& queue, const topo::Fabric& fabric
   }
 }
 
-std::int32_t PacketNetwork::chosen_path(const routing::FlowKey& key) {
-  // A flowlet flow's first packets take the ECMP path: that is its path as the policy chose it.
+std::int32_t PacketNetwork::chosen_path(std::uint32_t flow) {
+  const routing::FlowKey& key = keys_[flow];
+  if (!router_.policy().per_packet()) return static_cast<std::int32_t>(model_.path(flow));
   if (router_.policy().spreads_evenly()) {
     const auto candidates = router_.candidates(key.src_host, key.dst_host);
     return candidates.size() == 1 ? static_cast<std::int32_t>(candidates[0]) : -1;
   }
+  // A flowlet flow's first packets take the ECMP path: that is its path as the policy chose it.
   router_.choose(key, shares_);
   return shares_.size() == 1 ? static_cast<std::int32_t>(shares_[0].path) : -1;
 }
 
 std::uint32_t PacketNetwork::start_flow(const routing::FlowKey& key, std::int64_t bytes) {
+  const std::uint32_t id = model_.start_flow(key.src_host, key.dst_host, core::Bytes(bytes), key);
   keys_.push_back(key);
-  path_id_.push_back(chosen_path(key));
-  return model_.start_flow(key.src_host, key.dst_host, core::Bytes(bytes), key);
+  path_id_.push_back(chosen_path(id));
+  return id;
 }
 
 void PacketNetwork::reroute(std::uint32_t flow) {
   model_.repath(flow);
-  if (!router_.policy().per_packet()) path_id_[flow] = chosen_path(keys_[flow]);
+  if (!router_.policy().per_packet()) path_id_[flow] = chosen_path(flow);
 }
 
 void PacketNetwork::report(std::int64_t end_ps, metrics::Results& out) {

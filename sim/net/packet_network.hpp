@@ -29,8 +29,8 @@ class PacketNetwork final : public model::NetworkModel {
   std::uint64_t bookkeeping_events() const override { return sampler_ ? sampler_->events() : 0; }
 
  private:
-  /// The flow's one path as routing chooses it, or -1 when it spreads (routed per packet).
-  std::int32_t chosen_path(const routing::FlowKey& key);
+  /// The flow's one path, or -1 when it spreads (routed per packet over several candidates).
+  std::int32_t chosen_path(std::uint32_t flow);
 
   const routing::Router& router_;
   PacketModel model_;

@@ -235,11 +235,11 @@ int info(const Args& args) {
               stats.links);
   std::printf("  nodes:");
   for (const auto& [kind, count] : stats.nodes_by_kind) std::printf(" %u %s", count, kind.c_str());
-  std::printf("\n  equal-cost paths between edge switches: %u..%u (%zu stored, %.1f MiB)\n",
-              stats.min_paths, stats.max_paths, fabric.path_offset.size() - 1,
-              static_cast<double>(fabric.path_offset.size() * 4 + fabric.path_links.size() * 4 +
-                                  fabric.pair_offset.size() * 4) /
-                  (1 << 20));
+  std::printf(
+      "\n  equal-cost paths between edge switches: %u..%u per pair, %llu in all"
+      " (catalog %.1f MiB)\n",
+      stats.min_paths, stats.max_paths, static_cast<unsigned long long>(fabric.path_count()),
+      static_cast<double>(fabric.catalog.memory_bytes()) / (1 << 20));
   std::printf("  oversubscription:");
   for (const fsim::topo::TierStats& tier : stats.tiers) {
     std::printf(" %s %.2f:1", tier.name.c_str(), tier.oversubscription);

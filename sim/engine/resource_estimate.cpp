@@ -30,7 +30,6 @@ constexpr std::uint64_t kBytesPerFlow = 128;           // demand, /app_flows row
 constexpr std::uint64_t kBytesPerFluidSubflow = 288;   // /flows row, route, solver uses
 constexpr std::uint64_t kBytesPerPacketSubflow = 512;  // /flows row, sender, receiver
 constexpr std::uint64_t kBytesPerPacket = 64;          // a pooled packet record
-constexpr std::uint64_t kBytesPerPath = 24;            // a path's link ids and offset
 constexpr std::uint64_t kBytesBase = 32ull << 20;      // the program, HDF5 and yaml-cpp
 
 /// What one workload adds: flows, bytes sent and time it spends outside transfers.
@@ -190,7 +189,7 @@ ResourceEstimate estimate_resources(const scenario::Scenario& s) {
           saturating_mul(e.flows, kBytesPerFlow),
           saturating_mul(e.subflows, packet ? kBytesPerPacketSubflow : kBytesPerFluidSubflow)),
       saturating_add(saturating_add(saturating_mul(e.packets_in_flight, kBytesPerPacket),
-                                    saturating_mul(e.paths, kBytesPerPath)),
+                                    topo::catalog_bytes(size)),
                      saturating_add(kBytesBase, extra)));
   // Max-min keeps some link saturated while flows are left, so all bytes through the slowest
   // link bound the transfer time from above.

@@ -43,20 +43,21 @@ StepBounds::StepBounds(const topo::Fabric& fabric)
     host_up_bps_.push_back(fabric.links[fabric.host_uplink[h]].rate.bps());
     host_down_bps_.push_back(fabric.links[fabric.host_downlink[h]].rate.bps());
   }
-  // An edge switch's uplinks: the first links of its paths to other edges; its downlinks:
-  // the last links of the paths into it. Any route between two edges crosses one of each.
+  // An edge switch's uplinks: its next hops toward other edges; its downlinks: the next hops
+  // of any switch that arrive at it. Any route between two edges crosses one of each.
   const std::uint32_t edges = fabric.edge_count();
   std::vector<std::vector<topo::LinkId>> firsts(edges), lasts(edges);
-  for (std::uint32_t a = 0; a < edges; ++a) {
-    for (std::uint32_t b = 0; b < edges; ++b) {
-      if (a == b) continue;
-      const std::size_t pair = std::size_t{a} * edges + b;
-      for (topo::PathId p = fabric.pair_offset[pair]; p < fabric.pair_offset[pair + 1]; ++p) {
-        const std::span<const topo::LinkId> links = fabric.path(p);
-        if (links.empty()) continue;
-        firsts[a].push_back(links.front());
-        lasts[b].push_back(links.back());
+  for (std::uint32_t b = 0; b < edges; ++b) {
+    for (topo::NodeId n = 0; n < fabric.nodes.size(); ++n) {
+      if (fabric.nodes[n].kind == topo::NodeKind::host || n == fabric.edge_node[b]) continue;
+      for (const topo::LinkId l : fabric.catalog.next_hops(n, b)) {
+        if (fabric.links[l].dst == fabric.edge_node[b]) lasts[b].push_back(l);
       }
+    }
+    for (std::uint32_t a = 0; a < edges; ++a) {
+      if (a == b) continue;
+      const std::span<const topo::LinkId> up = fabric.catalog.next_hops(fabric.edge_node[a], b);
+      firsts[a].insert(firsts[a].end(), up.begin(), up.end());
     }
   }
   for (std::uint32_t e = 0; e < edges; ++e) {
@@ -71,8 +72,9 @@ const StepBounds::PairLatency& StepBounds::pair_latency(std::uint32_t src_edge,
   PairLatency& out = pairs_[pair];
   if (out.path >= 0) return out;
   bool any = false;
-  for (topo::PathId p = fabric_.pair_offset[pair]; p < fabric_.pair_offset[pair + 1]; ++p) {
-    const std::span<const topo::LinkId> links = fabric_.path(p);
+  const topo::PathRange range = fabric_.catalog.range(pair);
+  for (topo::PathId p = range.first; p < range.first + range.count; ++p) {
+    const topo::PathLinks links = fabric_.catalog.links(pair, p);
     std::int64_t total = 0;
     for (const topo::LinkId l : links) total += fabric_.links[l].latency.ps();
     const std::int64_t last = links.empty() ? 0 : fabric_.links[links.back()].latency.ps();

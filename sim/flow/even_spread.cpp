@@ -46,9 +46,10 @@ void merge_by_link(std::vector<LinkUse>& uses) {
 std::vector<topo::LinkId> even_spread_classes(const topo::Fabric& fabric) {
   // signature(l) = sum over edge pairs of (paths of the pair through l) x hash(pair).
   std::vector<std::uint64_t> signature(fabric.links.size(), 0);
-  for (std::uint32_t pair = 0; pair + 1 < fabric.pair_offset.size(); ++pair) {
-    for (topo::PathId p = fabric.pair_offset[pair]; p < fabric.pair_offset[pair + 1]; ++p) {
-      for (const topo::LinkId l : fabric.path(p)) signature[l] += core::mix64(pair);
+  for (std::size_t pair = 0; pair < fabric.catalog.pair_count(); ++pair) {
+    const topo::PathRange range = fabric.catalog.range(pair);
+    for (topo::PathId p = range.first; p < range.first + range.count; ++p) {
+      for (const topo::LinkId l : fabric.catalog.links(pair, p)) signature[l] += core::mix64(pair);
     }
   }
   std::map<std::pair<std::uint64_t, std::int64_t>, topo::LinkId> first;
@@ -68,16 +69,15 @@ EvenSpreadCache::EvenSpreadCache(const topo::Fabric& fabric,
       pairs_(std::size_t{fabric.edge_count()} * fabric.edge_count()) {}
 
 const EvenSpreadCache::Pair& EvenSpreadCache::pair(std::uint32_t src_host, std::uint32_t dst_host) {
-  const std::size_t index =
-      std::size_t{fabric_.host_edge[src_host]} * fabric_.edge_count() + fabric_.host_edge[dst_host];
+  const std::size_t index = fabric_.pair_of_hosts(src_host, dst_host);
   Pair& p = pairs_[index];
   if (p.state == kEmpty) fill(index, p);
   return p;
 }
 
 void EvenSpreadCache::fill(std::size_t index, Pair& p) {
-  const topo::PathId first = fabric_.pair_offset[index],
-                     count = fabric_.pair_offset[index + 1] - first;
+  const topo::PathRange range = fabric_.catalog.range(index);
+  const topo::PathId first = range.first, count = range.count;
   // What the per-flow merge computed: 1/n on every link of every path, sorted by link, the
   // shares of a link added one by one (all equal, so their order does not matter).
   scratch_.clear();
@@ -85,7 +85,7 @@ void EvenSpreadCache::fill(std::size_t index, Pair& p) {
   const double share = count > 0 ? 1.0 / count : 0.0;
   for (topo::PathId path = first; path < first + count; ++path) {
     std::int64_t latency = 0;
-    for (const topo::LinkId l : fabric_.path(path)) {
+    for (const topo::LinkId l : fabric_.catalog.links(index, path)) {
       scratch_.push_back({l, share});
       latency += fabric_.links[l].latency.ps();
     }
@@ -172,17 +172,15 @@ bool EvenSpreadCache::constraints(std::uint32_t src_host, std::uint32_t dst_host
 }
 
 std::int64_t EvenSpreadCache::latency_ps(std::uint32_t src_host, std::uint32_t dst_host) {
-  const std::size_t index =
-      std::size_t{fabric_.host_edge[src_host]} * fabric_.edge_count() + fabric_.host_edge[dst_host];
-  if (fabric_.pair_offset[index + 1] == fabric_.pair_offset[index]) return 0;  // no path
+  const topo::PathRange range = fabric_.paths_between_hosts(src_host, dst_host);
+  if (range.count == 0) return 0;  // no path
   const Pair& p = pair(src_host, dst_host);
   const std::int64_t hosts = (fabric_.links[fabric_.host_uplink[src_host]].latency +
                               fabric_.links[fabric_.host_downlink[dst_host]].latency)
                                  .ps();
   if (p.state == kCached) return hosts + p.path_latency_ps;
   std::int64_t longest = 0;
-  for (topo::PathId path = fabric_.pair_offset[index]; path < fabric_.pair_offset[index + 1];
-       ++path) {
+  for (topo::PathId path = range.first; path < range.first + range.count; ++path) {
     longest = std::max(longest, fabric_.route_latency(src_host, dst_host, path).ps());
   }
   return longest;

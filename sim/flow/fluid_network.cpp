@@ -35,7 +35,7 @@ FluidNetwork::FluidNetwork(core::EventQueue& queue, const topo::Fabric& fabric,
 }
 
 std::uint32_t FluidNetwork::start_flow(const routing::FlowKey& key, std::int64_t bytes) {
-  const std::span<const topo::PathId> candidates = router_.candidates(key.src_host, key.dst_host);
+  const routing::Candidates candidates = router_.candidates(key.src_host, key.dst_host);
   // An even spread takes every candidate at 1/n: no need to list them per flow.
   std::int32_t path_id = candidates.size() == 1 ? static_cast<std::int32_t>(candidates[0]) : -1;
   std::uint32_t id = 0;
@@ -65,8 +65,10 @@ std::int64_t FluidNetwork::uses_of_shares(std::uint32_t src, std::uint32_t dst) 
   uses_.push_back({fabric_.host_uplink[src], 1.0});
   uses_.push_back({fabric_.host_downlink[dst], 1.0});
   std::int64_t latency = 0;
+  const std::size_t pair = fabric_.pair_of_hosts(src, dst);
   for (const routing::PathShare& share : shares_) {
-    for (const topo::LinkId l : fabric_.path(share.path)) uses_.push_back({l, share.fraction});
+    for (const topo::LinkId l : fabric_.catalog.links(pair, share.path))
+      uses_.push_back({l, share.fraction});
     latency = std::max(latency, fabric_.route_latency(src, dst, share.path).ps());
   }
   merge_by_link(uses_);

@@ -1,5 +1,6 @@
 #include "io/hdf5_topology.hpp"
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <utility>
@@ -55,26 +56,34 @@ void write_hosts(hid_t topology, const topo::Fabric& fabric) {
 
 // One row per node a path crosses, in order: hop 0 is the source edge switch (link -1), hop
 // h > 0 the node link h-1 of the path arrives at. A path within one edge switch is one row.
-void write_paths(hid_t topology, const topo::Fabric& fabric) {
+// Every path when the catalog has at most kListedPaths; otherwise the paths in `used`.
+void write_paths(hid_t topology, const topo::Fabric& fabric, std::vector<topo::PathId> used) {
   const Handle g = create_group(topology, "paths");
   std::vector<std::uint32_t> path_id, hop, node;
   std::vector<std::int32_t> link;
-  const std::uint32_t edges = fabric.edge_count();
-  for (std::uint32_t pair = 0; pair + 1 < fabric.pair_offset.size(); ++pair) {
-    const topo::NodeId src_edge = fabric.edge_node[pair / edges];
-    for (topo::PathId p = fabric.pair_offset[pair]; p < fabric.pair_offset[pair + 1]; ++p) {
+  const topo::PathCatalog& catalog = fabric.catalog;
+  const auto write = [&](std::size_t pair, topo::PathId p) {
+    path_id.push_back(p);
+    hop.push_back(0);
+    node.push_back(fabric.edge_node[pair / fabric.edge_count()]);
+    link.push_back(-1);
+    std::uint32_t h = 0;
+    for (const topo::LinkId l : catalog.links(pair, p)) {
       path_id.push_back(p);
-      hop.push_back(0);
-      node.push_back(src_edge);
-      link.push_back(-1);
-      std::uint32_t h = 0;
-      for (const topo::LinkId l : fabric.path(p)) {
-        path_id.push_back(p);
-        hop.push_back(++h);
-        node.push_back(fabric.links[l].dst);
-        link.push_back(static_cast<std::int32_t>(l));
-      }
+      hop.push_back(++h);
+      node.push_back(fabric.links[l].dst);
+      link.push_back(static_cast<std::int32_t>(l));
     }
+  };
+  if (catalog.path_count() <= kListedPaths) {
+    for (std::size_t pair = 0; pair < catalog.pair_count(); ++pair) {
+      const topo::PathRange range = catalog.range(pair);
+      for (topo::PathId p = range.first; p < range.first + range.count; ++p) write(pair, p);
+    }
+  } else {
+    std::sort(used.begin(), used.end());
+    used.erase(std::unique(used.begin(), used.end()), used.end());
+    for (const topo::PathId p : used) write(catalog.pair_of(p), p);
   }
   write_column(g.get(), "path_id", path_id, "id");
   write_column(g.get(), "hop", hop, "index");
@@ -98,12 +107,12 @@ std::vector<std::string> link_names(const topo::Fabric& fabric) {
   return names;
 }
 
-void write_topology(hid_t file, const topo::Fabric& fabric) {
+void write_topology(hid_t file, const topo::Fabric& fabric, std::vector<topo::PathId> used_paths) {
   const Handle topology = create_group(file, "topology");
   write_nodes(topology.get(), fabric);
   write_links(topology.get(), fabric);
   write_hosts(topology.get(), fabric);
-  write_paths(topology.get(), fabric);
+  write_paths(topology.get(), fabric, std::move(used_paths));
 }
 
 }  // namespace fabricsim::io

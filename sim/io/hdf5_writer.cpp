@@ -222,7 +222,11 @@ void write_file(const std::string& file_path, const topo::Fabric& fabric,
   write_root_attributes(file.get(), results.info);
   if (after_create) after_create();
   write_inputs(file.get(), results.info.inputs);
-  write_topology(file.get(), fabric);
+  std::vector<topo::PathId> used_paths;
+  for (const metrics::FlowRecord& f : results.flows) {
+    if (f.path_id >= 0) used_paths.push_back(static_cast<topo::PathId>(f.path_id));
+  }
+  write_topology(file.get(), fabric, std::move(used_paths));
   write_app_flows(file.get(), results.app_flows);
   write_flows(file.get(), results.flows);
   write_steps(file.get(), results.steps);

@@ -174,7 +174,7 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
   /// The NIC's next data packet, or kNone when none of its flows may send.
   std::uint32_t make_packet(std::uint32_t host, core::Time now);
   /// The link after the one the packet has just crossed; kNone when it has arrived.
-  topo::LinkId next_link(const Packet& packet) const;
+  topo::LinkId next_link(const Packet& packet, topo::LinkId arrived_on) const;
   void route_at_edge(Packet& packet, core::Time now);
   void settle(Port& port, topo::LinkId link, core::Time now);
   bool admit(topo::LinkId link, std::int64_t bytes, core::Time now);

@@ -143,7 +143,7 @@ void PacketModel::settle(Port& port, topo::LinkId link, core::Time now) {
 }
 
 std::int64_t PacketModel::queued_bytes(topo::PathId path) const {
-  const std::span<const topo::LinkId> links = fabric_.path(path);
+  const topo::PathLinks links = fabric_.path(path);
   if (links.empty()) return 0;
   const Port& port = ports_[links[0]];
   std::int64_t backlog = port.backlog;
@@ -265,7 +265,7 @@ void PacketModel::on_arrival(topo::LinkId link, core::Time now) {
   Packet& packet = pool_[p];
   link_stats_[link].rx_bytes += packet.wire_bytes;
   if (packet.hop == 0) route_at_edge(packet, now);
-  const topo::LinkId next = next_link(packet);
+  const topo::LinkId next = next_link(packet, link);
   // Fetch the next port while the ring's new head (another line) is read for its arrival.
   if (next != kNone) __builtin_prefetch(&ports_[next]);
   if (!port.ring.empty()) queue_.schedule(pool_[port.ring.head].due, *this, 2 * link + kArrived);
@@ -291,15 +291,17 @@ void PacketModel::route_at_edge(Packet& packet, core::Time now) {
                                       (ack ? ack_routes_ : data_routes_)[packet.flow]);
 }
 
-topo::LinkId PacketModel::next_link(const Packet& packet) const {
-  // Route = source host uplink (hop 0), the path's links (hops 1..n), destination host
-  // downlink (hop n + 1).
-  const std::span<const topo::LinkId> path = fabric_.path(packet.path);
-  const std::size_t next = std::size_t{packet.hop} + 1;
-  if (next <= path.size()) return path[next - 1];
-  if (next > path.size() + 1) return kNone;
+topo::LinkId PacketModel::next_link(const Packet& packet, topo::LinkId arrived_on) const {
+  // Route = source host uplink, the path's links, destination host downlink: at a switch
+  // before the destination's edge switch the catalog names the next link of the path.
+  const topo::NodeId at = fabric_.links[arrived_on].dst;
   const FlowState& flow = flows_[packet.flow];
-  return fabric_.host_downlink[(packet.flags & kAck) != 0 ? flow.key.src_host : flow.key.dst_host];
+  const bool ack = (packet.flags & kAck) != 0;
+  const std::uint32_t src = ack ? flow.key.dst_host : flow.key.src_host;
+  const std::uint32_t dst = ack ? flow.key.src_host : flow.key.dst_host;
+  if (at == fabric_.host_node[dst]) return kNone;
+  if (at == fabric_.edge_node[fabric_.host_edge[dst]]) return fabric_.host_downlink[dst];
+  return fabric_.catalog.next_link(fabric_.pair_of_hosts(src, dst), packet.path, at);
 }
 
 }  // namespace fabricsim::net

@@ -61,8 +61,41 @@ struct PacketRouteState {
 };
 
 /// The paths a decision chooses among: the live equal-cost paths of the flow's host pair, in
-/// path-id order (Router::candidates); never empty.
-using Candidates = std::span<const topo::PathId>;
+/// path-id order (Router::candidates); never empty. Either a range of ids (every path of the
+/// pair is live) or a list of them.
+class Candidates {
+ public:
+  Candidates(topo::PathRange range) : first_(range.first), size_(range.count) {}
+  Candidates(std::span<const topo::PathId> list)
+      : list_(list.data()), size_(static_cast<std::uint32_t>(list.size())) {}
+
+  std::size_t size() const { return size_; }
+  topo::PathId operator[](std::size_t i) const {
+    return list_ != nullptr ? list_[i] : first_ + static_cast<topo::PathId>(i);
+  }
+
+  class Iterator {
+   public:
+    Iterator(const Candidates& c, std::size_t i) : c_(&c), i_(i) {}
+    topo::PathId operator*() const { return (*c_)[i_]; }
+    Iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    bool operator!=(const Iterator& o) const { return i_ != o.i_; }
+
+   private:
+    const Candidates* c_;
+    std::size_t i_;
+  };
+  Iterator begin() const { return {*this, 0}; }
+  Iterator end() const { return {*this, size_}; }
+
+ private:
+  const topo::PathId* list_ = nullptr;
+  topo::PathId first_ = 0;
+  std::uint32_t size_ = 0;
+};
 
 /// What a per-packet decision may look at: the flow, its candidates, the time, the packet
 /// model's seeded routing stream and the candidates' first-hop occupancy.

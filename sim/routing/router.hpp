@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <span>
+#include <unordered_map>
 #include <vector>
 
 #include "routing/policy.hpp"
@@ -26,7 +27,7 @@ class Router {
   }
   /// The live equal-cost paths from the source host's edge switch to the destination's, in
   /// path-id order (a host pair under one edge switch has one path with no links).
-  std::span<const topo::PathId> candidates(std::uint32_t src_host, std::uint32_t dst_host) const;
+  Candidates candidates(std::uint32_t src_host, std::uint32_t dst_host) const;
   /// Per-flow choice: replaces `out` with the flow's shares over its live candidates.
   void choose(const FlowKey& flow, std::vector<PathShare>& out) const;
   /// Per-packet choice, for a policy whose per_packet() is true.
@@ -38,16 +39,12 @@ class Router {
   bool changed(std::uint32_t src_host, std::uint32_t dst_host) const;
 
  private:
-  std::size_t pair_of(std::uint32_t src_host, std::uint32_t dst_host) const;
-
   const topo::Fabric& fabric_;
   const Policy& policy_;
   std::vector<std::uint32_t> uplinks_;  // per edge switch
-  std::vector<topo::PathId> ids_;       // every path id in order: the candidates, no failure
   std::vector<std::uint8_t> down_;      // per link: believed down
-  std::uint32_t down_count_ = 0;
-  std::vector<std::uint32_t> live_offset_;  // per edge pair: CSR into live_, while down_count_ > 0
-  std::vector<topo::PathId> live_;
+  std::vector<std::uint8_t> listed_;    // per edge pair: some but not all paths live, see live_
+  std::unordered_map<std::size_t, std::vector<topo::PathId>> live_;  // listed pairs' live paths
   std::vector<std::uint8_t> changed_;  // per edge pair: candidates changed at the last believe()
 };
 

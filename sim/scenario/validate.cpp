@@ -78,7 +78,7 @@ topo::FatTreeSpec read_fat_tree(const Tree& t) {
          core::format_count(size.paths) +
              " equal-cost paths between ToRs, more than the limit of " +
              core::format_count(topo::kMaxPaths) +
-             " (valid: k <= 16 with one cable per switch pair; parallel cables square the paths)");
+             " (valid: k <= 56 with one cable per switch pair; parallel cables square the paths)");
   }
   return spec;
 }
@@ -131,6 +131,15 @@ topo::LeafSpineSpec read_leaf_spine(const Tree& t) {
              core::format_count(paths) + " equal-cost paths, more than the limit of " +
              core::format_count(topo::kMaxPaths) +
              " (valid: reduce leaves, spines or links_per_pair)");
+  }
+  const topo::TopologySize size = topo::size_of(spec);
+  if (topo::catalog_bytes(size) > topo::kMaxCatalogBytes) {
+    const auto [origin, key] = blame({"leaves"});
+    fail(origin, key,
+         "(leaves + spines) x leaves path-catalog entries take " +
+             core::format_count(topo::catalog_bytes(size)) + " bytes, more than the limit of " +
+             core::format_count(topo::kMaxCatalogBytes) +
+             " (valid: fewer leaves, more hosts_per_leaf)");
   }
   return spec;
 }

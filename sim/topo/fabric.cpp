@@ -23,30 +23,14 @@ const char* to_string(NodeKind kind) {
   return "unknown";
 }
 
-PathRange Fabric::paths_between_hosts(std::uint32_t src_host, std::uint32_t dst_host) const {
-  assert(src_host < host_count() && dst_host < host_count());
-  // Row-major pair index: the ids of pair (a, b) are pair_offset[a*E+b] .. pair_offset[a*E+b+1].
-  const std::size_t pair = std::size_t{host_edge[src_host]} * edge_count() + host_edge[dst_host];
-  return PathRange{pair_offset[pair], pair_offset[pair + 1] - pair_offset[pair]};
-}
-
-std::span<const LinkId> Fabric::path(PathId p) const {
-  assert(p + 1 < path_offset.size());
-  return std::span<const LinkId>(path_links)
-      .subspan(path_offset[p], path_offset[p + 1] - path_offset[p]);
-}
-
 std::uint32_t Fabric::uplink_count(std::uint32_t edge) const {
   assert(edge < edge_count());
-  // Collect the first link of every path leaving `edge` for another edge switch, then count
-  // the distinct ones. O(paths out of the edge): callers that need it often cache it per edge.
+  // The distinct next hops of the edge switch toward every other edge switch.
   std::vector<LinkId> first_hops;
-  const std::size_t row = std::size_t{edge} * edge_count();
   for (std::uint32_t other = 0; other < edge_count(); ++other) {
     if (other == edge) continue;
-    for (PathId p = pair_offset[row + other]; p < pair_offset[row + other + 1]; ++p) {
-      if (path_offset[p] != path_offset[p + 1]) first_hops.push_back(path_links[path_offset[p]]);
-    }
+    const std::span<const LinkId> hops = catalog.next_hops(edge_node[edge], other);
+    first_hops.insert(first_hops.end(), hops.begin(), hops.end());
   }
   std::sort(first_hops.begin(), first_hops.end());
   const auto distinct = std::unique(first_hops.begin(), first_hops.end()) - first_hops.begin();
@@ -55,7 +39,8 @@ std::uint32_t Fabric::uplink_count(std::uint32_t edge) const {
 
 core::Time Fabric::route_latency(std::uint32_t src_host, std::uint32_t dst_host, PathId p) const {
   core::Time total = links[host_uplink[src_host]].latency + links[host_downlink[dst_host]].latency;
-  for (const LinkId l : path(p)) total += links[l].latency;
+  for (const LinkId l : catalog.links(pair_of_hosts(src_host, dst_host), p))
+    total += links[l].latency;
   return total;
 }
 

@@ -5,12 +5,9 @@
 #include <vector>
 
 #include "core/units.hpp"
+#include "topo/path_catalog.hpp"
 
 namespace fabricsim::topo {
-
-using NodeId = std::uint32_t;
-using LinkId = std::uint32_t;
-using PathId = std::uint32_t;
 
 /// Host, or a switch by its role: leaf and spine of a leaf-spine; tor, aggregation and core
 /// of a three-tier Clos.
@@ -30,15 +27,9 @@ struct Link {
   core::Time latency;
 };
 
-/// A contiguous range of path ids: the equal-cost candidates between two edge switches.
-struct PathRange {
-  PathId first = 0;
-  std::uint32_t count = 0;
-};
-
 /// The flat, read-only fabric the engines run on. Every host hangs off one edge switch
-/// (a leaf or ToR); the equal-cost paths between edge switches were found on the graph and are
-/// stored in CSR form, so a route is host uplink + a path's links + host downlink.
+/// (a leaf or ToR); the equal-cost paths between edge switches were found on the graph and
+/// are kept in a PathCatalog, so a route is host uplink + a path's links + host downlink.
 struct Fabric {
   std::vector<Node> nodes;
   std::vector<Link> links;
@@ -47,17 +38,20 @@ struct Fabric {
   std::vector<LinkId> host_uplink;       // host index -> host->edge link
   std::vector<LinkId> host_downlink;     // host index -> edge->host link
   std::vector<NodeId> edge_node;         // edge switch index -> node id
-  /// Paths from edge a to edge b are ids [pair_offset[a*E+b], pair_offset[a*E+b+1]).
-  /// A pair a == a has one path with no links.
-  std::vector<std::uint32_t> pair_offset;
-  /// Links of path p are path_links[path_offset[p] .. path_offset[p+1]), in order.
-  std::vector<std::uint32_t> path_offset;
-  std::vector<LinkId> path_links;
+  /// The paths between edge switches: pair a*E + b holds those from edge a to edge b.
+  PathCatalog catalog;
 
   std::uint32_t host_count() const { return static_cast<std::uint32_t>(host_node.size()); }
   std::uint32_t edge_count() const { return static_cast<std::uint32_t>(edge_node.size()); }
-  PathRange paths_between_hosts(std::uint32_t src_host, std::uint32_t dst_host) const;
-  std::span<const LinkId> path(PathId p) const;
+  std::uint64_t path_count() const { return catalog.path_count(); }
+  /// The edge-switch pair whose paths join the two hosts.
+  std::size_t pair_of_hosts(std::uint32_t src_host, std::uint32_t dst_host) const {
+    return std::size_t{host_edge[src_host]} * edge_count() + host_edge[dst_host];
+  }
+  PathRange paths_between_hosts(std::uint32_t src_host, std::uint32_t dst_host) const {
+    return catalog.range(pair_of_hosts(src_host, dst_host));
+  }
+  PathLinks path(PathId p) const { return catalog.links(p); }
   /// Number of distinct first-hop links out of an edge switch over all its paths
   /// (the "s" of the splitting rule: spines x parallel links on a leaf-spine).
   std::uint32_t uplink_count(std::uint32_t edge) const;

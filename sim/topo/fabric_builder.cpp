@@ -1,7 +1,9 @@
 #include "topo/fabric_builder.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <stdexcept>
+#include <unordered_map>
 #include <vector>
 
 #include <boost/graph/adjacency_list.hpp>
@@ -55,28 +57,14 @@ std::vector<std::uint32_t> distances_to(const BoostGraph& graph, Vertex dst) {
   return dist;
 }
 
-/// Appends every shortest path from `at` to the destination as a link sequence: a DFS that
-/// only steps to a switch one hop closer. Parallel links are distinct edges, hence distinct
-/// paths. Out-edges are visited in insertion order, so the order is deterministic.
-void enumerate_paths(const BoostGraph& graph, Vertex at, const std::vector<std::uint32_t>& dist,
-                     std::vector<LinkId>& prefix, Fabric& out) {
-  if (dist[at] == 0) {
-    out.path_links.insert(out.path_links.end(), prefix.begin(), prefix.end());
-    out.path_offset.push_back(static_cast<std::uint32_t>(out.path_links.size()));
-    if (out.path_offset.size() - 1 > kMaxPaths) {
-      throw std::invalid_argument("topology: more than " + std::to_string(kMaxPaths) +
-                                  " equal-cost paths");
-    }
-    return;
+/// Hashes a next-hop set so that equal sets are stored once.
+struct SetHash {
+  std::size_t operator()(const std::vector<LinkId>& set) const {
+    std::size_t h = set.size();
+    for (const LinkId l : set) h = h * 1'000'003u ^ l;
+    return h;
   }
-  for (const auto edge : boost::make_iterator_range(boost::out_edges(at, graph))) {
-    const Vertex next = boost::target(edge, graph);
-    if (graph[next].kind == NodeKind::host || dist[next] != dist[at] - 1) continue;
-    prefix.push_back(graph[edge].id);
-    enumerate_paths(graph, next, dist, prefix, out);
-    prefix.pop_back();
-  }
-}
+};
 
 }  // namespace
 
@@ -113,28 +101,81 @@ void FabricBuilder::attach_host(NodeId host, NodeId edge, const LinkSpec& spec) 
   add_cable(host, edge, spec);
 }
 
-/// Fills the CSR path arrays for every ordered pair of edge switches, pair-major (a*E + b).
-/// Pair (a, a) gets its single empty path; unreachable pairs get none.
-Fabric FabricBuilder::finish(std::uint64_t expected_paths, std::uint32_t links_per_path) {
+/// For every destination edge switch, a BFS gives each switch its distance; its next hops are
+/// its out-links (in insertion order) to switches one hop closer, and its path count the sum
+/// of theirs. Equal next-hop sets are stored once.
+Fabric FabricBuilder::finish() {
   Fabric out = std::move(fabric_);
-  const std::size_t edges = out.edge_node.size();
-  out.path_offset.reserve(expected_paths + 1);
-  out.path_links.reserve(expected_paths * links_per_path);
-  std::vector<std::vector<std::uint32_t>> dist_to(edges);
-  for (std::size_t b = 0; b < edges; ++b) dist_to[b] = distances_to(graph_->g, out.edge_node[b]);
-
-  out.pair_offset.assign(1, 0);
-  out.path_offset.assign(1, 0);
-  std::vector<LinkId> prefix;
-  for (std::size_t a = 0; a < edges; ++a) {
-    for (std::size_t b = 0; b < edges; ++b) {
-      const std::vector<std::uint32_t>& dist = dist_to[b];
-      if (dist[out.edge_node[a]] != kUnreached) {
-        enumerate_paths(graph_->g, out.edge_node[a], dist, prefix, out);
+  const auto edges = static_cast<std::uint32_t>(out.edge_node.size());
+  std::vector<std::uint32_t> switch_row(out.nodes.size(), PathCatalog::kNoSet);
+  std::vector<NodeId> switches;
+  for (NodeId n = 0; n < out.nodes.size(); ++n) {
+    if (out.nodes[n].kind == NodeKind::host) continue;
+    switch_row[n] = static_cast<std::uint32_t>(switches.size());
+    switches.push_back(n);
+  }
+  std::vector<PathCatalog::Entry> entries(switches.size() * edges);
+  std::vector<std::uint32_t> set_offset{0};
+  std::vector<LinkId> set_links;
+  std::unordered_map<std::vector<LinkId>, std::uint32_t, SetHash> set_id;
+  std::vector<LinkId> hops;
+  std::vector<NodeId> by_distance;
+  for (std::uint32_t b = 0; b < edges; ++b) {
+    const std::vector<std::uint32_t> dist = distances_to(graph_->g, out.edge_node[b]);
+    by_distance.clear();
+    for (const NodeId n : switches) {
+      if (dist[n] != kUnreached) by_distance.push_back(n);
+    }
+    std::stable_sort(by_distance.begin(), by_distance.end(),
+                     [&](NodeId x, NodeId y) { return dist[x] < dist[y]; });
+    for (const NodeId n : by_distance) {
+      PathCatalog::Entry& e = entries[std::size_t{switch_row[n]} * edges + b];
+      if (dist[n] > kMaxPathLinks) {
+        throw std::invalid_argument("topology: a path between edge switches crosses more than " +
+                                    std::to_string(kMaxPathLinks) + " links");
       }
-      out.pair_offset.push_back(static_cast<std::uint32_t>(out.path_offset.size() - 1));
+      e.distance = static_cast<std::uint8_t>(dist[n]);
+      if (dist[n] == 0) {
+        e.paths = 1;
+        continue;
+      }
+      hops.clear();
+      std::uint64_t paths = 0;
+      for (const auto edge : boost::make_iterator_range(boost::out_edges(n, graph_->g))) {
+        const Vertex next = boost::target(edge, graph_->g);
+        if (switch_row[next] == PathCatalog::kNoSet || dist[next] != dist[n] - 1) continue;
+        hops.push_back(graph_->g[edge].id);
+        paths += entries[std::size_t{switch_row[next]} * edges + b].paths;
+      }
+      if (paths > kMaxPaths) {
+        throw std::invalid_argument("topology: more than " + std::to_string(kMaxPaths) +
+                                    " equal-cost paths between two edge switches");
+      }
+      e.paths = static_cast<std::uint32_t>(paths);
+      const auto [it, added] =
+          set_id.try_emplace(hops, static_cast<std::uint32_t>(set_offset.size() - 1));
+      if (added) {
+        set_links.insert(set_links.end(), hops.begin(), hops.end());
+        set_offset.push_back(static_cast<std::uint32_t>(set_links.size()));
+      }
+      e.hops = it->second;
     }
   }
+  std::uint64_t total = 0;
+  for (std::uint32_t a = 0; a < edges; ++a) {
+    for (std::uint32_t b = 0; b < edges; ++b)
+      total += entries[std::size_t{switch_row[out.edge_node[a]]} * edges + b].paths;
+  }
+  if (total > kMaxPaths) {
+    throw std::invalid_argument("topology: " + std::to_string(total) +
+                                " equal-cost paths, more than the limit of " +
+                                std::to_string(kMaxPaths));
+  }
+  std::vector<NodeId> link_dst;
+  link_dst.reserve(out.links.size());
+  for (const Link& l : out.links) link_dst.push_back(l.dst);
+  out.catalog = PathCatalog(out.edge_node, std::move(switch_row), std::move(entries),
+                            std::move(set_offset), std::move(set_links), std::move(link_dst));
   return out;
 }
 

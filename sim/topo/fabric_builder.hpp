@@ -14,8 +14,8 @@ struct LinkSpec {
 };
 
 /// Builds a Fabric from nodes and cables, whatever the topology: it keeps the graph
-/// (Boost.Graph), and finish() finds every shortest path between edge switches over
-/// switch-only links (up-down paths on a Clos fabric) and compiles them in CSR form.
+/// (Boost.Graph), and finish() finds the shortest paths between edge switches over
+/// switch-only links (up-down paths on a Clos fabric) and stores them as a PathCatalog.
 /// Node ids and link ids follow the order of the calls.
 class FabricBuilder {
  public:
@@ -30,8 +30,8 @@ class FabricBuilder {
   void add_cable(NodeId a, NodeId b, const LinkSpec& spec);
   /// Cables host node `host` to edge switch `edge` and makes it the next host index.
   void attach_host(NodeId host, NodeId edge, const LinkSpec& spec);
-  /// Finds and stores the paths; `expected_paths` (and links per path) only reserve memory.
-  Fabric finish(std::uint64_t expected_paths = 0, std::uint32_t links_per_path = 0);
+  /// Finds the paths and hands the fabric over.
+  Fabric finish();
 
  private:
   struct Graph;

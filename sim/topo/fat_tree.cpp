@@ -40,6 +40,10 @@ void validate(const FatTreeSpec& spec) {
     reject(std::to_string(size.paths) + " equal-cost paths, more than the limit of " +
            std::to_string(kMaxPaths) + ": reduce k or cores_per_agg");
   }
+  if (catalog_bytes(size) > kMaxCatalogBytes) {
+    reject("the path catalog would take " + std::to_string(catalog_bytes(size)) +
+           " bytes, more than the limit of " + std::to_string(kMaxCatalogBytes) + ": reduce k");
+  }
 }
 
 }  // namespace
@@ -58,6 +62,8 @@ TopologySize size_of(const FatTreeSpec& spec) {
   const core::uint128 same_pod = half == 0 ? 0 : (half - 1) * half * a * a;
   const core::uint128 other_pods = (tors - half) * half * cores * a * a * b * b;
   size.paths = saturate(tors * (1 + same_pod + other_pods));
+  size.switches = saturate(2 * tors + cores);
+  size.edge_switches = saturate(tors);
   size.edge_uplinks = spec.half();
   size.host_link = spec.host_link;
   size.slowest = std::min({spec.host_link.rate, spec.tor_link.rate, spec.core_link.rate});
@@ -105,7 +111,7 @@ Fabric build_fat_tree(const FatTreeSpec& spec) {
       }
     }
   }
-  return builder.finish(size_of(spec).paths, 4);
+  return builder.finish();
 }
 
 void describe_tiers(const FatTreeSpec& spec, FabricStats& stats) {

@@ -181,6 +181,7 @@ TopologySize size_of(const GraphSpec& spec) {
   }
   size.host_link.latency = host_latency;
   for (std::uint32_t n = 0; n < nodes; ++n) size.hosts += is_host(spec, n) ? 1 : 0;
+  size.switches = nodes - size.hosts;
   if (check_graph(spec)) return size;  // paths are only counted on a valid graph
 
   // Edge switches: those with hosts.
@@ -193,6 +194,7 @@ TopologySize size_of(const GraphSpec& spec) {
   for (std::uint32_t n = 0; n < nodes; ++n) {
     if (is_edge[n]) edges.push_back(n);
   }
+  size.edge_switches = edges.size();
   const std::vector<std::vector<Neighbour>> adj = switch_adjacency(spec);
   for (const std::uint32_t e : edges) {
     size.edge_uplinks = std::max(size.edge_uplinks, static_cast<std::uint32_t>(adj[e].size()));
@@ -262,6 +264,13 @@ Fabric build_graph(const GraphSpec& spec) {
                                 " equal-cost paths, more than the limit of " +
                                 std::to_string(kMaxPaths));
   }
+  if (catalog_bytes(size) > kMaxCatalogBytes) {
+    throw std::invalid_argument("graph topology: the path catalog would take " +
+                                std::to_string(catalog_bytes(size)) +
+                                " bytes (switches x edge switches entries), more than the limit "
+                                "of " +
+                                std::to_string(kMaxCatalogBytes));
+  }
   const auto nodes = static_cast<std::uint32_t>(spec.nodes.size());
   const std::vector<std::uint32_t> host_cable = host_cables(spec);
   std::vector<bool> is_edge(nodes, false);
@@ -280,7 +289,7 @@ Fabric build_graph(const GraphSpec& spec) {
     if (!is_host(spec, cable.a) && !is_host(spec, cable.b))
       builder.add_cable(cable.a, cable.b, cable.link);
   }
-  return builder.finish(size.paths, 0);
+  return builder.finish();
 }
 
 void describe_tiers(const GraphSpec& spec, FabricStats& stats) {

@@ -46,6 +46,11 @@ void validate(const LeafSpineSpec& spec) {
            " = leaves^2 x spines x links_per_pair^2 roughly); the limit is " +
            std::to_string(kMaxPaths) + ": reduce leaves, spines or links_per_pair");
   }
+  if (catalog_bytes(size) > kMaxCatalogBytes) {
+    reject("the path catalog would take " + std::to_string(catalog_bytes(size)) +
+           " bytes ((leaves + spines) x leaves entries), more than the limit of " +
+           std::to_string(kMaxCatalogBytes) + ": reduce leaves");
+  }
 }
 
 std::uint64_t saturate(core::uint128 v) {
@@ -73,6 +78,8 @@ TopologySize size_of(const LeafSpineSpec& spec) {
   size.hosts = saturate(hosts);
   size.links = saturate(2 * hosts + 2 * cables);
   size.paths = equal_cost_paths(spec);
+  size.switches = std::uint64_t{spec.leaves} + spec.spines;
+  size.edge_switches = spec.leaves;
   size.edge_uplinks = static_cast<std::uint32_t>(
       std::min<std::uint64_t>(std::uint64_t{spec.spines} * spec.links_per_pair, UINT32_MAX));
   size.host_link = spec.host_link;
@@ -117,7 +124,7 @@ Fabric build_leaf_spine(const LeafSpineSpec& spec) {
     }
   }
   // Every leaf-to-leaf path is two links (up, down).
-  return builder.finish(equal_cost_paths(spec), 2);
+  return builder.finish();
 }
 
 void describe_tiers(const LeafSpineSpec& spec, FabricStats& stats) {

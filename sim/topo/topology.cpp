@@ -46,7 +46,7 @@ FabricStats describe(const TopologySpec& spec, const Fabric& fabric) {
     for (std::uint32_t b = 0; b < edges; ++b) {
       if (a == b) continue;
       const std::size_t pair = std::size_t{a} * edges + b;
-      const std::uint32_t count = fabric.pair_offset[pair + 1] - fabric.pair_offset[pair];
+      const std::uint32_t count = fabric.catalog.range(pair).count;
       stats.min_paths = any_pair ? std::min(stats.min_paths, count) : count;
       stats.max_paths = any_pair ? std::max(stats.max_paths, count) : count;
       any_pair = true;

@@ -13,13 +13,25 @@ namespace fabricsim::topo {
 /// the resource estimate and the engine (none of which names a topology kind).
 struct TopologySize {
   std::uint64_t hosts = 0;
-  std::uint64_t links = 0;         // directed
-  std::uint64_t paths = 0;         // equal-cost paths stored between edge switches
-  std::uint32_t edge_uplinks = 0;  // distinct first hops out of an edge switch (split's s)
-  LinkSpec host_link;              // every host's NIC link
-  core::Bitrate slowest;           // the slowest link rate
-  core::Time longest_route;        // the largest sum of link latencies from host to host
+  std::uint64_t links = 0;  // directed
+  std::uint64_t paths = 0;  // equal-cost paths numbered between edge switches
+  std::uint64_t switches = 0;
+  std::uint64_t edge_switches = 0;  // switches hosts hang off
+  std::uint32_t edge_uplinks = 0;   // distinct first hops out of an edge switch (split's s)
+  LinkSpec host_link;               // every host's NIC link
+  core::Bitrate slowest;            // the slowest link rate
+  core::Time longest_route;         // the largest sum of link latencies from host to host
 };
+
+/// Bytes of the path catalog: an entry per (switch, edge switch) and an offset per edge pair.
+inline std::uint64_t catalog_bytes(const TopologySize& size) {
+  const double bytes = static_cast<double>(size.switches) *
+                           static_cast<double>(size.edge_switches) *
+                           static_cast<double>(sizeof(PathCatalog::Entry)) +
+                       static_cast<double>(size.edge_switches) *
+                           static_cast<double>(size.edge_switches) * sizeof(std::uint32_t);
+  return bytes >= 1.8e19 ? UINT64_MAX : static_cast<std::uint64_t>(bytes);
+}
 
 /// One switch tier's oversubscription: bandwidth into the tier from below over bandwidth
 /// out of it upwards, per switch (1.0 = non-blocking).

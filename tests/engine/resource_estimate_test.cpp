@@ -31,14 +31,15 @@ std::string refusal(const ResourceEstimate& e, std::uint64_t limit) {
 
 TEST(ResourceEstimate, CountsFlowsSubflowsPathsAndStateOfAnAllToAll) {
   // 4 leaves x 4 hosts = 16 GPUs: 16 x 15 = 240 flows, one subflow each under ecmp; paths
-  // 4 x 3 x 2 spines + 4 = 28. State: 240 x (128 + 288) + 28 x 24 + 32 MiB.
+  // 4 x 3 x 2 spines + 4 = 28. State: 240 x (128 + 288), a catalog of (4 + 2) switches x 4
+  // edges x 12-byte entries and 4 x 4 pair offsets of 4 bytes, and 32 MiB.
   const ResourceEstimate e = estimate_resources(small_fabric(4, 2, 4, "ecmp", all_to_all(1_MiB)));
   EXPECT_EQ(e.flows, 240u);
   EXPECT_EQ(e.subflows_per_flow, 1u);
   EXPECT_EQ(e.subflows, 240u);
   EXPECT_EQ(e.paths, 28u);
   EXPECT_EQ(e.packets_in_flight, 0u);
-  EXPECT_EQ(e.state_bytes, 240u * (128 + 288) + 28 * 24 + (32u << 20));
+  EXPECT_EQ(e.state_bytes, 240u * (128 + 288) + 6 * 4 * 12 + 16 * 4 + (32u << 20));
   // Every byte through one 100 Gb/s link, 240 MiB x 8 / 10^11 = 20.13 ms, plus a route of
   // four 1 us links per flow, 240 x 4 us = 0.96 ms.
   EXPECT_NEAR(e.horizon_seconds, 240.0 * (1 << 20) * 8 / 1e11 + 240 * 4e-6, 1e-9);

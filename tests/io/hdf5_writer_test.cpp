@@ -1,4 +1,5 @@
 #include "io/hdf5_writer.hpp"
+#include "topo/fabric_builder.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -21,24 +22,19 @@ using core::Bitrate;
 using core::Time;
 
 // Two hosts under one leaf, one spine above it: 4 nodes, 6 directed links.
+// Links 0-3 are the hosts' (up, down each), 4 and 5 leaf0 <-> spine0; the one pair (leaf0,
+// leaf0) has path 0, which has no links.
 topo::Fabric tiny_fabric() {
-  topo::Fabric f;
-  f.nodes = {{topo::NodeKind::host, "host0"},
-             {topo::NodeKind::host, "host1"},
-             {topo::NodeKind::leaf, "leaf0"},
-             {topo::NodeKind::spine, "spine0"}};
-  const Bitrate host_rate = Bitrate::gbps(100), fabric_rate = Bitrate::gbps(400);
-  f.links = {{0, 2, host_rate, Time::ns(500)}, {2, 0, host_rate, Time::ns(500)},
-             {1, 2, host_rate, Time::ns(500)}, {2, 1, host_rate, Time::ns(500)},
-             {2, 3, fabric_rate, Time::us(1)}, {3, 2, fabric_rate, Time::us(1)}};
-  f.host_node = {0, 1};
-  f.host_edge = {0, 0};
-  f.host_uplink = {0, 2};
-  f.host_downlink = {1, 3};
-  f.edge_node = {2};
-  f.pair_offset = {0, 1};  // pair (leaf0, leaf0): path 0, which has no links
-  f.path_offset = {0, 0};
-  return f;
+  topo::FabricBuilder b;
+  const topo::NodeId host0 = b.add_node(topo::NodeKind::host, "host0");
+  const topo::NodeId host1 = b.add_node(topo::NodeKind::host, "host1");
+  const topo::NodeId leaf = b.add_node(topo::NodeKind::leaf, "leaf0", true);
+  const topo::NodeId spine = b.add_node(topo::NodeKind::spine, "spine0");
+  const topo::LinkSpec host_link{Bitrate::gbps(100), Time::ns(500)};
+  b.attach_host(host0, leaf, host_link);
+  b.attach_host(host1, leaf, host_link);
+  b.add_cable(leaf, spine, {Bitrate::gbps(400), Time::us(1)});
+  return b.finish();
 }
 
 metrics::Results small_results() {

@@ -27,12 +27,8 @@ std::unique_ptr<Policy> make(const std::string& name, std::uint32_t subflows = 0
   return make_policy(params);
 }
 
-/// The ids of a contiguous range of candidates, as the router hands them over.
-std::vector<topo::PathId> ids(topo::PathRange range) {
-  std::vector<topo::PathId> out(range.count);
-  for (std::uint32_t i = 0; i < range.count; ++i) out[i] = range.first + i;
-  return out;
-}
+/// The candidates of a contiguous range, as the router hands them over.
+Candidates ids(topo::PathRange range) { return Candidates(range); }
 
 /// First-hop backlog per candidate, set by the test; remembers which paths were asked about.
 class FakeOccupancy final : public PathOccupancy {
@@ -56,13 +52,12 @@ struct PacketRouter {
   const Policy& policy;
   FlowKey flow;
   topo::PathRange candidates;
-  std::vector<topo::PathId> listed = ids(candidates);
   FakeOccupancy occupancy{candidates, 0};
   core::Rng rng{7, "routing.packets"};
   PacketRouteState state;
 
   topo::PathId route(Time now) {
-    return policy.choose_packet({flow, listed, now, rng, occupancy}, state);
+    return policy.choose_packet({flow, ids(candidates), now, rng, occupancy}, state);
   }
 };
 

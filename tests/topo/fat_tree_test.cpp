@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "support/cli_run.hpp"
+#include "topo/limits.hpp"
 #include "topo/topology.hpp"
 
 namespace fabricsim::topo {
@@ -36,7 +37,7 @@ FatTreeSpec spec_of(std::uint32_t k, std::uint32_t hosts_per_tor = 0,
 
 std::uint32_t paths_between(const Fabric& f, std::uint32_t a, std::uint32_t b) {
   const std::size_t pair = std::size_t{a} * f.edge_count() + b;
-  return f.pair_offset[pair + 1] - f.pair_offset[pair];
+  return f.catalog.range(pair).count;
 }
 
 std::map<std::string, std::uint32_t> kinds(const FabricStats& stats) {
@@ -74,7 +75,7 @@ TEST(FatTree, K4NodeAndLinkCounts) {
   EXPECT_EQ(size_of(spec).hosts, 16u);
   EXPECT_EQ(size_of(spec).links, 96u);
   // Stored paths: per ToR 1 + 1 x 2 (its pod) + 6 x 4 (other pods) = 27; 8 ToRs: 216.
-  EXPECT_EQ(f.path_offset.size() - 1, 216u);
+  EXPECT_EQ(f.path_count(), 216u);
   EXPECT_EQ(size_of(spec).paths, 216u);
 }
 
@@ -89,7 +90,7 @@ TEST(FatTree, K8NodeAndLinkCounts) {
   const std::map<std::string, std::uint32_t> want{
       {"host", 128}, {"tor", 32}, {"aggregation", 32}, {"core", 16}};
   EXPECT_EQ(kinds(describe(spec, f)), want);
-  EXPECT_EQ(f.path_offset.size() - 1, 14'752u);
+  EXPECT_EQ(f.path_count(), 14'752u);
   EXPECT_EQ(size_of(spec).paths, 14'752u);
   EXPECT_EQ(size_of(spec).links, 768u);
 }
@@ -135,7 +136,7 @@ TEST(FatTree, ParallelCablesSquareThePaths) {
   const FatTreeSpec k8 = spec_of(8, 0, 0, 2, 2);
   const Fabric f = build_fabric(k8);
   expect_paths_per_pair(f, 8, 16, 256);
-  EXPECT_EQ(f.path_offset.size() - 1, size_of(k8).paths);
+  EXPECT_EQ(f.path_count(), size_of(k8).paths);
   EXPECT_EQ(size_of(k8).paths, 32u * (1 + 3 * 16 + 28 * 256));
 }
 
@@ -146,8 +147,9 @@ TEST(FatTree, PathsAreDistinctUpDownChains) {
     for (std::uint32_t b = 0; b < edges; ++b) {
       const std::size_t pair = std::size_t{a} * edges + b;
       std::set<std::vector<LinkId>> seen;
-      for (PathId p = f.pair_offset[pair]; p < f.pair_offset[pair + 1]; ++p) {
-        const std::span<const LinkId> links = f.path(p);
+      const PathRange range = f.catalog.range(pair);
+      for (PathId p = range.first; p < range.first + range.count; ++p) {
+        const PathLinks links = f.path(p);
         const std::size_t want = a == b ? 0 : a / 2 == b / 2 ? 2 : 4;
         ASSERT_EQ(links.size(), want);
         NodeId at = f.edge_node[a];
@@ -244,7 +246,7 @@ TEST(FatTree, ThePapers512GpuShape) {
   EXPECT_EQ(f.host_count(), 512u);
   EXPECT_EQ(f.nodes.size(), 592u);
   EXPECT_EQ(f.links.size(), 3072u);
-  EXPECT_EQ(f.path_offset.size() - 1, 3'676'192u);
+  EXPECT_EQ(f.path_count(), 3'676'192u);
   EXPECT_EQ(paths_between(f, 0, 1), 64u);
   EXPECT_EQ(paths_between(f, 0, 4), 4096u);
   EXPECT_EQ(f.uplink_count(0), 16u);
@@ -261,10 +263,12 @@ TEST(FatTree, BadSpecsThrow) {
     EXPECT_THROW(build_fabric(spec_of(k)), std::invalid_argument) << "k = " << k;
   }
   EXPECT_THROW(build_fabric(spec_of(4, 0, 0, 0, 1)), std::invalid_argument);
-  // k = 32 stores (k^2/4)^2 ... 65 M paths: refused before anything is built.
-  EXPECT_GT(size_of(spec_of(32)).paths, 4u << 20);
-  EXPECT_THROW(build_fabric(spec_of(32)), std::invalid_argument);
-  EXPECT_LE(size_of(spec_of(16)).paths, 4u << 20);  // k = 16 fits: 128 x (1 + 7 x 8 + 120 x 64)
+  // k = 64 numbers 4.2 G paths, past the 32-bit path ids: refused before anything is built.
+  EXPECT_GT(size_of(spec_of(64)).paths, kMaxPaths);
+  EXPECT_THROW(build_fabric(spec_of(64)), std::invalid_argument);
+  // k = 32 fits: 512 x (1 + 15 x 16 + 496 x 256) paths, in a catalog of a few MB.
+  EXPECT_EQ(size_of(spec_of(32)).paths, 512u * (1 + 15 * 16 + 496 * 256));
+  EXPECT_LE(size_of(spec_of(32)).paths, kMaxPaths);
   EXPECT_EQ(size_of(spec_of(16)).paths, 128u * (1 + 7 * 8 + 120 * 64));
 }
 
@@ -291,10 +295,10 @@ TEST(FatTreeYaml, BadKeysExitTwoWithFileLineAndKey) {
        "agg_core_links, host_link, fabric_link, tor_link, core_link)"},
       {"typo", "  host_per_tor: 4\n  k: 4\n", "topology.host_per_tor",
        "did you mean 'hosts_per_tor'?"},
-      {"too_many_paths", "  tor_agg_links: 4\n  k: 16\n", "topology.tor_agg_links",
-       "equal-cost paths between ToRs, more than the limit of 4,194,304"},
-      {"k32", "  k: 32\n", "topology.k",
-       "equal-cost paths between ToRs, more than the limit of 4,194,304"},
+      {"too_many_paths", "  tor_agg_links: 8\n  k: 32\n", "topology.tor_agg_links",
+       "equal-cost paths between ToRs, more than the limit of 2,147,483,648"},
+      {"k64", "  k: 64\n", "topology.k",
+       "equal-cost paths between ToRs, more than the limit of 2,147,483,648"},
   };
   for (const BadCase& c : cases) {
     SCOPED_TRACE(c.name);
@@ -332,7 +336,7 @@ TEST(FatTreeYaml, ThePaperFileLoadsAndInfoPrintsIt) {
         "hosts per ToR",
         "hosts: 512, switches: 80, directed links: 3072",
         "nodes: 512 host 32 tor 32 aggregation 16 core",
-        "equal-cost paths between edge switches: 64..4096 (3676192 stored",
+        "equal-cost paths between edge switches: 64..4096 per pair, 3676192 in all (catalog",
         "oversubscription: tor 1.00:1 aggregation 1.00:1", "bisection bandwidth: 102400.0 Gbps"}) {
     EXPECT_NE(r.output.find(line), std::string::npos) << line << "\n" << r.output;
   }

@@ -1,5 +1,7 @@
 #include "io/hdf5_writer.hpp"
+#include "io/hdf5_topology.hpp"
 #include "topo/fabric_builder.hpp"
+#include "topo/topology.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -142,6 +144,36 @@ TEST_F(Hdf5Writer, WritesTopologyTables) {
   // 500 ns = 500,000 ps; 1 us = 1,000,000 ps.
   EXPECT_EQ(read_numbers<std::int64_t>(f.get(), "/topology/links/latency_ps"),
             (std::vector<std::int64_t>{500'000, 500'000, 500'000, 500'000, 1'000'000, 1'000'000}));
+}
+
+TEST_F(Hdf5Writer, PastTheListingLimitOnlyThePathsFlowsNameAreWritten) {
+  // A k = 16 fat-tree with two cables per ToR-aggregation pair numbers 3,960,960 paths, past
+  // kListedPaths: /topology/paths holds the two the flows name (path 7 twice), each whole.
+  topo::FatTreeSpec spec;
+  spec.k = 16;
+  spec.tor_agg_links = 2;
+  const topo::Fabric fabric = topo::build_fabric(spec);
+  ASSERT_GT(fabric.path_count(), kListedPaths);
+  metrics::Results r = small_results();
+  r.links.clear();
+  r.link_series = {};
+  r.flows[0].path_id = 2'000'000;
+  r.flows[1].path_id = 7;
+  r.flows.push_back(r.flows[1]);
+  const std::string out = path("big.h5");
+  write_results(out, fabric, r);
+  const Id f = open_file(out);
+  const auto ids = read_numbers<std::uint32_t>(f.get(), "/topology/paths/path_id");
+  const auto links = read_numbers<std::int32_t>(f.get(), "/topology/paths/link");
+  const topo::PathLinks seven = fabric.path(7), far = fabric.path(2'000'000);
+  std::vector<std::uint32_t> want(1 + seven.size(), 7);
+  want.insert(want.end(), 1 + far.size(), 2'000'000);
+  EXPECT_EQ(ids, want);
+  std::vector<std::int32_t> want_links{-1};
+  for (const topo::LinkId l : seven) want_links.push_back(static_cast<std::int32_t>(l));
+  want_links.push_back(-1);
+  for (const topo::LinkId l : far) want_links.push_back(static_cast<std::int32_t>(l));
+  EXPECT_EQ(links, want_links);
 }
 
 TEST_F(Hdf5Writer, WritesFlowStepAndLinkTables) {

@@ -1,6 +1,8 @@
 #include "engine/step_bound.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 
 namespace fabricsim::engine {
 namespace {
@@ -40,8 +42,13 @@ StepBounds::StepBounds(const topo::Fabric& fabric)
       edge_up_(fabric.edge_count()),
       edge_down_(fabric.edge_count()) {
   for (std::uint32_t h = 0; h < fabric.host_count(); ++h) {
-    host_up_bps_.push_back(fabric.links[fabric.host_uplink[h]].rate.bps());
-    host_down_bps_.push_back(fabric.links[fabric.host_downlink[h]].rate.bps());
+    std::int64_t up = 0, down = 0;  // every port of the host
+    for (std::uint32_t i = 0; i < fabric.ports; ++i) {
+      up += fabric.links[fabric.host_uplink[fabric.port(h, i)]].rate.bps();
+      down += fabric.links[fabric.host_downlink[fabric.port(h, i)]].rate.bps();
+    }
+    host_up_bps_.push_back(up);
+    host_down_bps_.push_back(down);
   }
   // An edge switch's uplinks: its next hops toward other edges; its downlinks: the next hops
   // of any switch that arrive at it. Any route between two edges crosses one of each.
@@ -120,8 +127,37 @@ void StepBounds::tighten(StepBound& best, std::vector<Load>& loads,
   touched.clear();
 }
 
+void StepBounds::add_multi_port(const traffic::Demand& d) {
+  // Host tiers only, with the shortest latencies over the ports the demand may take: a
+  // host's ports may lead to different edge switches.
+  std::array<std::size_t, topo::kMaxPorts> pairs{};
+  const std::uint32_t n = fabric_.pairs_between_hosts(d.src, d.dst, pairs);
+  std::int64_t up = INT64_MAX, down = INT64_MAX, between = INT64_MAX;
+  for (std::uint32_t k = 0; k < n; ++k) {
+    const auto a = static_cast<std::uint32_t>(pairs[k] / fabric_.edge_count());
+    const auto b = static_cast<std::uint32_t>(pairs[k] % fabric_.edge_count());
+    between = std::min(between, pair_latency(a, b).path);
+    for (std::uint32_t i = 0; i < fabric_.ports; ++i) {
+      if (fabric_.host_edge[fabric_.port(d.src, i)] == a)
+        up = std::min(up, fabric_.links[fabric_.host_uplink[fabric_.port(d.src, i)]].latency.ps());
+      if (fabric_.host_edge[fabric_.port(d.dst, i)] == b) {
+        down = std::min(down,
+                        fabric_.links[fabric_.host_downlink[fabric_.port(d.dst, i)]].latency.ps());
+      }
+    }
+  }
+  if (n == 0) up = down = between = 0;
+  const std::int64_t bytes = d.bytes.count();
+  add(host_up_, touched_host_up_, d.src, bytes, 0, up + between + down);
+  add(host_down_, touched_host_down_, d.dst, bytes, up + between, down);
+}
+
 StepBound StepBounds::operator()(const traffic::Step& step) {
   for (const traffic::Demand& d : step.demands) {
+    if (fabric_.ports > 1) {
+      add_multi_port(d);
+      continue;
+    }
     const std::uint32_t src_edge = fabric_.host_edge[d.src], dst_edge = fabric_.host_edge[d.dst];
     const std::int64_t up = fabric_.links[fabric_.host_uplink[d.src]].latency.ps();
     const std::int64_t down = fabric_.links[fabric_.host_downlink[d.dst]].latency.ps();

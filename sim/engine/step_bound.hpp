@@ -53,6 +53,8 @@ class StepBounds {
   };
 
   const PairLatency& pair_latency(std::uint32_t src_edge, std::uint32_t dst_edge);
+  /// A demand of a multi-port fabric: host tiers only.
+  void add_multi_port(const traffic::Demand& d);
   void add(std::vector<Load>& loads, std::vector<std::uint32_t>& touched, std::uint32_t at,
            std::int64_t bytes, std::int64_t pre_ps, std::int64_t post_ps);
   void tighten(StepBound& best, std::vector<Load>& loads, std::vector<std::uint32_t>& touched,

@@ -69,7 +69,7 @@ EvenSpreadCache::EvenSpreadCache(const topo::Fabric& fabric,
       pairs_(std::size_t{fabric.edge_count()} * fabric.edge_count()) {}
 
 const EvenSpreadCache::Pair& EvenSpreadCache::pair(std::uint32_t src_host, std::uint32_t dst_host) {
-  const std::size_t index = fabric_.pair_of_hosts(src_host, dst_host);
+  const std::size_t index = fabric_.pair_of_ports(src_host, dst_host);
   Pair& p = pairs_[index];
   if (p.state == kEmpty) fill(index, p);
   return p;

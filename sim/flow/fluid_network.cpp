@@ -25,7 +25,9 @@ FluidNetwork::FluidNetwork(core::EventQueue& queue, const topo::Fabric& fabric,
       links_change_(links_change),
       model_(queue, link_capacities(fabric), *this, resolve_interval),
       link_tx_(fabric.links.size(), 0.0) {
-  if (router.policy().spreads_evenly() && !links_change) {
+  // The even-spread cache keys by edge pair: hosts of one port each (every edge pair of a
+  // multi-port fabric is not one host pair's whole spread).
+  if (router.policy().spreads_evenly() && !links_change && fabric.ports == 1) {
     constraint_of_ = even_spread_classes(fabric);
     spread_ = std::make_unique<EvenSpreadCache>(fabric, constraint_of_);
   } else {
@@ -62,13 +64,22 @@ std::uint32_t FluidNetwork::start_flow(const routing::FlowKey& key, std::int64_t
 /// flow's fraction on it; returns the route latency (the longest path's).
 std::int64_t FluidNetwork::uses_of_shares(std::uint32_t src, std::uint32_t dst) {
   uses_.clear();
-  uses_.push_back({fabric_.host_uplink[src], 1.0});
-  uses_.push_back({fabric_.host_downlink[dst], 1.0});
   std::int64_t latency = 0;
-  const std::size_t pair = fabric_.pair_of_hosts(src, dst);
+  // One port: the host links carry the whole flow. Several: each share's port carries it.
+  const bool one_port = fabric_.ports == 1;
+  const std::size_t pair = one_port ? fabric_.pair_of_ports(src, dst) : 0;
+  if (one_port) {
+    uses_.push_back({fabric_.host_uplink[src], 1.0});
+    uses_.push_back({fabric_.host_downlink[dst], 1.0});
+  }
   for (const routing::PathShare& share : shares_) {
-    for (const topo::LinkId l : fabric_.catalog.links(pair, share.path))
-      uses_.push_back({l, share.fraction});
+    if (!one_port) {
+      uses_.push_back({fabric_.uplink(src, share.path), share.fraction});
+      uses_.push_back({fabric_.downlink(dst, share.path), share.fraction});
+    }
+    const topo::PathLinks links =
+        one_port ? fabric_.catalog.links(pair, share.path) : fabric_.catalog.links(share.path);
+    for (const topo::LinkId l : links) uses_.push_back({l, share.fraction});
     latency = std::max(latency, fabric_.route_latency(src, dst, share.path).ps());
   }
   merge_by_link(uses_);

@@ -300,8 +300,14 @@ topo::LinkId PacketModel::next_link(const Packet& packet, topo::LinkId arrived_o
   const std::uint32_t src = ack ? flow.key.dst_host : flow.key.src_host;
   const std::uint32_t dst = ack ? flow.key.src_host : flow.key.dst_host;
   if (at == fabric_.host_node[dst]) return kNone;
-  if (at == fabric_.edge_node[fabric_.host_edge[dst]]) return fabric_.host_downlink[dst];
-  return fabric_.catalog.next_link(fabric_.pair_of_hosts(src, dst), packet.path, at);
+  if (fabric_.ports == 1) {
+    if (at == fabric_.edge_node[fabric_.host_edge[dst]]) return fabric_.host_downlink[dst];
+    return fabric_.catalog.next_link(fabric_.pair_of_ports(src, dst), packet.path, at);
+  }
+  const std::size_t pair = fabric_.catalog.pair_of(packet.path);
+  if (at == fabric_.edge_node[pair % fabric_.edge_count()])
+    return fabric_.downlink(dst, packet.path);
+  return fabric_.catalog.next_link(pair, packet.path, at);
 }
 
 }  // namespace fabricsim::net

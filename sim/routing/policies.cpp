@@ -102,16 +102,17 @@ topo::PathId Flowlet::choose_packet(const PacketContext& context, PacketRouteSta
 void Split::plan(std::span<const StepFlow> flows, const Router& router,
                  std::vector<std::uint32_t>& subflows) const {
   const topo::Fabric& fabric = router.fabric();
-  // r of the splitting rule: this step's flows leaving each edge switch for another.
+  // r of the splitting rule: this step's flows leaving each edge switch for another (on a
+  // multi-port fabric, the edge switches of port 0).
+  const auto edge_of = [&](std::uint32_t host) { return fabric.host_edge[fabric.port(host, 0)]; };
   std::vector<std::uint32_t> leaving(fabric.edge_count(), 0);
   for (const StepFlow& f : flows) {
-    if (fabric.host_edge[f.src_host] != fabric.host_edge[f.dst_host])
-      ++leaving[fabric.host_edge[f.src_host]];
+    if (edge_of(f.src_host) != edge_of(f.dst_host)) ++leaving[edge_of(f.src_host)];
   }
   subflows.clear();
   for (const StepFlow& f : flows) {
-    const std::uint32_t edge = fabric.host_edge[f.src_host];
-    if (edge == fabric.host_edge[f.dst_host]) {
+    const std::uint32_t edge = edge_of(f.src_host);
+    if (edge == edge_of(f.dst_host)) {
       subflows.push_back(1);
     } else {
       subflows.push_back(subflows_ != 0 ? subflows_

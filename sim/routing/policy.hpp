@@ -1,4 +1,5 @@
 #pragma once
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -61,17 +62,24 @@ struct PacketRouteState {
 };
 
 /// The paths a decision chooses among: the live equal-cost paths of the flow's host pair, in
-/// path-id order (Router::candidates); never empty. Either a range of ids (every path of the
-/// pair is live) or a list of them.
+/// path-id order (Router::candidates); never empty. One segment per edge pair joining the
+/// hosts (several on a multi-plane fabric), each a range of ids (every path of the pair live)
+/// or a list of them.
 class Candidates {
  public:
-  Candidates(topo::PathRange range) : first_(range.first), size_(range.count) {}
-  Candidates(std::span<const topo::PathId> list)
-      : list_(list.data()), size_(static_cast<std::uint32_t>(list.size())) {}
+  Candidates() = default;
+  explicit Candidates(topo::PathRange range) { add(range); }
+  explicit Candidates(std::span<const topo::PathId> list) { add(list); }
+  void add(topo::PathRange range) { push({nullptr, range.first, range.count}); }
+  void add(std::span<const topo::PathId> list) {
+    push({list.data(), 0, static_cast<std::uint32_t>(list.size())});
+  }
 
   std::size_t size() const { return size_; }
   topo::PathId operator[](std::size_t i) const {
-    return list_ != nullptr ? list_[i] : first_ + static_cast<topo::PathId>(i);
+    const Segment* s = segments_.data();
+    while (i >= s->count) i -= (s++)->count;
+    return s->list != nullptr ? s->list[i] : s->first + static_cast<topo::PathId>(i);
   }
 
   class Iterator {
@@ -92,8 +100,17 @@ class Candidates {
   Iterator end() const { return {*this, size_}; }
 
  private:
-  const topo::PathId* list_ = nullptr;
-  topo::PathId first_ = 0;
+  struct Segment {
+    const topo::PathId* list;
+    topo::PathId first;
+    std::uint32_t count;
+  };
+  void push(const Segment& s) {
+    segments_[segments_used_++] = s;
+    size_ += s.count;
+  }
+  std::array<Segment, topo::kMaxPorts> segments_{};
+  std::uint32_t segments_used_ = 0;
   std::uint32_t size_ = 0;
 };
 

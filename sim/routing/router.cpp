@@ -15,9 +15,22 @@ Router::Router(const topo::Fabric& fabric, const Policy& policy)
 }
 
 Candidates Router::candidates(std::uint32_t src_host, std::uint32_t dst_host) const {
-  const std::size_t pair = fabric_.pair_of_hosts(src_host, dst_host);
-  if (listed_[pair] != 0) return Candidates(std::span<const topo::PathId>(live_.at(pair)));
-  return Candidates(fabric_.catalog.range(pair));
+  Candidates out;
+  const auto add = [&](std::size_t pair) {
+    if (listed_[pair] != 0) {
+      out.add(std::span<const topo::PathId>(live_.at(pair)));
+    } else {
+      out.add(fabric_.catalog.range(pair));
+    }
+  };
+  if (fabric_.ports == 1) {
+    add(fabric_.pair_of_ports(src_host, dst_host));
+    return out;
+  }
+  std::array<std::size_t, topo::kMaxPorts> pairs{};
+  const std::uint32_t n = fabric_.pairs_between_hosts(src_host, dst_host, pairs);
+  for (std::uint32_t i = 0; i < n; ++i) add(pairs[i]);
+  return out;
 }
 
 void Router::choose(const FlowKey& flow, std::vector<PathShare>& out) const {
@@ -67,7 +80,10 @@ bool Router::believe(std::span<const topo::LinkId> links, bool up) {
 }
 
 bool Router::changed(std::uint32_t src_host, std::uint32_t dst_host) const {
-  return changed_[fabric_.pair_of_hosts(src_host, dst_host)] != 0;
+  std::array<std::size_t, topo::kMaxPorts> pairs{};
+  const std::uint32_t n = fabric_.pairs_between_hosts(src_host, dst_host, pairs);
+  return std::any_of(pairs.begin(), pairs.begin() + n,
+                     [&](std::size_t pair) { return changed_[pair] != 0; });
 }
 
 }  // namespace fabricsim::routing

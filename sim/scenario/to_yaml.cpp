@@ -71,6 +71,7 @@ void emit_topology(YAML::Emitter& out, const topo::LeafSpineSpec& t) {
   out << YAML::Key << "spines" << YAML::Value << t.spines;
   out << YAML::Key << "hosts_per_leaf" << YAML::Value << t.hosts_per_leaf;
   out << YAML::Key << "links_per_pair" << YAML::Value << t.links_per_pair;
+  out << YAML::Key << "planes" << YAML::Value << t.planes;
   emit_link(out, "host_link", t.host_link);
   emit_link(out, "fabric_link", t.fabric_link);
 }
@@ -81,6 +82,7 @@ void emit_topology(YAML::Emitter& out, const topo::FatTreeSpec& t) {
   out << YAML::Key << "cores_per_agg" << YAML::Value << t.cores_each();
   out << YAML::Key << "tor_agg_links" << YAML::Value << t.tor_agg_links;
   out << YAML::Key << "agg_core_links" << YAML::Value << t.agg_core_links;
+  out << YAML::Key << "planes" << YAML::Value << t.planes;
   emit_link(out, "host_link", t.host_link);
   emit_link(out, "tor_link", t.tor_link);
   emit_link(out, "core_link", t.core_link);

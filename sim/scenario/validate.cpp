@@ -14,11 +14,11 @@ namespace {
 const Keys kTopKeys{"name",      "seed",   "model",    "topology", "routing", "flow",
                     "transport", "switch", "workload", "events",   "output"};
 const Keys kFlowKeys{"resolve_interval"};
-const Keys kTopologyKeys{"file",           "kind",           "leaves",    "spines",
-                         "hosts_per_leaf", "links_per_pair", "host_link", "fabric_link"};
+const Keys kTopologyKeys{"file",           "kind",   "leaves",    "spines",     "hosts_per_leaf",
+                         "links_per_pair", "planes", "host_link", "fabric_link"};
 const Keys kFatTreeKeys{
-    "file",           "kind",      "k",           "hosts_per_tor", "cores_per_agg", "tor_agg_links",
-    "agg_core_links", "host_link", "fabric_link", "tor_link",      "core_link"};
+    "file",           "kind",   "k",         "hosts_per_tor", "cores_per_agg", "tor_agg_links",
+    "agg_core_links", "planes", "host_link", "fabric_link",   "tor_link",      "core_link"};
 const Keys kLinkKeys{"rate", "latency"};
 const Keys kRoutingKeys{"policy", "subflows", "flowlet_gap", "failure_detection"};
 const Keys kOutputKeys{"file", "sample_interval"};
@@ -33,6 +33,11 @@ Origin blame_origin(const Tree& t, std::initializer_list<const char*> keys, std:
   }
   key = "topology";
   return t.where();
+}
+
+/// `planes`: identical Clos planes, a host port on each.
+std::uint32_t read_planes(const Tree& t) {
+  return static_cast<std::uint32_t>(read_count(t, "topology.planes", 1, topo::kMaxPorts));
 }
 
 topo::FatTreeSpec read_fat_tree(const Tree& t) {
@@ -52,6 +57,7 @@ topo::FatTreeSpec read_fat_tree(const Tree& t) {
     spec.tor_agg_links = read_u32(*v, "topology.tor_agg_links", 1);
   if (const Tree* v = t.find("agg_core_links"))
     spec.agg_core_links = read_u32(*v, "topology.agg_core_links", 1);
+  if (const Tree* v = t.find("planes")) spec.planes = read_planes(*v);
   if (const Tree* v = t.find("host_link")) spec.host_link = read_link(*v, "topology.host_link");
   if (const Tree* v = t.find("fabric_link"))
     spec.tor_link = spec.core_link = read_link(*v, "topology.fabric_link");
@@ -95,6 +101,7 @@ topo::LeafSpineSpec read_leaf_spine(const Tree& t) {
   if (const Tree* v = t.find("links_per_pair")) {
     spec.links_per_pair = read_u32(*v, "topology.links_per_pair", 1);
   }
+  if (const Tree* v = t.find("planes")) spec.planes = read_planes(*v);
   if (const Tree* v = t.find("host_link")) spec.host_link = read_link(*v, "topology.host_link");
   if (const Tree* v = t.find("fabric_link"))
     spec.fabric_link = read_link(*v, "topology.fabric_link");
@@ -244,7 +251,14 @@ Scenario build_scenario(const Tree& root) {
   }
   if (const Tree* v = root.find("model"))
     s.model = read_choice(*v, "model", "model", {"flow", "packet"});
-  if (const Tree* v = root.find("topology")) s.topology = read_topology(*v);
+  if (const Tree* v = root.find("topology")) {
+    s.topology = read_topology(*v);
+    if (s.model == "packet" && topo::size_of(s.topology).ports > 1) {
+      fail(v->where(), "topology",
+           "hosts with several ports (planes, or a rail fabric's NIC and NVLink ports) run in "
+           "the flow model only so far (valid: model: flow, or one plane)");
+    }
+  }
   if (const Tree* v = root.find("routing")) s.routing = read_routing(*v);
   if (const Tree* v = root.find("flow")) s.flow = read_flow(*v);
   if (const Tree* v = root.find("transport")) s.transport = read_transport(*v);

@@ -37,10 +37,41 @@ std::uint32_t Fabric::uplink_count(std::uint32_t edge) const {
   return static_cast<std::uint32_t>(distinct);
 }
 
+std::uint32_t Fabric::pairs_between_hosts(std::uint32_t src_host, std::uint32_t dst_host,
+                                          std::array<std::size_t, kMaxPorts>& pairs) const {
+  std::uint32_t count = 0, fewest = 0;
+  for (std::uint32_t i = 0; i < ports; ++i) {
+    const std::size_t pair = pair_of_ports(src_host, dst_host, i);
+    if (catalog.range(pair).count == 0) continue;
+    const std::uint32_t links = catalog.distance(pair);
+    if (count > 0 && links > fewest) continue;
+    if (count == 0 || links < fewest) count = 0;
+    fewest = links;
+    pairs[count++] = pair;
+  }
+  return count;
+}
+
+PathRange Fabric::paths_between_hosts(std::uint32_t src_host, std::uint32_t dst_host) const {
+  std::array<std::size_t, kMaxPorts> pairs{};
+  if (pairs_between_hosts(src_host, dst_host, pairs) == 0) return {};
+  return catalog.range(pairs[0]);
+}
+
+std::uint32_t Fabric::port_of(std::uint32_t host, PathId p, bool source) const {
+  if (ports == 1) return 0;
+  const std::size_t pair = catalog.pair_of(p);
+  const auto edge = static_cast<std::uint32_t>(source ? pair / edge_count() : pair % edge_count());
+  for (std::uint32_t i = 0; i < ports; ++i) {
+    if (host_edge[port(host, i)] == edge) return i;
+  }
+  assert(false && "path does not touch the host's edge switches");
+  return 0;
+}
+
 core::Time Fabric::route_latency(std::uint32_t src_host, std::uint32_t dst_host, PathId p) const {
-  core::Time total = links[host_uplink[src_host]].latency + links[host_downlink[dst_host]].latency;
-  for (const LinkId l : catalog.links(pair_of_hosts(src_host, dst_host), p))
-    total += links[l].latency;
+  core::Time total = links[uplink(src_host, p)].latency + links[downlink(dst_host, p)].latency;
+  for (const LinkId l : catalog.links(p)) total += links[l].latency;
   return total;
 }
 

@@ -94,10 +94,14 @@ void FabricBuilder::attach_host(NodeId host, NodeId edge, const LinkSpec& spec) 
   if (edge_of_node_[edge] == kNoEdge) {
     throw std::logic_error("host " + fabric_.nodes[host].name + " attached to a non-edge node");
   }
-  fabric_.host_node.push_back(host);
-  fabric_.host_edge.push_back(edge_of_node_[edge]);
-  fabric_.host_uplink.push_back(static_cast<LinkId>(fabric_.links.size()));
-  fabric_.host_downlink.push_back(static_cast<LinkId>(fabric_.links.size() + 1));
+  if (host_of_node_.size() <= host) host_of_node_.resize(host + 1, kNoEdge);
+  if (host_of_node_[host] == kNoEdge) {
+    host_of_node_[host] = static_cast<std::uint32_t>(fabric_.host_node.size());
+    fabric_.host_node.push_back(host);
+    ports_.emplace_back();
+  }
+  const auto uplink = static_cast<LinkId>(fabric_.links.size());
+  ports_[host_of_node_[host]].push_back({edge_of_node_[edge], uplink, uplink + 1});
   add_cable(host, edge, spec);
 }
 
@@ -106,6 +110,20 @@ void FabricBuilder::attach_host(NodeId host, NodeId edge, const LinkSpec& spec) 
 /// of theirs. Equal next-hop sets are stored once.
 Fabric FabricBuilder::finish() {
   Fabric out = std::move(fabric_);
+  out.ports = ports_.empty() ? 1 : static_cast<std::uint32_t>(ports_[0].size());
+  for (std::uint32_t h = 0; h < ports_.size(); ++h) {
+    if (ports_[h].size() != out.ports || out.ports > kMaxPorts) {
+      throw std::logic_error(
+          "host " + out.nodes[out.host_node[h]].name + " has " + std::to_string(ports_[h].size()) +
+          " ports, host " + out.nodes[out.host_node[0]].name + " " + std::to_string(out.ports) +
+          " (at most " + std::to_string(kMaxPorts) + ", the same on every host)");
+    }
+    for (const Port& p : ports_[h]) {
+      out.host_edge.push_back(p.edge);
+      out.host_uplink.push_back(p.uplink);
+      out.host_downlink.push_back(p.downlink);
+    }
+  }
   const auto edges = static_cast<std::uint32_t>(out.edge_node.size());
   std::vector<std::uint32_t> switch_row(out.nodes.size(), PathCatalog::kNoSet);
   std::vector<NodeId> switches;

@@ -13,6 +13,12 @@ struct LinkSpec {
   core::Time latency = core::Time::ns(500);
 };
 
+/// A switch's name: "leaf3", or "leaf3.p1" for plane 1 of a fabric of several planes.
+inline std::string switch_name(const char* kind, std::uint32_t index, std::uint32_t plane,
+                               std::uint32_t planes) {
+  return kind + std::to_string(index) + (planes > 1 ? ".p" + std::to_string(plane) : "");
+}
+
 /// Builds a Fabric from nodes and cables, whatever the topology: it keeps the graph
 /// (Boost.Graph), and finish() finds the shortest paths between edge switches over
 /// switch-only links (up-down paths on a Clos fabric) and stores them as a PathCatalog.
@@ -28,7 +34,8 @@ class FabricBuilder {
   NodeId add_node(NodeKind kind, std::string name, bool edge = false);
   /// Adds one cable as two directed links, a->b then b->a.
   void add_cable(NodeId a, NodeId b, const LinkSpec& spec);
-  /// Cables host node `host` to edge switch `edge` and makes it the next host index.
+  /// Cables host node `host` to edge switch `edge` as its next port; a host's first port
+  /// makes it the next host index. Every host must end with as many ports.
   void attach_host(NodeId host, NodeId edge, const LinkSpec& spec);
   /// Finds the paths and hands the fabric over.
   Fabric finish();
@@ -37,7 +44,13 @@ class FabricBuilder {
   struct Graph;
   std::unique_ptr<Graph> graph_;
   Fabric fabric_;
+  struct Port {
+    std::uint32_t edge;
+    LinkId uplink, downlink;
+  };
   std::vector<std::uint32_t> edge_of_node_;  // node -> edge index, or none
+  std::vector<std::uint32_t> host_of_node_;  // node -> host index, or none
+  std::vector<std::vector<Port>> ports_;     // host index -> its ports in attach order
 };
 
 }  // namespace fabricsim::topo

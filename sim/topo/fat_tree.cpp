@@ -28,6 +28,8 @@ void validate(const FatTreeSpec& spec) {
     reject("k must be even and at least 2 (got " + std::to_string(spec.k) + ")");
   if (spec.tor_agg_links == 0 || spec.agg_core_links == 0)
     reject("parallel links must be at least 1");
+  if (spec.planes == 0 || spec.planes > kMaxPorts)
+    reject("planes must be 1 .. " + std::to_string(kMaxPorts));
   require_link(spec.host_link, "host_link");
   require_link(spec.tor_link, "tor_link");
   require_link(spec.core_link, "core_link");
@@ -56,14 +58,16 @@ TopologySize size_of(const FatTreeSpec& spec) {
   const core::uint128 cables = hosts + tors * half * a + core::uint128{spec.k} * half * cores * b;
   TopologySize size;
   size.hosts = saturate(hosts);
-  size.links = saturate(2 * cables);
+  size.links = saturate(2 * cables * spec.planes);
   // Per ToR: itself, the other ToRs of its pod via each aggregation switch (and cable up and
   // down), the ToRs of other pods via each (aggregation switch, core) pair and cables.
   const core::uint128 same_pod = half == 0 ? 0 : (half - 1) * half * a * a;
   const core::uint128 other_pods = (tors - half) * half * cores * a * a * b * b;
-  size.paths = saturate(tors * (1 + same_pod + other_pods));
-  size.switches = saturate(2 * tors + cores);
-  size.edge_switches = saturate(tors);
+  const core::uint128 planes = spec.planes;
+  size.paths = saturate(tors * (1 + same_pod + other_pods) * planes);
+  size.switches = saturate((2 * tors + cores) * planes);
+  size.edge_switches = saturate(tors * planes);
+  size.ports = spec.planes;
   size.edge_uplinks = spec.half();
   size.host_link = spec.host_link;
   size.slowest = std::min({spec.host_link.rate, spec.tor_link.rate, spec.core_link.rate});
@@ -72,25 +76,12 @@ TopologySize size_of(const FatTreeSpec& spec) {
   return size;
 }
 
-Fabric build_fat_tree(const FatTreeSpec& spec) {
-  validate(spec);
-  const std::uint32_t half = spec.half(), tors = spec.tors(), per_tor = spec.hosts_each();
-  const std::uint32_t per_agg = spec.cores_each(), hosts = tors * per_tor;
-  FabricBuilder builder;
-  for (std::uint32_t h = 0; h < hosts; ++h)
-    builder.add_node(NodeKind::host, "host" + std::to_string(h));
-  const NodeId first_tor = hosts;
-  for (std::uint32_t t = 0; t < tors; ++t)
-    builder.add_node(NodeKind::tor, "tor" + std::to_string(t), true);
-  const NodeId first_agg = first_tor + tors;
-  for (std::uint32_t a = 0; a < tors; ++a)
-    builder.add_node(NodeKind::aggregation, "agg" + std::to_string(a));
-  const NodeId first_core = first_agg + tors;
-  for (std::uint32_t c = 0; c < half * per_agg; ++c) {
-    builder.add_node(NodeKind::core, "core" + std::to_string(c));
-  }
-  for (std::uint32_t h = 0; h < hosts; ++h)
-    builder.attach_host(h, first_tor + h / per_tor, spec.host_link);
+namespace {
+
+/// One plane's ToR-aggregation and aggregation-core cables.
+void add_plane_cables(const FatTreeSpec& spec, FabricBuilder& builder, NodeId first_tor,
+                      NodeId first_agg, NodeId first_core) {
+  const std::uint32_t half = spec.half(), per_agg = spec.cores_each();
   // ToR t and aggregation switch a are in pod t / (k/2) and a / (k/2).
   for (std::uint32_t pod = 0; pod < spec.k; ++pod) {
     for (std::uint32_t t = 0; t < half; ++t) {
@@ -111,6 +102,38 @@ Fabric build_fat_tree(const FatTreeSpec& spec) {
       }
     }
   }
+}
+
+}  // namespace
+
+Fabric build_fat_tree(const FatTreeSpec& spec) {
+  validate(spec);
+  const std::uint32_t half = spec.half(), tors = spec.tors(), per_tor = spec.hosts_each();
+  const std::uint32_t per_agg = spec.cores_each(), hosts = tors * per_tor;
+  FabricBuilder builder;
+  for (std::uint32_t h = 0; h < hosts; ++h)
+    builder.add_node(NodeKind::host, "host" + std::to_string(h));
+  const auto name = [&](const char* kind, std::uint32_t i, std::uint32_t p) {
+    return switch_name(kind, i, p, spec.planes);
+  };
+  const std::uint32_t per_plane = 2 * tors + half * per_agg;
+  for (std::uint32_t p = 0; p < spec.planes; ++p) {
+    for (std::uint32_t t = 0; t < tors; ++t)
+      builder.add_node(NodeKind::tor, name("tor", t, p), true);
+    for (std::uint32_t a = 0; a < tors; ++a)
+      builder.add_node(NodeKind::aggregation, name("agg", a, p));
+    for (std::uint32_t c = 0; c < half * per_agg; ++c)
+      builder.add_node(NodeKind::core, name("core", c, p));
+  }
+  for (std::uint32_t h = 0; h < hosts; ++h) {
+    for (std::uint32_t p = 0; p < spec.planes; ++p)
+      builder.attach_host(h, hosts + p * per_plane + h / per_tor, spec.host_link);
+  }
+  for (std::uint32_t p = 0; p < spec.planes; ++p) {
+    const NodeId first_tor = hosts + p * per_plane, first_agg = first_tor + tors;
+    const NodeId first_core = first_agg + tors;
+    add_plane_cables(spec, builder, first_tor, first_agg, first_core);
+  }
   return builder.finish();
 }
 
@@ -124,19 +147,20 @@ void describe_tiers(const FatTreeSpec& spec, FabricStats& stats) {
       " aggregation switches, " + std::to_string(spec.half() * spec.cores_each()) + " cores, " +
       std::to_string(spec.hosts_each()) + " hosts per ToR, " + std::to_string(spec.tor_agg_links) +
       " and " + std::to_string(spec.agg_core_links) +
-      " cable(s) per ToR-aggregation and aggregation-core pair";
+      " cable(s) per ToR-aggregation and aggregation-core pair" +
+      (spec.planes > 1 ? ", " + std::to_string(spec.planes) + " planes" : "");
   const double a = spec.tor_agg_links, b = spec.agg_core_links;
   stats.tiers = {{"tor", spec.hosts_each() * host / (half * a * tor)},
                  {"aggregation", half * a * tor / (spec.cores_each() * b * core)}};
   stats.oversubscription = stats.tiers[0].oversubscription;
   // Half the pods to the other half: the hosts' links, the ToRs' uplinks and the
   // aggregation switches' uplinks of one half each bound it.
-  const core::uint128 hosts_cut =
-      core::uint128{stats.hosts / 2} * static_cast<std::uint64_t>(spec.host_link.rate.bps());
+  const core::uint128 hosts_cut = core::uint128{stats.hosts / 2} * spec.planes *
+                                  static_cast<std::uint64_t>(spec.host_link.rate.bps());
   const core::uint128 tor_cut = core::uint128{spec.tors() / 2} * spec.half() * spec.tor_agg_links *
-                                static_cast<std::uint64_t>(spec.tor_link.rate.bps());
+                                spec.planes * static_cast<std::uint64_t>(spec.tor_link.rate.bps());
   const core::uint128 core_cut = core::uint128{spec.k / 2} * spec.half() * spec.cores_each() *
-                                 spec.agg_core_links *
+                                 spec.agg_core_links * spec.planes *
                                  static_cast<std::uint64_t>(spec.core_link.rate.bps());
   const auto cap = static_cast<core::uint128>(std::numeric_limits<std::int64_t>::max());
   stats.bisection =

@@ -29,6 +29,8 @@ void validate(const LeafSpineSpec& spec) {
   require_count(spec.spines, "spines");
   require_count(spec.hosts_per_leaf, "hosts_per_leaf");
   require_count(spec.links_per_pair, "links_per_pair");
+  require_count(spec.planes, "planes");
+  if (spec.planes > kMaxPorts) reject("planes must be at most " + std::to_string(kMaxPorts));
   require_link(spec.host_link, "host_link");
   require_link(spec.fabric_link, "fabric_link");
   const TopologySize size = size_of(spec);
@@ -67,7 +69,7 @@ std::uint64_t equal_cost_paths(const LeafSpineSpec& spec) {
   const core::uint128 pairs = leaves * (leaves == 0 ? 0 : leaves - 1);  // < 2^64
   core::uint128 paths = 0;
   if (__builtin_mul_overflow(pairs, per_leaf_pair, &paths)) return UINT64_MAX;
-  return saturate(paths + leaves);
+  return saturate((paths + leaves) * spec.planes);  // planes are disjoint copies
 }
 
 TopologySize size_of(const LeafSpineSpec& spec) {
@@ -76,10 +78,11 @@ TopologySize size_of(const LeafSpineSpec& spec) {
   const core::uint128 cables = core::uint128{spec.leaves} * spec.spines * spec.links_per_pair;
   TopologySize size;
   size.hosts = saturate(hosts);
-  size.links = saturate(2 * hosts + 2 * cables);
+  size.links = saturate((2 * hosts + 2 * cables) * spec.planes);
   size.paths = equal_cost_paths(spec);
-  size.switches = std::uint64_t{spec.leaves} + spec.spines;
-  size.edge_switches = spec.leaves;
+  size.switches = (std::uint64_t{spec.leaves} + spec.spines) * spec.planes;
+  size.edge_switches = std::uint64_t{spec.leaves} * spec.planes;
+  size.ports = spec.planes;
   size.edge_uplinks = static_cast<std::uint32_t>(
       std::min<std::uint64_t>(std::uint64_t{spec.spines} * spec.links_per_pair, UINT32_MAX));
   size.host_link = spec.host_link;
@@ -103,27 +106,34 @@ Fabric build_leaf_spine(const LeafSpineSpec& spec) {
   FabricBuilder builder;
   for (std::uint32_t h = 0; h < hosts; ++h)
     builder.add_node(NodeKind::host, "host" + std::to_string(h));
-  const NodeId first_leaf = hosts;
-  for (std::uint32_t l = 0; l < spec.leaves; ++l) {
-    builder.add_node(NodeKind::leaf, "leaf" + std::to_string(l), true);
+  const auto name = [&](const char* kind, std::uint32_t i, std::uint32_t p) {
+    return switch_name(kind, i, p, spec.planes);
+  };
+  const std::uint32_t per_plane = spec.leaves + spec.spines;
+  for (std::uint32_t p = 0; p < spec.planes; ++p) {
+    for (std::uint32_t l = 0; l < spec.leaves; ++l)
+      builder.add_node(NodeKind::leaf, name("leaf", l, p), true);
+    for (std::uint32_t s = 0; s < spec.spines; ++s)
+      builder.add_node(NodeKind::spine, name("spine", s, p));
   }
-  const NodeId first_spine = first_leaf + spec.leaves;
-  for (std::uint32_t s = 0; s < spec.spines; ++s) {
-    builder.add_node(NodeKind::spine, "spine" + std::to_string(s));
-  }
-  // Host cables first (leaf-major: host h hangs off leaf h / hosts_per_leaf), then every
-  // leaf-spine pair's parallel cables. Link ids follow this order.
+  const auto leaf = [&](std::uint32_t l, std::uint32_t p) { return hosts + p * per_plane + l; };
+  const auto spine = [&](std::uint32_t s, std::uint32_t p) {
+    return hosts + p * per_plane + spec.leaves + s;
+  };
+  // Host cables first (leaf-major: host h hangs off leaf h / hosts_per_leaf, one port per
+  // plane), then each plane's leaf-spine pairs' parallel cables. Link ids follow this order.
   for (std::uint32_t h = 0; h < hosts; ++h) {
-    builder.attach_host(h, first_leaf + h / spec.hosts_per_leaf, spec.host_link);
+    for (std::uint32_t p = 0; p < spec.planes; ++p)
+      builder.attach_host(h, leaf(h / spec.hosts_per_leaf, p), spec.host_link);
   }
-  for (std::uint32_t l = 0; l < spec.leaves; ++l) {
-    for (std::uint32_t s = 0; s < spec.spines; ++s) {
-      for (std::uint32_t k = 0; k < spec.links_per_pair; ++k) {
-        builder.add_cable(first_leaf + l, first_spine + s, spec.fabric_link);
+  for (std::uint32_t p = 0; p < spec.planes; ++p) {
+    for (std::uint32_t l = 0; l < spec.leaves; ++l) {
+      for (std::uint32_t s = 0; s < spec.spines; ++s) {
+        for (std::uint32_t k = 0; k < spec.links_per_pair; ++k)
+          builder.add_cable(leaf(l, p), spine(s, p), spec.fabric_link);
       }
     }
   }
-  // Every leaf-to-leaf path is two links (up, down).
   return builder.finish();
 }
 
@@ -131,19 +141,20 @@ void describe_tiers(const LeafSpineSpec& spec, FabricStats& stats) {
   stats.description = "leaf-spine, " + std::to_string(spec.leaves) + " leaves x " +
                       std::to_string(spec.spines) + " spines, " +
                       std::to_string(spec.hosts_per_leaf) + " hosts per leaf, " +
-                      std::to_string(spec.links_per_pair) + " link(s) per pair";
+                      std::to_string(spec.links_per_pair) + " link(s) per pair" +
+                      (spec.planes > 1 ? ", " + std::to_string(spec.planes) + " planes" : "");
   stats.tiers = {{"leaf", oversubscription(spec)}};
   // Bisection bandwidth, as defined here: the rate at which half of the hosts can send to
   // the other half. Split the leaves into two groups; traffic between the groups crosses the
   // spine layer, whose cut is the uplink capacity of the smaller group (floor(L/2) leaves x
   // spines x links_per_pair x fabric rate). The hosts' own links cap it at hosts/2 x host
   // rate. With a single leaf no traffic crosses the spines, so only the host term applies.
-  const core::uint128 host_side =
-      core::uint128{stats.hosts / 2} * static_cast<std::uint64_t>(spec.host_link.rate.bps());
+  const core::uint128 host_side = core::uint128{stats.hosts / 2} * spec.planes *
+                                  static_cast<std::uint64_t>(spec.host_link.rate.bps());
   core::uint128 bisection = host_side;
   if (spec.leaves >= 2) {
     const core::uint128 spine_cut = core::uint128{spec.leaves / 2} * spec.spines *
-                                    spec.links_per_pair *
+                                    spec.links_per_pair * spec.planes *
                                     static_cast<std::uint64_t>(spec.fabric_link.rate.bps());
     bisection = std::min(host_side, spine_cut);
   }

@@ -67,6 +67,11 @@ class PathCatalog {
   PathRange range(std::size_t pair) const {
     return {pair_offset_[pair], pair_offset_[pair + 1] - pair_offset_[pair]};
   }
+  /// Links between the pair's edge switches (0 for a pair (a, a)).
+  std::uint32_t distance(std::size_t pair) const {
+    return entry(edge_node_[pair / edge_count()], static_cast<std::uint32_t>(pair % edge_count()))
+        .distance;
+  }
   /// The pair path p belongs to.
   std::size_t pair_of(PathId p) const;
   PathLinks links(PathId p) const { return links(pair_of(p), p); }

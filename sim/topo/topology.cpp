@@ -47,6 +47,7 @@ FabricStats describe(const TopologySpec& spec, const Fabric& fabric) {
       if (a == b) continue;
       const std::size_t pair = std::size_t{a} * edges + b;
       const std::uint32_t count = fabric.catalog.range(pair).count;
+      if (count == 0) continue;  // edge switches of two planes
       stats.min_paths = any_pair ? std::min(stats.min_paths, count) : count;
       stats.max_paths = any_pair ? std::max(stats.max_paths, count) : count;
       any_pair = true;

@@ -292,7 +292,7 @@ TEST(FatTreeYaml, BadKeysExitTwoWithFileLineAndKey) {
       {"zero_k", "  k: 0\n", "topology.k", "at least 2"},
       {"leaf_spine_key", "  leaves: 4\n  k: 4\n", "topology.leaves",
        "unknown key 'leaves' (valid: file, kind, k, hosts_per_tor, cores_per_agg, tor_agg_links, "
-       "agg_core_links, host_link, fabric_link, tor_link, core_link)"},
+       "agg_core_links, planes, host_link, fabric_link, tor_link, core_link)"},
       {"typo", "  host_per_tor: 4\n  k: 4\n", "topology.host_per_tor",
        "did you mean 'hosts_per_tor'?"},
       {"too_many_paths", "  tor_agg_links: 8\n  k: 32\n", "topology.tor_agg_links",

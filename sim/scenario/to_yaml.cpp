@@ -88,6 +88,16 @@ void emit_topology(YAML::Emitter& out, const topo::FatTreeSpec& t) {
   emit_link(out, "core_link", t.core_link);
 }
 
+void emit_topology(YAML::Emitter& out, const topo::RailSpec& t) {
+  out << YAML::Key << "servers" << YAML::Value << t.servers;
+  out << YAML::Key << "gpus_per_server" << YAML::Value << t.gpus_per_server;
+  out << YAML::Key << "servers_per_group" << YAML::Value << t.group_size();
+  out << YAML::Key << "spines" << YAML::Value << t.spines;
+  emit_link(out, "host_link", t.host_link);
+  emit_link(out, "fabric_link", t.fabric_link);
+  emit_link(out, "nvlink", t.nvlink);
+}
+
 /// Every node and cable, one flow map each, in the graph's order (parallel cables repeated).
 void emit_topology(YAML::Emitter& out, const topo::GraphSpec& t) {
   out << YAML::Key << "nodes" << YAML::Value << YAML::BeginSeq;

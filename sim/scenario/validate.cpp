@@ -19,6 +19,8 @@ const Keys kTopologyKeys{"file",           "kind",   "leaves",    "spines",     
 const Keys kFatTreeKeys{
     "file",           "kind",   "k",         "hosts_per_tor", "cores_per_agg", "tor_agg_links",
     "agg_core_links", "planes", "host_link", "fabric_link",   "tor_link",      "core_link"};
+const Keys kRailKeys{"file",   "kind",      "servers",     "gpus_per_server", "servers_per_group",
+                     "spines", "host_link", "fabric_link", "nvlink"};
 const Keys kLinkKeys{"rate", "latency"};
 const Keys kRoutingKeys{"policy", "subflows", "flowlet_gap", "failure_detection"};
 const Keys kOutputKeys{"file", "sample_interval"};
@@ -38,6 +40,36 @@ Origin blame_origin(const Tree& t, std::initializer_list<const char*> keys, std:
 /// `planes`: identical Clos planes, a host port on each.
 std::uint32_t read_planes(const Tree& t) {
   return static_cast<std::uint32_t>(read_count(t, "topology.planes", 1, topo::kMaxPorts));
+}
+
+topo::RailSpec read_rail(const Tree& t) {
+  check_map(t, "topology", kRailKeys);
+  topo::RailSpec spec;
+  if (const Tree* v = t.find("servers")) spec.servers = read_u32(*v, "topology.servers", 1);
+  if (const Tree* v = t.find("gpus_per_server"))
+    spec.gpus_per_server = read_u32(*v, "topology.gpus_per_server", 1);
+  if (const Tree* v = t.find("servers_per_group"))
+    spec.servers_per_group = read_u32(*v, "topology.servers_per_group", 1);
+  if (const Tree* v = t.find("spines")) spec.spines = read_u32(*v, "topology.spines", 1);
+  if (const Tree* v = t.find("host_link")) spec.host_link = read_link(*v, "topology.host_link");
+  if (const Tree* v = t.find("fabric_link"))
+    spec.fabric_link = read_link(*v, "topology.fabric_link");
+  if (const Tree* v = t.find("nvlink")) spec.nvlink = read_link(*v, "topology.nvlink", spec.nvlink);
+  const topo::TopologySize size = topo::size_of(spec);
+  std::string key;
+  if (size.hosts > kMaxHosts) {
+    const Origin origin = blame_origin(t, {"servers", "gpus_per_server"}, key);
+    fail(origin, key,
+         "servers x gpus_per_server = " + core::format_count(size.hosts) +
+             " GPUs, more than the limit of " + core::format_count(kMaxHosts));
+  }
+  if (size.paths > topo::kMaxPaths || topo::catalog_bytes(size) > topo::kMaxCatalogBytes) {
+    const Origin origin = blame_origin(t, {"servers_per_group", "gpus_per_server", "spines"}, key);
+    fail(origin, key,
+         "the fabric's " + core::format_count(size.paths) +
+             " equal-cost paths or path catalog pass the limits (valid: fewer rail switches)");
+  }
+  return spec;
 }
 
 topo::FatTreeSpec read_fat_tree(const Tree& t) {
@@ -153,10 +185,11 @@ topo::LeafSpineSpec read_leaf_spine(const Tree& t) {
 
 topo::TopologySpec read_topology(const Tree& t) {
   if (const Tree* v = t.find("kind")) {
-    const std::string& kind =
-        read_choice(*v, "topology.kind", "topology kind", {"leaf_spine", "fat_tree", "graph"});
+    const std::string& kind = read_choice(*v, "topology.kind", "topology kind",
+                                          {"leaf_spine", "fat_tree", "rail", "graph"});
     if (kind == "fat_tree") return read_fat_tree(t);
     if (kind == "graph") return read_graph(t);
+    if (kind == "rail") return read_rail(t);
   }
   return read_leaf_spine(t);
 }

@@ -19,6 +19,10 @@ const char* to_string(NodeKind kind) {
       return "aggregation";
     case NodeKind::core:
       return "core";
+    case NodeKind::rail:
+      return "rail";
+    case NodeKind::nvswitch:
+      return "nvswitch";
   }
   return "unknown";
 }

@@ -11,8 +11,9 @@
 namespace fabricsim::topo {
 
 /// Host, or a switch by its role: leaf and spine of a leaf-spine; tor, aggregation and core
-/// of a three-tier Clos.
-enum class NodeKind : std::uint8_t { host, leaf, spine, tor, aggregation, core };
+/// of a three-tier Clos; rail (a rail switch) and nvswitch (a server's NVLink switch) of a
+/// rail-optimized fabric.
+enum class NodeKind : std::uint8_t { host, leaf, spine, tor, aggregation, core, rail, nvswitch };
 const char* to_string(NodeKind kind);
 
 struct Node {

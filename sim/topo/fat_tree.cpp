@@ -6,45 +6,38 @@
 #include <string>
 
 #include "topo/limits.hpp"
+#include "topo/spec_checks.hpp"
 
 namespace fabricsim::topo {
 namespace {
 
-[[noreturn]] void reject(const std::string& what) {
-  throw std::invalid_argument("fat-tree topology: " + what);
-}
-
-void require_link(const LinkSpec& link, const char* field) {
-  if (link.rate.bps() <= 0) reject(std::string(field) + ".rate must be positive");
-  if (link.latency.ps() < 0) reject(std::string(field) + ".latency must not be negative");
-}
-
-std::uint64_t saturate(core::uint128 v) {
-  return v > UINT64_MAX ? UINT64_MAX : static_cast<std::uint64_t>(v);
-}
+constexpr const char* kName = "fat-tree";
 
 void validate(const FatTreeSpec& spec) {
   if (spec.k < 2 || spec.k % 2 != 0)
-    reject("k must be even and at least 2 (got " + std::to_string(spec.k) + ")");
+    reject(kName, "k must be even and at least 2 (got " + std::to_string(spec.k) + ")");
   if (spec.tor_agg_links == 0 || spec.agg_core_links == 0)
-    reject("parallel links must be at least 1");
+    reject(kName, "parallel links must be at least 1");
   if (spec.planes == 0 || spec.planes > kMaxPorts)
-    reject("planes must be 1 .. " + std::to_string(kMaxPorts));
-  require_link(spec.host_link, "host_link");
-  require_link(spec.tor_link, "tor_link");
-  require_link(spec.core_link, "core_link");
+    reject(kName, "planes must be 1 .. " + std::to_string(kMaxPorts));
+  require_link(kName, spec.host_link, "host_link");
+  require_link(kName, spec.tor_link, "tor_link");
+  require_link(kName, spec.core_link, "core_link");
   const TopologySize size = size_of(spec);
   if (size.hosts > kMaxHosts) {
-    reject(std::to_string(size.hosts) + " hosts exceeds the limit of " + std::to_string(kMaxHosts));
+    reject(kName,
+           std::to_string(size.hosts) + " hosts exceeds the limit of " + std::to_string(kMaxHosts));
   }
-  if (size.links > kMaxLinks) reject("more than " + std::to_string(kMaxLinks) + " directed links");
+  if (size.links > kMaxLinks)
+    reject(kName, "more than " + std::to_string(kMaxLinks) + " directed links");
   if (size.paths > kMaxPaths) {
-    reject(std::to_string(size.paths) + " equal-cost paths, more than the limit of " +
-           std::to_string(kMaxPaths) + ": reduce k or cores_per_agg");
+    reject(kName, std::to_string(size.paths) + " equal-cost paths, more than the limit of " +
+                      std::to_string(kMaxPaths) + ": reduce k or cores_per_agg");
   }
   if (catalog_bytes(size) > kMaxCatalogBytes) {
-    reject("the path catalog would take " + std::to_string(catalog_bytes(size)) +
-           " bytes, more than the limit of " + std::to_string(kMaxCatalogBytes) + ": reduce k");
+    reject(kName, "the path catalog would take " + std::to_string(catalog_bytes(size)) +
+                      " bytes, more than the limit of " + std::to_string(kMaxCatalogBytes) +
+                      ": reduce k");
   }
 }
 

@@ -13,7 +13,8 @@ namespace {
 
 constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
 constexpr NodeKind kKinds[] = {NodeKind::host, NodeKind::leaf,        NodeKind::spine,
-                               NodeKind::tor,  NodeKind::aggregation, NodeKind::core};
+                               NodeKind::tor,  NodeKind::aggregation, NodeKind::core,
+                               NodeKind::rail, NodeKind::nvswitch};
 
 bool is_host(const GraphSpec& spec, std::uint32_t n) {
   return spec.nodes[n].kind == NodeKind::host;

@@ -6,57 +6,45 @@
 #include <string>
 
 #include "topo/limits.hpp"
+#include "topo/spec_checks.hpp"
 
 namespace fabricsim::topo {
 namespace {
 
-[[noreturn]] void reject(const std::string& what) {
-  throw std::invalid_argument("leaf-spine topology: " + what);
-}
-
-void require_count(std::uint32_t value, const char* field) {
-  if (value == 0) reject(std::string(field) + " must be at least 1 (got 0)");
-}
-
-void require_link(const LinkSpec& link, const char* field) {
-  if (link.rate.bps() <= 0) reject(std::string(field) + ".rate must be positive");
-  if (link.latency.ps() < 0) reject(std::string(field) + ".latency must not be negative");
-}
+constexpr const char* kName = "leaf-spine";
 
 /// Rejects zero counts, bad links and sizes beyond the sane limits.
 void validate(const LeafSpineSpec& spec) {
-  require_count(spec.leaves, "leaves");
-  require_count(spec.spines, "spines");
-  require_count(spec.hosts_per_leaf, "hosts_per_leaf");
-  require_count(spec.links_per_pair, "links_per_pair");
-  require_count(spec.planes, "planes");
-  if (spec.planes > kMaxPorts) reject("planes must be at most " + std::to_string(kMaxPorts));
-  require_link(spec.host_link, "host_link");
-  require_link(spec.fabric_link, "fabric_link");
+  require_count(kName, spec.leaves, "leaves");
+  require_count(kName, spec.spines, "spines");
+  require_count(kName, spec.hosts_per_leaf, "hosts_per_leaf");
+  require_count(kName, spec.links_per_pair, "links_per_pair");
+  require_count(kName, spec.planes, "planes");
+  if (spec.planes > kMaxPorts) reject(kName, "planes must be at most " + std::to_string(kMaxPorts));
+  require_link(kName, spec.host_link, "host_link");
+  require_link(kName, spec.fabric_link, "fabric_link");
   const TopologySize size = size_of(spec);
   if (size.hosts > kMaxHosts) {
-    reject(std::to_string(size.hosts) + " hosts (leaves x hosts_per_leaf) exceeds the limit of " +
-           std::to_string(kMaxHosts));
+    reject(kName, std::to_string(size.hosts) +
+                      " hosts (leaves x hosts_per_leaf) exceeds the limit of " +
+                      std::to_string(kMaxHosts));
   }
   if (size.links > kMaxLinks) {
-    reject("too many links (" + std::to_string(spec.leaves) + " leaves x " +
-           std::to_string(spec.spines) + " spines x " + std::to_string(spec.links_per_pair) +
-           " links_per_pair); the limit is " + std::to_string(kMaxLinks) + " directed links");
+    reject(kName, "too many links (" + std::to_string(spec.leaves) + " leaves x " +
+                      std::to_string(spec.spines) + " spines x " +
+                      std::to_string(spec.links_per_pair) + " links_per_pair); the limit is " +
+                      std::to_string(kMaxLinks) + " directed links");
   }
   if (size.paths > kMaxPaths) {
-    reject("too many equal-cost paths (" + std::to_string(size.paths) +
-           " = leaves^2 x spines x links_per_pair^2 roughly); the limit is " +
-           std::to_string(kMaxPaths) + ": reduce leaves, spines or links_per_pair");
+    reject(kName, "too many equal-cost paths (" + std::to_string(size.paths) +
+                      " = leaves^2 x spines x links_per_pair^2 roughly); the limit is " +
+                      std::to_string(kMaxPaths) + ": reduce leaves, spines or links_per_pair");
   }
   if (catalog_bytes(size) > kMaxCatalogBytes) {
-    reject("the path catalog would take " + std::to_string(catalog_bytes(size)) +
-           " bytes ((leaves + spines) x leaves entries), more than the limit of " +
-           std::to_string(kMaxCatalogBytes) + ": reduce leaves");
+    reject(kName, "the path catalog would take " + std::to_string(catalog_bytes(size)) +
+                      " bytes ((leaves + spines) x leaves entries), more than the limit of " +
+                      std::to_string(kMaxCatalogBytes) + ": reduce leaves");
   }
-}
-
-std::uint64_t saturate(core::uint128 v) {
-  return v > UINT64_MAX ? UINT64_MAX : static_cast<std::uint64_t>(v);
 }
 
 }  // namespace

@@ -14,10 +14,11 @@ Overloaded(F...) -> Overloaded<F...>;  // clang 14 does not deduce aggregates of
 }  // namespace
 
 const char* kind_name(const TopologySpec& spec) {
-  return std::visit(Overloaded{[](const LeafSpineSpec&) { return "leaf_spine"; },
-                               [](const FatTreeSpec&) { return "fat_tree"; },
-                               [](const GraphSpec&) { return "graph"; }},
-                    spec);
+  return std::visit(
+      Overloaded{[](const LeafSpineSpec&) { return "leaf_spine"; },
+                 [](const FatTreeSpec&) { return "fat_tree"; },
+                 [](const RailSpec&) { return "rail"; }, [](const GraphSpec&) { return "graph"; }},
+      spec);
 }
 
 TopologySize size_of(const TopologySpec& spec) {
@@ -27,6 +28,7 @@ TopologySize size_of(const TopologySpec& spec) {
 Fabric build_fabric(const TopologySpec& spec) {
   return std::visit(Overloaded{[](const LeafSpineSpec& s) { return build_leaf_spine(s); },
                                [](const FatTreeSpec& s) { return build_fat_tree(s); },
+                               [](const RailSpec& s) { return build_rail(s); },
                                [](const GraphSpec& s) { return build_graph(s); }},
                     spec);
 }

@@ -21,7 +21,7 @@ PS_PER_US = 1e6
 _COLUMNS = {
     "topology/nodes": ["id", "kind", "name"],
     "topology/links": ["id", "name", "src", "dst", "rate_bps", "latency_ps"],
-    "topology/hosts": ["id", "node", "edge", "uplink", "downlink"],
+    "topology/hosts": ["id", "port", "node", "edge", "uplink", "downlink"],
     "topology/paths": ["path_id", "hop", "node", "link"],
     "app_flows": ["id", "src", "dst", "bytes", "start_ps", "end_ps", "subflows", "step_id"],
     "flows": ["id", "src", "dst", "bytes", "start_ps", "end_ps", "step_id", "app_flow",
@@ -187,7 +187,7 @@ def _add_timing(df: pd.DataFrame) -> None:
 
 def _add_host_nodes(df: pd.DataFrame, hosts: pd.DataFrame, nodes: pd.DataFrame) -> None:
     """src_node / dst_node (node ids) and src_name / dst_name beside the host indices."""
-    node_of = hosts.set_index("id")["node"]
+    node_of = hosts.drop_duplicates("id").set_index("id")["node"]  # a row per port
     name_of = nodes.set_index("id")["name"]
     for end in ("src", "dst"):
         df[f"{end}_node"] = df[end].map(node_of)

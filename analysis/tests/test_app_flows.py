@@ -74,7 +74,7 @@ def test_links_are_named_and_hosts_map_to_nodes(ecmp_file):
     name = r.nodes.set_index("id")["name"]
     assert (r.links["name"] == r.links["src"].map(name) + "->" + r.links["dst"].map(name)).all()
     assert "host0->leaf0" in set(r.links["name"])
-    assert list(r.hosts.columns) == ["id", "node", "edge", "uplink", "downlink"]
+    assert list(r.hosts.columns) == ["id", "port", "node", "edge", "uplink", "downlink"]
     assert (r.hosts["node"].map(name) == [f"host{i}" for i in range(4)]).all()
     assert list(r.hosts["edge"].map(name)) == ["leaf0", "leaf0", "leaf1", "leaf1"]
     uplinks = r.links.set_index("id").loc[r.hosts["uplink"], "name"]

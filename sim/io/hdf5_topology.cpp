@@ -42,13 +42,22 @@ void write_links(hid_t topology, const topo::Fabric& fabric) {
   write_column(g.get(), "latency_ps", latency, "ps");
 }
 
-// Host index -> node id, the node id of its edge switch, and its two links.
+// One row per host port (one per host on most fabrics): host index, port, node id, the node
+// id of the port's edge switch, and its two links.
 void write_hosts(hid_t topology, const topo::Fabric& fabric) {
   const Handle g = create_group(topology, "hosts");
-  std::vector<std::uint32_t> edge;
-  for (const std::uint32_t e : fabric.host_edge) edge.push_back(fabric.edge_node[e]);
-  write_column(g.get(), "id", row_ids(fabric.host_count()), "id");
-  write_column(g.get(), "node", fabric.host_node, "id");
+  std::vector<std::uint32_t> id, port, node, edge;
+  for (std::uint32_t h = 0; h < fabric.host_count(); ++h) {
+    for (std::uint32_t i = 0; i < fabric.ports; ++i) {
+      id.push_back(h);
+      port.push_back(i);
+      node.push_back(fabric.host_node[h]);
+      edge.push_back(fabric.edge_node[fabric.host_edge[fabric.port(h, i)]]);
+    }
+  }
+  write_column(g.get(), "id", id, "id");
+  write_column(g.get(), "port", port, "index");
+  write_column(g.get(), "node", node, "id");
   write_column(g.get(), "edge", edge, "id");
   write_column(g.get(), "uplink", fabric.host_uplink, "id");
   write_column(g.get(), "downlink", fabric.host_downlink, "id");

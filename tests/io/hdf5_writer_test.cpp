@@ -176,6 +176,31 @@ TEST_F(Hdf5Writer, PastTheListingLimitOnlyThePathsFlowsNameAreWritten) {
   EXPECT_EQ(links, want_links);
 }
 
+TEST_F(Hdf5Writer, WritesOneHostRowPerPort) {
+  // A rail fabric of 2 servers x 2 GPUs: each GPU has a NIC (port 0, on rail<i>) and an
+  // NVLink port (port 1, on its server's NVSwitch).
+  topo::RailSpec spec;
+  spec.servers = 2;
+  spec.gpus_per_server = 2;
+  spec.spines = 1;
+  const topo::Fabric fabric = topo::build_fabric(spec);
+  metrics::Results r = small_results();
+  r.links.clear();
+  r.link_series = {};
+  const std::string out = path("rail.h5");
+  write_results(out, fabric, r);
+  const Id f = open_file(out);
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/topology/hosts/id"),
+            (std::vector<std::uint32_t>{0, 0, 1, 1, 2, 2, 3, 3}));
+  EXPECT_EQ(read_numbers<std::uint32_t>(f.get(), "/topology/hosts/port"),
+            (std::vector<std::uint32_t>{0, 1, 0, 1, 0, 1, 0, 1}));
+  std::vector<std::string> edge_names;
+  for (const std::uint32_t n : read_numbers<std::uint32_t>(f.get(), "/topology/hosts/edge"))
+    edge_names.push_back(fabric.nodes[n].name);
+  EXPECT_EQ(edge_names, (std::vector<std::string>{"rail0", "nvswitch0", "rail1", "nvswitch0",
+                                                  "rail0", "nvswitch1", "rail1", "nvswitch1"}));
+}
+
 TEST_F(Hdf5Writer, WritesFlowStepAndLinkTables) {
   const std::string out = path("run.h5");
   write_results(out, tiny_fabric(), small_results());
@@ -398,9 +423,9 @@ TEST_F(Hdf5Writer, EveryDatasetHasAUnitsString) {
   write_results(out, tiny_fabric(), small_results());
   const Id f = open_file(out);
   const auto datasets = all_datasets(f.get());
-  // 4 input + 3 node + 6 link + 5 host + 4 path columns, 8 app-flow + 15 flow + 10 step + 8
+  // 4 input + 3 node + 6 link + 6 host + 4 path columns, 8 app-flow + 15 flow + 10 step + 8
   // link-summary columns, 3 link-series datasets, 2 x 6 MoE datasets.
-  EXPECT_EQ(datasets.size(), 78u);
+  EXPECT_EQ(datasets.size(), 79u);
   const std::set<std::string> known = {"ps",       "bytes",  "bps",     "id",       "index", "text",
                                        "fraction", "tokens", "packets", "expiries", "1"};
   for (const auto& d : datasets) {

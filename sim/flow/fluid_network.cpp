@@ -19,7 +19,8 @@ std::vector<double> link_capacities(const topo::Fabric& fabric) {
 FluidNetwork::FluidNetwork(core::EventQueue& queue, const topo::Fabric& fabric,
                            const routing::Router& router, core::Time resolve_interval,
                            bool links_change, model::DeliveryListener& listener)
-    : fabric_(fabric),
+    : queue_(queue),
+      fabric_(fabric),
       router_(router),
       listener_(listener),
       links_change_(links_change),
@@ -124,6 +125,14 @@ std::span<const LinkUse> FluidNetwork::constraints_of_uses() {
 
 void FluidNetwork::set_link(topo::LinkId link, bool up, core::Bitrate rate) {
   model_.set_capacity(link, up ? rate.bytes_per_ps() : 0.0);
+  if (capacity_.empty()) {
+    for (const topo::Link& l : fabric_.links) capacity_.push_back({0, l.rate.bytes_per_ps(), 0});
+  }
+  Capacity& c = capacity_[link];
+  const std::int64_t now = queue_.now().ps();
+  c.before_bytes += c.bytes_per_ps * static_cast<double>(now - c.since_ps);
+  c.bytes_per_ps = up ? rate.bytes_per_ps() : 0.0;
+  c.since_ps = now;
 }
 
 void FluidNetwork::reroute(std::uint32_t flow) {
@@ -145,11 +154,16 @@ void FluidNetwork::on_flow_sent(std::uint32_t flow, core::Time now) {
 }
 
 void FluidNetwork::report(std::int64_t end_ps, metrics::Results& out) {
+  // busy_fraction: the bytes carried over those the link could carry at the rates it had
+  // (none while down).
   for (topo::LinkId l = 0; l < fabric_.links.size(); ++l) {
     const double capacity_bytes =
-        fabric_.links[l].rate.bytes_per_ps() * static_cast<double>(end_ps);
+        capacity_.empty()
+            ? fabric_.links[l].rate.bytes_per_ps() * static_cast<double>(end_ps)
+            : capacity_[l].before_bytes +
+                  capacity_[l].bytes_per_ps * static_cast<double>(end_ps - capacity_[l].since_ps);
     out.links.push_back(
-        {l, std::llround(link_tx_[l]), end_ps > 0 ? link_tx_[l] / capacity_bytes : 0.0});
+        {l, std::llround(link_tx_[l]), capacity_bytes > 0 ? link_tx_[l] / capacity_bytes : 0.0});
   }
 }
 

@@ -37,6 +37,14 @@ class FluidNetwork final : public model::NetworkModel, private FlowListener {
   std::int64_t start_spread(const routing::FlowKey& key, std::int64_t bytes, std::uint32_t& id);
   std::span<const LinkUse> constraints_of_uses();
 
+  /// What a link could carry: the bytes up to its last rate change, and its rate since.
+  struct Capacity {
+    double before_bytes = 0;
+    double bytes_per_ps = 0;
+    std::int64_t since_ps = 0;
+  };
+
+  core::EventQueue& queue_;
   const topo::Fabric& fabric_;
   const routing::Router& router_;
   model::DeliveryListener& listener_;
@@ -45,6 +53,7 @@ class FluidNetwork final : public model::NetworkModel, private FlowListener {
   std::vector<topo::LinkId> constraint_of_;  // link -> first link of its constraint class
   std::unique_ptr<EvenSpreadCache> spread_;  // a policy that spreads evenly, links intact
   std::vector<double> link_tx_;              // bytes, per link
+  std::vector<Capacity> capacity_;           // per link, when links change
   // Per flow: route latency and path id; when links change, its key and uses.
   std::vector<std::int64_t> latency_ps_;
   std::vector<std::int32_t> path_id_;

@@ -8,6 +8,7 @@
 
 #include "engine/simulation.hpp"
 #include "support/small_fabric.hpp"
+#include "topo/topology.hpp"
 
 namespace fabricsim::engine {
 namespace {
@@ -173,6 +174,16 @@ TEST(LinkEvents, AHostLinkAtHalfRateFromTimeTChangesTheFlowRateExactlyAtT) {
   ASSERT_EQ(r.link_events.size(), 2u);  // both directions of the cable
   EXPECT_EQ(r.link_events[0].kind, "rate");
   EXPECT_EQ(r.link_events[0].value, 50'000'000'000);
+  // Host 0's uplink carried its 1 MiB out of what it could carry at the rates it had:
+  // 100 Gb/s (0.0125 B/ps) for 40 us, 50 Gb/s from then to the end of the run.
+  const topo::Fabric fabric = topo::build_fabric(s.topology);
+  const topo::LinkId up = fabric.host_uplink[0];
+  const auto record = std::find_if(r.links.begin(), r.links.end(),
+                                   [&](const metrics::LinkRecord& l) { return l.link_id == up; });
+  ASSERT_NE(record, r.links.end());
+  const double could_carry =
+      0.0125 * 40'000'000 + 0.00625 * static_cast<double>(r.info.sim_end_ps - 40'000'000);
+  EXPECT_NEAR(record->busy_fraction, 1'048'576.0 / could_carry, 1e-12);
 }
 
 TEST(LinkEvents, ALinkDownThenUpDelaysItsFlowByTheOutageAndRestoresTheRate) {

@@ -169,12 +169,15 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
   };
 
   std::int64_t queued_bytes(topo::PathId path) const override;
+  std::int64_t link_queued_bytes(topo::LinkId link) const override;
   void nic_push(std::uint32_t host, std::uint32_t flow);
   void wake_nic(std::uint32_t host, core::Time now);
   /// The NIC's next data packet, or kNone when none of its flows may send.
   std::uint32_t make_packet(std::uint32_t host, core::Time now);
   /// The link after the one the packet has just crossed; kNone when it has arrived.
   topo::LinkId next_link(const Packet& packet, topo::LinkId arrived_on) const;
+  /// A per-hop policy's choice at the switch the packet has just reached.
+  void route_at_switch(Packet& packet, topo::LinkId arrived_on);
   void route_at_edge(Packet& packet, core::Time now);
   void settle(Port& port, topo::LinkId link, core::Time now);
   bool admit(topo::LinkId link, std::int64_t bytes, core::Time now);

@@ -144,8 +144,11 @@ void PacketModel::settle(Port& port, topo::LinkId link, core::Time now) {
 
 std::int64_t PacketModel::queued_bytes(topo::PathId path) const {
   const topo::PathLinks links = fabric_.path(path);
-  if (links.empty()) return 0;
-  const Port& port = ports_[links[0]];
+  return links.empty() ? 0 : link_queued_bytes(links[0]);
+}
+
+std::int64_t PacketModel::link_queued_bytes(topo::LinkId link) const {
+  const Port& port = ports_[link];
   std::int64_t backlog = port.backlog;
   core::Time start = port.next_start;
   for (std::uint32_t p = port.unstarted; p != kNone && start <= queue_.now(); p = pool_[p].next) {
@@ -265,6 +268,7 @@ void PacketModel::on_arrival(topo::LinkId link, core::Time now) {
   Packet& packet = pool_[p];
   link_stats_[link].rx_bytes += packet.wire_bytes;
   if (packet.hop == 0) route_at_edge(packet, now);
+  if (flows_[packet.flow].per_packet) route_at_switch(packet, link);
   const topo::LinkId next = next_link(packet, link);
   // Fetch the next port while the ring's new head (another line) is read for its arrival.
   if (next != kNone) __builtin_prefetch(&ports_[next]);
@@ -289,6 +293,17 @@ void PacketModel::route_at_edge(Packet& packet, core::Time now) {
   const routing::FlowKey key = ack ? routing::reversed(flow.key) : flow.key;
   packet.path = router_.choose_packet(key, now, route_rng_, *this,
                                       (ack ? ack_routes_ : data_routes_)[packet.flow]);
+}
+
+void PacketModel::route_at_switch(Packet& packet, topo::LinkId arrived_on) {
+  // A per-hop policy picks the next hop at every switch before the destination's.
+  if (!router_.policy().per_hop()) return;
+  const FlowState& flow = flows_[packet.flow];
+  const bool ack = (packet.flags & kAck) != 0;
+  const routing::FlowKey key = ack ? routing::reversed(flow.key) : flow.key;
+  const topo::NodeId at = fabric_.links[arrived_on].dst;
+  if (fabric_.nodes[at].kind == topo::NodeKind::host) return;
+  packet.path = router_.choose_hop(key, packet.path, at, route_rng_, *this);
 }
 
 topo::LinkId PacketModel::next_link(const Packet& packet, topo::LinkId arrived_on) const {

@@ -34,6 +34,8 @@ topo::PathId Policy::choose_packet(const PacketContext&, PacketRouteState&) cons
   throw std::logic_error("this routing policy routes whole flows; choose() gives their path");
 }
 
+std::uint32_t Policy::choose_hop(const HopContext&) const { return 0; }
+
 std::uint32_t balancing_subflows(std::uint32_t r, std::uint32_t s) {
   if (r == 0 || s == 0) return 1;
   return s / std::gcd(r, s);
@@ -87,6 +89,31 @@ topo::PathId Adaptive::choose_packet(const PacketContext& context, PacketRouteSt
   const bool take_second =
       context.occupancy.queued_bytes(second) < context.occupancy.queued_bytes(first);
   return routed(state, take_second ? second : first, context.now);
+}
+
+topo::PathId AdaptiveHop::choose_packet(const PacketContext& context,
+                                        PacketRouteState& state) const {
+  return routed(state, draw(context), context.now);
+}
+
+std::uint32_t AdaptiveHop::choose_hop(const HopContext& context) const {
+  // Among the least backlogged next hops, the k-th of them, k drawn uniformly.
+  std::int64_t least = INT64_MAX;
+  std::uint32_t ties = 0;
+  for (const topo::LinkId l : context.next_hops) {
+    const std::int64_t queued = context.occupancy.link_queued_bytes(l);
+    if (queued < least) {
+      least = queued;
+      ties = 1;
+    } else if (queued == least) {
+      ++ties;
+    }
+  }
+  std::uint64_t k = ties > 1 ? context.rng.below(ties) : 0;
+  for (std::uint32_t i = 0; i < context.next_hops.size(); ++i) {
+    if (context.occupancy.link_queued_bytes(context.next_hops[i]) == least && k-- == 0) return i;
+  }
+  return 0;
 }
 
 topo::PathId Flowlet::choose_packet(const PacketContext& context, PacketRouteState& state) const {

@@ -55,6 +55,17 @@ class Adaptive : public EvenSpread {
   topo::PathId choose_packet(const PacketContext& context, PacketRouteState& state) const override;
 };
 
+/// Per-hop adaptive routing, as switches do it (InfiniBand, Slingshot): every switch sends
+/// the packet out of its least backlogged live next hop toward the destination (a random one
+/// among equals), so the decision is taken at every tier, not only at the first switch.
+/// Packets start on a random candidate. In the fluid limit the flow spreads evenly.
+class AdaptiveHop : public EvenSpread {
+ public:
+  bool per_hop() const override { return true; }
+  topo::PathId choose_packet(const PacketContext& context, PacketRouteState& state) const override;
+  std::uint32_t choose_hop(const HopContext& context) const override;
+};
+
 /// Flowlet switching: a flow keeps its path until it has been idle for more than `gap`, then
 /// the next packet draws a random candidate. Its first packet takes the ECMP path. A fluid
 /// flow never idles, so in the flow model the whole flow stays on that hashed path.

@@ -44,11 +44,12 @@ struct StepFlow {
   std::int64_t bytes;
 };
 
-/// Occupancy of a path's first hop (the source edge switch's output port onto it) as the
-/// packet model sees it when it routes a packet.
+/// Occupancy of switch ports as the packet model sees it when it routes a packet: a path's
+/// first hop (the source edge switch's output port onto it), or any link's port.
 class PathOccupancy {
  public:
   virtual std::int64_t queued_bytes(topo::PathId path) const = 0;
+  virtual std::int64_t link_queued_bytes(topo::LinkId link) const = 0;
 
  protected:
   ~PathOccupancy() = default;
@@ -124,6 +125,16 @@ struct PacketContext {
   const PathOccupancy& occupancy;
 };
 
+/// What a per-hop decision may look at: the flow, the live next hops of the switch the packet
+/// is at (links toward its destination on shortest paths), the seeded routing stream and the
+/// ports' occupancy.
+struct HopContext {
+  const FlowKey& flow;
+  std::span<const topo::LinkId> next_hops;  // never empty
+  core::Rng& rng;
+  const PathOccupancy& occupancy;
+};
+
 /// A routing policy chooses among precomputed equal-cost candidates (routing::Router hands
 /// them over, live ones only); it never sees the topology or YAML. Policies are stateless after
 /// construction, so runs are reproducible.
@@ -148,6 +159,12 @@ class Policy {
   /// The path of the flow's next packet, among context.candidates; updates `state`.
   /// Called by the packet model for every packet when per_packet() is true.
   virtual topo::PathId choose_packet(const PacketContext& context, PacketRouteState& state) const;
+  /// True when each switch on a packet's way may change the rest of its path (per-hop
+  /// routing, packet model): choose_hop() is then asked at every switch with several live
+  /// next hops, the source's edge switch included.
+  virtual bool per_hop() const { return false; }
+  /// The index, into context.next_hops, of the link the packet leaves by.
+  virtual std::uint32_t choose_hop(const HopContext& context) const;
   /// Replaces `out` with the share of the flow on each chosen path; shares sum to 1.
   virtual void choose(const FlowKey& flow, Candidates candidates,
                       std::vector<PathShare>& out) const = 0;

@@ -29,6 +29,12 @@ const PolicyInfo kPolicies[] = {
      "each packet takes the less backlogged first hop of two random equal-cost paths "
      "(flow model: even spread)",
      [](const PolicyParams&) -> std::unique_ptr<Policy> { return std::make_unique<Adaptive>(); }},
+    {"adaptive_hop",
+     "every switch sends each packet out of its least backlogged live next hop toward the "
+     "destination (per-hop adaptive routing; flow model: even spread)",
+     [](const PolicyParams&) -> std::unique_ptr<Policy> {
+       return std::make_unique<AdaptiveHop>();
+     }},
     {"split",
      "each flow becomes `subflows` equal subflows, each hashed like ecmp; "
      "subflows: auto = s/gcd(r,s) (s uplinks, r flows leaving the leaf in the step)",

@@ -1,6 +1,7 @@
 #include "routing/router.hpp"
 
 #include <algorithm>
+#include <vector>
 
 namespace fabricsim::routing {
 
@@ -42,6 +43,33 @@ topo::PathId Router::choose_packet(const FlowKey& flow, core::Time now, core::Rn
   const Candidates c = candidates(flow.src_host, flow.dst_host);
   if (c.size() == 1) return c[0];
   return policy_.choose_packet({flow, c, now, rng, occupancy}, state);
+}
+
+topo::PathId Router::choose_hop(const FlowKey& flow, topo::PathId path, topo::NodeId at,
+                                core::Rng& rng, const PathOccupancy& occupancy) const {
+  const topo::PathCatalog& catalog = fabric_.catalog;
+  if (!catalog.divisible()) return path;  // next hops lead to unequal path counts: keep it
+  const std::size_t pair = fabric_.ports == 1 ? fabric_.pair_of_ports(flow.src_host, flow.dst_host)
+                                              : catalog.pair_of(path);
+  const std::span<const topo::LinkId> hops =
+      catalog.next_hops(at, static_cast<std::uint32_t>(pair % fabric_.edge_count()));
+  if (hops.size() < 2) return path;
+  // A next hop is live when the path it gives is among the pair's live candidates.
+  const auto live = [&](topo::PathId p) {
+    if (listed_[pair] == 0) return true;
+    const std::vector<topo::PathId>& ids = live_.at(pair);
+    return std::binary_search(ids.begin(), ids.end(), p);
+  };
+  hop_links_.clear();
+  hop_paths_.clear();
+  for (std::uint32_t j = 0; j < hops.size(); ++j) {
+    const topo::PathId p = catalog.with_next_hop(pair, path, at, j);
+    if (!live(p)) continue;
+    hop_links_.push_back(hops[j]);
+    hop_paths_.push_back(p);
+  }
+  if (hop_paths_.size() < 2) return hop_paths_.empty() ? path : hop_paths_[0];
+  return hop_paths_[policy_.choose_hop({flow, hop_links_, rng, occupancy})];
 }
 
 bool Router::believe(std::span<const topo::LinkId> links, bool up) {

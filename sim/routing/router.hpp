@@ -33,6 +33,12 @@ class Router {
   /// Per-packet choice, for a policy whose per_packet() is true.
   topo::PathId choose_packet(const FlowKey& flow, core::Time now, core::Rng& rng,
                              const PathOccupancy& occupancy, PacketRouteState& state) const;
+  /// Per-hop choice, for a policy whose per_hop() is true: the packet on path `path` is at
+  /// switch `at`; returns the path it goes on with, its next hop chosen by the policy among
+  /// the live ones (links before `at` unchanged). On a catalog that is not divisible (a
+  /// custom graph whose next hops lead to unequal path counts) the packet keeps its path.
+  topo::PathId choose_hop(const FlowKey& flow, topo::PathId path, topo::NodeId at, core::Rng& rng,
+                          const PathOccupancy& occupancy) const;
   /// Routing learns that `links` are up (or down). Returns whether any pair's candidates changed.
   bool believe(std::span<const topo::LinkId> links, bool up);
   /// Whether the last believe() changed the candidates between these hosts.
@@ -46,6 +52,9 @@ class Router {
   std::vector<std::uint8_t> listed_;    // per edge pair: some but not all paths live, see live_
   std::unordered_map<std::size_t, std::vector<topo::PathId>> live_;  // listed pairs' live paths
   std::vector<std::uint8_t> changed_;  // per edge pair: candidates changed at the last believe()
+  // choose_hop() scratch: the live next hops and the paths they give.
+  mutable std::vector<topo::LinkId> hop_links_;
+  mutable std::vector<topo::PathId> hop_paths_;
 };
 
 }  // namespace fabricsim::routing

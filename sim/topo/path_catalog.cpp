@@ -92,6 +92,15 @@ LinkId PathCatalog::next_link(std::size_t pair, PathId p, NodeId at) const {
   }
 }
 
+PathId PathCatalog::with_next_hop(std::size_t pair, PathId p, NodeId at, std::uint32_t hop) const {
+  assert(divisible_);
+  const Entry& e = entry(at, static_cast<std::uint32_t>(pair % edge_count()));
+  const std::uint32_t per_hop = e.paths / (set_offset_[e.hops + 1] - set_offset_[e.hops]);
+  // The index's digit at `at` is (index mod paths) / per_hop: replace it.
+  const std::uint32_t digit = ((p - pair_offset_[pair]) % e.paths) / per_hop;
+  return p - digit * per_hop + hop * per_hop;
+}
+
 std::span<const LinkId> PathCatalog::next_hops(NodeId at, std::uint32_t dst_edge) const {
   const Entry& e = entry(at, dst_edge);
   if (e.hops == kNoSet) return {};

@@ -80,6 +80,13 @@ class PathCatalog {
   /// The link path p of pair `pair` takes out of switch `at`, a switch the path crosses
   /// before its last.
   LinkId next_link(std::size_t pair, PathId p, NodeId at) const;
+  /// Whether every next hop of every entry leads to as many paths (every Clos fabric).
+  bool divisible() const { return divisible_; }
+  /// Path p of pair `pair` with its link out of switch `at` (a switch it crosses before its
+  /// last) replaced by next hop `hop` (an index into next_hops(at, b)): the links before `at`
+  /// stay, and after it the path continues as the paths under that hop are numbered. Only on
+  /// a divisible catalog.
+  PathId with_next_hop(std::size_t pair, PathId p, NodeId at, std::uint32_t hop) const;
   /// The shortest-path next hops of switch `at` toward edge switch `dst_edge`.
   std::span<const LinkId> next_hops(NodeId at, std::uint32_t dst_edge) const;
   /// Whether link l = (u -> v) lies on some path of pair (a, b): l is a next hop of u toward

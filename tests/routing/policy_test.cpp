@@ -40,6 +40,7 @@ class FakeOccupancy final : public PathOccupancy {
     asked.push_back(path);
     return bytes_.at(path - first_);
   }
+  std::int64_t link_queued_bytes(topo::LinkId) const override { return 0; }
   mutable std::vector<topo::PathId> asked;
 
  private:

@@ -5,9 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 
 #include "routing/policies.hpp"
 #include "topo/leaf_spine.hpp"
+#include "topo/topology.hpp"
 
 namespace fabricsim::routing {
 namespace {
@@ -80,6 +82,76 @@ TEST(Router, APairWithNoLivePathKeepsAllItsCandidates) {
   EXPECT_TRUE(f.router.believe(uplinks, false));
   EXPECT_EQ(f.router.candidates(0, 2).size(), 4u);  // its traffic stalls on the dead links
   EXPECT_EQ(f.router.candidates(2, 0).size(), 4u);  // the downlinks still live
+}
+
+/// Backlog per link, set by the test.
+class LinkBacklog final : public PathOccupancy {
+ public:
+  explicit LinkBacklog(std::size_t links) : bytes_(links, 0) {}
+  void set(topo::LinkId l, std::int64_t bytes) { bytes_.at(l) = bytes; }
+  std::int64_t queued_bytes(topo::PathId) const override { return 0; }
+  std::int64_t link_queued_bytes(topo::LinkId l) const override { return bytes_.at(l); }
+
+ private:
+  std::vector<std::int64_t> bytes_;
+};
+
+TEST(Router, APerHopPolicyChoosesAtTheAggregationTierByThatTiersQueues) {
+  // k = 4 fat-tree: host 0 (tor0, pod 0) to host 15 (tor7, pod 3). A packet that reached
+  // agg0 has two next hops, core0 and core1; core0's port is backlogged, so the packet goes
+  // on by core1, keeping its first link (tor0 -> agg0). Then core1's port is the busy one.
+  topo::FatTreeSpec spec;
+  spec.k = 4;
+  const topo::Fabric fabric = topo::build_fabric(spec);
+  AdaptiveHop policy;
+  const Router router(fabric, policy);
+  core::Rng rng(3, "routing.packets");
+  LinkBacklog backlog(fabric.links.size());
+  const FlowKey flow{0, 15, 0};
+  const topo::PathRange r = fabric.paths_between_hosts(0, 15);
+  ASSERT_EQ(r.count, 4u);
+  const topo::PathId start = r.first;  // tor0 -> agg0 -> core0 -> agg6 -> tor7
+  const topo::PathLinks before = fabric.path(start);
+  const topo::NodeId agg = fabric.links[before[0]].dst;
+  ASSERT_EQ(fabric.nodes[agg].name, "agg0");
+  const std::span<const topo::LinkId> hops = fabric.catalog.next_hops(agg, 7);
+  ASSERT_EQ(hops.size(), 2u);
+  for (const std::uint32_t busy : {0u, 1u}) {
+    backlog.set(hops[busy], 100'000);
+    backlog.set(hops[1 - busy], 0);
+    const topo::PathId chosen = router.choose_hop(flow, start, agg, rng, backlog);
+    const topo::PathLinks after = fabric.path(chosen);
+    EXPECT_EQ(after[0], before[0]);       // the link before agg0 stays
+    EXPECT_EQ(after[1], hops[1 - busy]);  // out of agg0 by the idle core
+    EXPECT_EQ(fabric.links[after.back()].dst, fabric.edge_node[7]);
+  }
+  // Both equal: either, drawn from the stream; both are taken over draws.
+  backlog.set(hops[0], 0);
+  backlog.set(hops[1], 0);
+  std::set<topo::LinkId> taken;
+  for (int i = 0; i < 64; ++i)
+    taken.insert(fabric.path(router.choose_hop(flow, start, agg, rng, backlog))[1]);
+  EXPECT_EQ(taken.size(), 2u);
+}
+
+TEST(Router, APerHopPolicyNeverTakesANextHopRoutingBelievesDead) {
+  topo::FatTreeSpec spec;
+  spec.k = 4;
+  const topo::Fabric fabric = topo::build_fabric(spec);
+  AdaptiveHop policy;
+  Router router(fabric, policy);
+  core::Rng rng(3, "routing.packets");
+  LinkBacklog backlog(fabric.links.size());
+  const topo::PathId start = fabric.paths_between_hosts(0, 15).first;
+  const topo::NodeId agg = fabric.links[fabric.path(start)[0]].dst;
+  const std::span<const topo::LinkId> hops = fabric.catalog.next_hops(agg, 7);
+  // agg0 -> core1 dies; core0 is backlogged but the only live way on.
+  const std::vector<topo::LinkId> dead{hops[1]};
+  router.believe(dead, false);
+  backlog.set(hops[0], 100'000);
+  for (int i = 0; i < 16; ++i) {
+    EXPECT_EQ(fabric.path(router.choose_hop({0, 15, 0}, start, agg, rng, backlog))[1], hops[0]);
+  }
 }
 
 }  // namespace

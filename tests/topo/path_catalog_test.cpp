@@ -142,5 +142,36 @@ TEST(PathCatalog, MemoryIsAnEntryPerSwitchAndEdgeNotAPathList) {
   EXPECT_LT(f.catalog.memory_bytes(), std::size_t{1} << 20);
 }
 
+TEST(PathCatalog, ReplacingANextHopKeepsThePrefixAndTakesThatHop) {
+  // Every path of a k = 4 fat-tree with parallel cables, every switch it crosses, every next
+  // hop there: the new path is the old one up to the switch, then leaves by that hop.
+  FatTreeSpec spec;
+  spec.k = 4;
+  spec.tor_agg_links = 2;
+  const Fabric f = build_fabric(spec);
+  const PathCatalog& c = f.catalog;
+  ASSERT_TRUE(c.divisible());
+  for (std::size_t pair = 0; pair < c.pair_count(); ++pair) {
+    const PathRange range = c.range(pair);
+    const auto b = static_cast<std::uint32_t>(pair % f.edge_count());
+    for (PathId p = range.first; p < range.first + range.count; ++p) {
+      const PathLinks links = c.links(p);
+      NodeId at = f.edge_node[pair / f.edge_count()];
+      for (std::size_t i = 0; i < links.size(); ++i) {
+        const std::span<const LinkId> hops = c.next_hops(at, b);
+        for (std::uint32_t j = 0; j < hops.size(); ++j) {
+          const PathId q = c.with_next_hop(pair, p, at, j);
+          ASSERT_EQ(c.pair_of(q), pair);
+          const PathLinks changed = c.links(q);
+          ASSERT_EQ(changed.size(), links.size());
+          for (std::size_t k = 0; k < i; ++k) ASSERT_EQ(changed[k], links[k]);
+          ASSERT_EQ(changed[i], hops[j]);
+        }
+        at = f.links[links[i]].dst;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace fabricsim::topo

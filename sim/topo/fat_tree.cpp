@@ -18,27 +18,12 @@ void validate(const FatTreeSpec& spec) {
     reject(kName, "k must be even and at least 2 (got " + std::to_string(spec.k) + ")");
   if (spec.tor_agg_links == 0 || spec.agg_core_links == 0)
     reject(kName, "parallel links must be at least 1");
-  if (spec.planes == 0 || spec.planes > kMaxPorts)
-    reject(kName, "planes must be 1 .. " + std::to_string(kMaxPorts));
+  require_planes(kName, spec.planes);
   require_link(kName, spec.host_link, "host_link");
   require_link(kName, spec.tor_link, "tor_link");
   require_link(kName, spec.core_link, "core_link");
-  const TopologySize size = size_of(spec);
-  if (size.hosts > kMaxHosts) {
-    reject(kName,
-           std::to_string(size.hosts) + " hosts exceeds the limit of " + std::to_string(kMaxHosts));
-  }
-  if (size.links > kMaxLinks)
-    reject(kName, "more than " + std::to_string(kMaxLinks) + " directed links");
-  if (size.paths > kMaxPaths) {
-    reject(kName, std::to_string(size.paths) + " equal-cost paths, more than the limit of " +
-                      std::to_string(kMaxPaths) + ": reduce k or cores_per_agg");
-  }
-  if (catalog_bytes(size) > kMaxCatalogBytes) {
-    reject(kName, "the path catalog would take " + std::to_string(catalog_bytes(size)) +
-                      " bytes, more than the limit of " + std::to_string(kMaxCatalogBytes) +
-                      ": reduce k");
-  }
+  require_within_limits(kName, size_of(spec),
+                        "reduce k, hosts_per_tor, cores_per_agg or parallel links");
 }
 
 }  // namespace

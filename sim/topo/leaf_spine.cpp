@@ -19,32 +19,11 @@ void validate(const LeafSpineSpec& spec) {
   require_count(kName, spec.spines, "spines");
   require_count(kName, spec.hosts_per_leaf, "hosts_per_leaf");
   require_count(kName, spec.links_per_pair, "links_per_pair");
-  require_count(kName, spec.planes, "planes");
-  if (spec.planes > kMaxPorts) reject(kName, "planes must be at most " + std::to_string(kMaxPorts));
+  require_planes(kName, spec.planes);
   require_link(kName, spec.host_link, "host_link");
   require_link(kName, spec.fabric_link, "fabric_link");
-  const TopologySize size = size_of(spec);
-  if (size.hosts > kMaxHosts) {
-    reject(kName, std::to_string(size.hosts) +
-                      " hosts (leaves x hosts_per_leaf) exceeds the limit of " +
-                      std::to_string(kMaxHosts));
-  }
-  if (size.links > kMaxLinks) {
-    reject(kName, "too many links (" + std::to_string(spec.leaves) + " leaves x " +
-                      std::to_string(spec.spines) + " spines x " +
-                      std::to_string(spec.links_per_pair) + " links_per_pair); the limit is " +
-                      std::to_string(kMaxLinks) + " directed links");
-  }
-  if (size.paths > kMaxPaths) {
-    reject(kName, "too many equal-cost paths (" + std::to_string(size.paths) +
-                      " = leaves^2 x spines x links_per_pair^2 roughly); the limit is " +
-                      std::to_string(kMaxPaths) + ": reduce leaves, spines or links_per_pair");
-  }
-  if (catalog_bytes(size) > kMaxCatalogBytes) {
-    reject(kName, "the path catalog would take " + std::to_string(catalog_bytes(size)) +
-                      " bytes ((leaves + spines) x leaves entries), more than the limit of " +
-                      std::to_string(kMaxCatalogBytes) + ": reduce leaves");
-  }
+  require_within_limits(kName, size_of(spec),
+                        "reduce leaves, spines, hosts_per_leaf or links_per_pair");
 }
 
 }  // namespace

@@ -19,22 +19,7 @@ void validate(const RailSpec& spec) {
   require_link(kName, spec.host_link, "host_link");
   require_link(kName, spec.fabric_link, "fabric_link");
   require_link(kName, spec.nvlink, "nvlink");
-  const TopologySize size = size_of(spec);
-  if (size.hosts > kMaxHosts) {
-    reject(kName,
-           std::to_string(size.hosts) + " GPUs exceeds the limit of " + std::to_string(kMaxHosts));
-  }
-  if (size.links > kMaxLinks) {
-    reject(kName, "more than " + std::to_string(kMaxLinks) + " directed links");
-  }
-  if (size.paths > kMaxPaths) {
-    reject(kName, std::to_string(size.paths) + " equal-cost paths, more than the limit of " +
-                      std::to_string(kMaxPaths));
-  }
-  if (catalog_bytes(size) > kMaxCatalogBytes) {
-    reject(kName, "the path catalog would take " + std::to_string(catalog_bytes(size)) +
-                      " bytes, more than the limit of " + std::to_string(kMaxCatalogBytes));
-  }
+  require_within_limits(kName, size_of(spec), "fewer servers, GPUs or spines");
 }
 
 }  // namespace

@@ -8,7 +8,6 @@
 
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/breadth_first_search.hpp>
-#include <boost/graph/filtered_graph.hpp>
 #include <boost/graph/reverse_graph.hpp>
 #include <boost/graph/visitors.hpp>
 
@@ -20,41 +19,26 @@ namespace {
 constexpr std::uint32_t kUnreached = std::numeric_limits<std::uint32_t>::max();
 constexpr std::uint32_t kNoEdge = std::numeric_limits<std::uint32_t>::max();
 
-struct VertexProps {
-  NodeKind kind;
-};
-struct EdgeProps {
-  LinkId id;  // index into Fabric::links
-};
-/// The fabric as a directed multigraph: one vertex per node (same id), one edge per link.
-/// Bidirectional so the BFS can walk links backwards from a destination.
-using BoostGraph =
-    boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, VertexProps, EdgeProps>;
-using Vertex = BoostGraph::vertex_descriptor;
+/// The switches alone (vertex = switch row), one edge per switch-to-switch link: paths
+/// between edge switches never transit a host.
+using SwitchGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS>;
 
-/// Keeps switches, drops hosts: paths between edge switches never transit a host.
-/// A struct rather than a lambda because filtered_graph wants a default-constructible filter.
-struct SwitchesOnly {
-  const BoostGraph* graph = nullptr;
-  template <typename V>
-  bool operator()(V v) const {
-    return (*graph)[v].kind != NodeKind::host;
-  }
-};
-
-/// Hop distance from every switch to `dst` over switch-only links: a BFS on the reversed
-/// graph, so it follows links in the direction traffic would take them.
-std::vector<std::uint32_t> distances_to(const BoostGraph& graph, Vertex dst) {
-  const boost::reverse_graph<BoostGraph> reversed(graph);
-  const SwitchesOnly keep{&graph};
-  const boost::filtered_graph<boost::reverse_graph<BoostGraph>, boost::keep_all, SwitchesOnly>
-      switches(reversed, boost::keep_all{}, keep);
-  std::vector<std::uint32_t> dist(boost::num_vertices(graph), kUnreached);
+/// Hop distance from every switch to switch row `dst`, and the switches it reaches in the
+/// order the search met them (by distance): a BFS on the reversed switch graph, so it
+/// follows links in the direction traffic would take them.
+void distances_to(const SwitchGraph& graph, std::uint32_t dst, std::vector<std::uint32_t>& dist,
+                  std::vector<std::uint32_t>& order) {
+  const boost::reverse_graph<SwitchGraph> reversed(graph);
+  dist.assign(boost::num_vertices(graph), kUnreached);
+  order.clear();
   dist[dst] = 0;
-  boost::breadth_first_search(switches, dst,
-                              boost::visitor(boost::make_bfs_visitor(
-                                  boost::record_distances(dist.data(), boost::on_tree_edge{}))));
-  return dist;
+  auto met = std::back_inserter(order);
+  boost::breadth_first_search(
+      reversed, dst,
+      boost::visitor(boost::make_bfs_visitor(
+          std::make_pair(boost::record_distances(dist.data(), boost::on_tree_edge{}),
+                         boost::write_property(boost::typed_identity_property_map<std::uint32_t>(),
+                                               met, boost::on_discover_vertex{})))));
 }
 
 /// Hashes a next-hop set so that equal sets are stored once.
@@ -68,15 +52,11 @@ struct SetHash {
 
 }  // namespace
 
-struct FabricBuilder::Graph {
-  BoostGraph g;
-};
-
-FabricBuilder::FabricBuilder() : graph_(std::make_unique<Graph>()) {}
+FabricBuilder::FabricBuilder() = default;
 FabricBuilder::~FabricBuilder() = default;
 
 NodeId FabricBuilder::add_node(NodeKind kind, std::string name, bool edge) {
-  const auto id = static_cast<NodeId>(boost::add_vertex(VertexProps{kind}, graph_->g));
+  const auto id = static_cast<NodeId>(fabric_.nodes.size());
   fabric_.nodes.push_back(Node{kind, std::move(name)});
   edge_of_node_.push_back(edge ? static_cast<std::uint32_t>(fabric_.edge_node.size()) : kNoEdge);
   if (edge) fabric_.edge_node.push_back(id);
@@ -85,7 +65,6 @@ NodeId FabricBuilder::add_node(NodeKind kind, std::string name, bool edge) {
 
 void FabricBuilder::add_cable(NodeId a, NodeId b, const LinkSpec& spec) {
   for (const auto& [src, dst] : {std::pair{a, b}, std::pair{b, a}}) {
-    boost::add_edge(src, dst, EdgeProps{static_cast<LinkId>(fabric_.links.size())}, graph_->g);
     fabric_.links.push_back(Link{src, dst, spec.rate, spec.latency});
   }
 }
@@ -137,33 +116,45 @@ Fabric FabricBuilder::finish() {
   std::vector<LinkId> set_links;
   std::unordered_map<std::vector<LinkId>, std::uint32_t, SetHash> set_id;
   std::vector<LinkId> hops;
-  std::vector<NodeId> by_distance;
+  // The switch-to-switch links: a graph for the searches, and each switch's out-links in
+  // link-id order (CSR by switch row) for the next hops.
+  SwitchGraph switch_graph(switches.size());
+  std::vector<std::uint32_t> first_out(switches.size() + 1, 0);
+  const auto between_switches = [&](const Link& l) {
+    return switch_row[l.src] != PathCatalog::kNoSet && switch_row[l.dst] != PathCatalog::kNoSet;
+  };
+  for (const Link& l : out.links) {
+    if (!between_switches(l)) continue;
+    boost::add_edge(switch_row[l.src], switch_row[l.dst], switch_graph);
+    ++first_out[switch_row[l.src] + 1];
+  }
+  for (std::size_t r = 0; r < switches.size(); ++r) first_out[r + 1] += first_out[r];
+  std::vector<LinkId> out_link(first_out.back());
+  std::vector<std::uint32_t> filled(first_out.begin(), first_out.end() - 1);
+  for (LinkId l = 0; l < out.links.size(); ++l) {
+    if (between_switches(out.links[l])) out_link[filled[switch_row[out.links[l].src]]++] = l;
+  }
+  std::vector<std::uint32_t> row_dist, order;
   for (std::uint32_t b = 0; b < edges; ++b) {
-    const std::vector<std::uint32_t> dist = distances_to(graph_->g, out.edge_node[b]);
-    by_distance.clear();
-    for (const NodeId n : switches) {
-      if (dist[n] != kUnreached) by_distance.push_back(n);
-    }
-    std::stable_sort(by_distance.begin(), by_distance.end(),
-                     [&](NodeId x, NodeId y) { return dist[x] < dist[y]; });
-    for (const NodeId n : by_distance) {
-      PathCatalog::Entry& e = entries[std::size_t{switch_row[n]} * edges + b];
-      if (dist[n] > kMaxPathLinks) {
+    distances_to(switch_graph, switch_row[out.edge_node[b]], row_dist, order);
+    for (const std::uint32_t row : order) {
+      PathCatalog::Entry& e = entries[std::size_t{row} * edges + b];
+      if (row_dist[row] > kMaxPathLinks) {
         throw std::invalid_argument("topology: a path between edge switches crosses more than " +
                                     std::to_string(kMaxPathLinks) + " links");
       }
-      e.distance = static_cast<std::uint8_t>(dist[n]);
-      if (dist[n] == 0) {
+      e.distance = static_cast<std::uint8_t>(row_dist[row]);
+      if (row_dist[row] == 0) {
         e.paths = 1;
         continue;
       }
       hops.clear();
       std::uint64_t paths = 0;
-      for (const auto edge : boost::make_iterator_range(boost::out_edges(n, graph_->g))) {
-        const Vertex next = boost::target(edge, graph_->g);
-        if (switch_row[next] == PathCatalog::kNoSet || dist[next] != dist[n] - 1) continue;
-        hops.push_back(graph_->g[edge].id);
-        paths += entries[std::size_t{switch_row[next]} * edges + b].paths;
+      for (std::uint32_t k = first_out[row]; k < first_out[row + 1]; ++k) {
+        const std::uint32_t next = switch_row[out.links[out_link[k]].dst];
+        if (row_dist[next] != row_dist[row] - 1) continue;
+        hops.push_back(out_link[k]);
+        paths += entries[std::size_t{next} * edges + b].paths;
       }
       if (paths > kMaxPaths) {
         throw std::invalid_argument("topology: more than " + std::to_string(kMaxPaths) +

@@ -19,9 +19,9 @@ inline std::string switch_name(const char* kind, std::uint32_t index, std::uint3
   return kind + std::to_string(index) + (planes > 1 ? ".p" + std::to_string(plane) : "");
 }
 
-/// Builds a Fabric from nodes and cables, whatever the topology: it keeps the graph
-/// (Boost.Graph), and finish() finds the shortest paths between edge switches over
-/// switch-only links (up-down paths on a Clos fabric) and stores them as a PathCatalog.
+/// Builds a Fabric from nodes and cables, whatever the topology: finish() finds the shortest
+/// paths between edge switches over switch-only links (up-down paths on a Clos fabric;
+/// Boost.Graph's breadth-first search) and stores them as a PathCatalog.
 /// Node ids and link ids follow the order of the calls.
 class FabricBuilder {
  public:
@@ -41,8 +41,6 @@ class FabricBuilder {
   Fabric finish();
 
  private:
-  struct Graph;
-  std::unique_ptr<Graph> graph_;
   Fabric fabric_;
   struct Port {
     std::uint32_t edge;

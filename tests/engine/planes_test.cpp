@@ -67,7 +67,7 @@ TEST(Planes, TwoPlanesHalveASprayedPermutationsTransferTime) {
     ASSERT_EQ(r.info.status, "complete");
     ASSERT_EQ(r.flows.size(), 16u);
     for (const metrics::FlowRecord& f : r.flows) {
-      const std::int64_t route = f.src / 4 == f.dst / 4 ? 2'000'000 : 4'000'000;
+      const double route = f.src / 4 == f.dst / 4 ? 2'000'000 : 4'000'000;
       EXPECT_NEAR(static_cast<double>(f.end_ps), 83'886'080.0 / planes + route, 1.0)
           << f.src << " -> " << f.dst;
     }

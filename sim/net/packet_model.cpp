@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "routing/policies.hpp"
+
 namespace fabricsim::net {
 PacketModel::PacketModel(core::EventQueue& queue, const topo::Fabric& fabric,
                          const routing::Router& router, const PacketParams& params,
@@ -24,7 +26,7 @@ PacketModel::PacketModel(core::EventQueue& queue, const topo::Fabric& fabric,
       ports_(fabric.links.size()),
       link_stats_(fabric.links.size()),
       switch_ports_(fabric.nodes.size()),
-      nics_(fabric.host_count()),
+      nics_(fabric.host_uplink.size()),
       drops_(params.drops) {
   if (!windowed_ && transport_.kind != "ideal") {
     throw std::invalid_argument("packet model: unknown transport '" + transport_.kind + "'");
@@ -55,24 +57,43 @@ PacketModel::PacketModel(core::EventQueue& queue, const topo::Fabric& fabric,
     ports_[l].node = link.src;
     if (fabric.nodes[link.src].kind != topo::NodeKind::host) switch_ports_[link.src].push_back(l);
   }
-  for (std::uint32_t h = 0; h < fabric.host_count(); ++h)
-    ports_[fabric.host_uplink[h]].nic_host = h;
+  for (std::uint32_t nic = 0; nic < fabric.host_uplink.size(); ++nic)
+    ports_[fabric.host_uplink[nic]].nic_host = nic;
+}
+
+PacketModel::Binding PacketModel::bind(const routing::FlowKey& key, bool per_packet) {
+  const routing::Candidates c = router_.candidates(key.src_host, key.dst_host);
+  if (!per_packet) {
+    router_.choose(key, shares_);  // the path the flow model takes too
+    return {fabric_.port_of(key.src_host, shares_[0].path, true), shares_[0].path};
+  }
+  const topo::PathId p = fabric_.ports == 1
+                             ? c[0]
+                             : c[routing::hash_index(0, key, static_cast<std::uint32_t>(c.size()))];
+  return {fabric_.port_of(key.src_host, p, true), p};
 }
 
 std::uint32_t PacketModel::start_flow(std::uint32_t src_host, std::uint32_t dst_host,
                                       core::Bytes bytes, const routing::FlowKey& key) {
   const bool per_packet = router_.policy().per_packet();
+  const Binding bound = bind(key, per_packet);
   FlowState state{.key = key,
-                  .path = router_.candidates(src_host, dst_host)[0],
-                  .ack_path = router_.candidates(dst_host, src_host)[0],
-                  .per_packet = per_packet};
+                  .path = bound.path,
+                  .ack_path = router_.candidates(dst_host, src_host, bound.port)[0],
+                  .per_packet = per_packet,
+                  .port = bound.port};
   if (per_packet) {
     data_routes_.emplace_back();
     ack_routes_.emplace_back();
   }
   const auto id = static_cast<std::uint32_t>(flows_.size());
   flows_.push_back(state);
-  if (!per_packet) repath(id);
+  if (!per_packet) {
+    repath(id);
+    // The data path the policy chose over every port (repath keeps to the flow's port, so
+    // that a reroute never moves the flow to another NIC).
+    flows_[id].path = bound.path;
+  }
   const auto n = static_cast<std::uint32_t>(
       std::max<std::int64_t>(1, (bytes.count() + payload_ - 1) / payload_));
   stats_.push_back({.bytes = bytes.count(), .packets = n, .start = queue_.now()});
@@ -85,16 +106,16 @@ std::uint32_t PacketModel::start_flow(std::uint32_t src_host, std::uint32_t dst_
     senders_.back().in_ring = true;
     received_.emplace_back((std::size_t{n} + 63) / 64, 0);
   }
-  nic_push(src_host, id);
-  wake_nic(src_host, queue_.now());
+  nic_push(nic_of(id), id);
+  wake_nic(nic_of(id), queue_.now());
   return id;
 }
 
 void PacketModel::repath(std::uint32_t flow) {
   FlowState& state = flows_[flow];
   if (state.per_packet) return;
-  const auto one_path = [this](const routing::FlowKey& t) {
-    router_.choose(t, shares_);
+  const auto one_path = [this, &state](const routing::FlowKey& t) {
+    router_.choose(t, shares_, state.port);
     if (shares_.size() != 1) {
       throw std::invalid_argument(
           "packet model: the routing policy spreads a flow over several paths without "
@@ -115,8 +136,9 @@ core::Time PacketModel::base_rtt(std::uint32_t flow) const {
     return core::serialization_time(transport_.mtu, rate).ps() +
            core::serialization_time(transport_.header, rate).ps() + 2 * ports_[l].delay.ps();
   };
-  std::int64_t rtt = round_trip(fabric_.host_uplink[state.key.src_host]) +
-                     round_trip(fabric_.host_downlink[state.key.dst_host]);
+  std::int64_t rtt =
+      round_trip(fabric_.host_uplink[nic_of(flow)]) +
+      round_trip(fabric_.host_downlink[fabric_.port(state.key.dst_host, state.port)]);
   for (const topo::LinkId l : fabric_.path(state.path)) rtt += round_trip(l);
   return core::Time::ps(rtt);
 }
@@ -128,13 +150,13 @@ double PacketModel::initial_window(std::uint32_t flow, core::Time base_rtt) cons
   // One bandwidth-delay product: as many full packets as the source's line serializes in the
   // unloaded round trip of a full packet out and its ACK back along the flow's first path.
   const FlowState& state = flows_[flow];
-  const core::Bitrate line = ports_[fabric_.host_uplink[state.key.src_host]].rate;
+  const core::Bitrate line = ports_[fabric_.host_uplink[nic_of(flow)]].rate;
   const std::int64_t per_packet = core::serialization_time(transport_.mtu, line).ps();
   return static_cast<double>((base_rtt.ps() + per_packet - 1) / per_packet * payload_);
 }
 
-void PacketModel::nic_push(std::uint32_t host, std::uint32_t flow) {
-  Nic& nic = nics_[host];
+void PacketModel::nic_push(std::uint32_t nic_index, std::uint32_t flow) {
+  Nic& nic = nics_[nic_index];
   flows_[flow].next_active = kNone;
   if (nic.tail == kNone) {
     nic.head = flow;
@@ -144,10 +166,10 @@ void PacketModel::nic_push(std::uint32_t host, std::uint32_t flow) {
   nic.tail = flow;
 }
 
-void PacketModel::wake_nic(std::uint32_t host, core::Time now) {
-  const topo::LinkId link = fabric_.host_uplink[host];
+void PacketModel::wake_nic(std::uint32_t nic_index, core::Time now) {
+  const topo::LinkId link = fabric_.host_uplink[nic_index];
   Port& port = ports_[link];
-  Nic& nic = nics_[host];
+  Nic& nic = nics_[nic_index];
   if (nic.wake_at != core::Time::max()) return;
   if (port.busy_until <= now) {
     serve_host_port(link, now);
@@ -174,11 +196,11 @@ void PacketModel::serve_host_port(topo::LinkId link, core::Time now) {
   }
 }
 
-std::uint32_t PacketModel::make_packet(std::uint32_t host, core::Time now) {
+std::uint32_t PacketModel::make_packet(std::uint32_t nic_index, core::Time now) {
   // Round robin: take the ring's head, cut one packet, put it back at the tail if it may
   // send more. A window flow can lose its turn while queued (a late ACK cancels the
   // retransmission it was waiting for, an ECN echo shrinks its window): it leaves the ring.
-  Nic& nic = nics_[host];
+  Nic& nic = nics_[nic_index];
   std::uint32_t f = kNone;
   do {
     if (nic.head == kNone) return kNone;
@@ -198,11 +220,11 @@ std::uint32_t PacketModel::make_packet(std::uint32_t host, core::Time now) {
     payload = sender.payload(seq);
     arm_timer(f);
     sender.in_ring = sender.can_send();
-    if (sender.in_ring) nic_push(host, f);
+    if (sender.in_ring) nic_push(nic_index, f);
   } else {
     seq = flow.next_seq++;
     payload = std::min(payload_, stats.bytes - std::int64_t{seq} * payload_);
-    if (flow.next_seq < stats.packets) nic_push(host, f);
+    if (flow.next_seq < stats.packets) nic_push(nic_index, f);
   }
   ++stats.sent_packets;
   if (retransmit) {
@@ -254,7 +276,7 @@ void PacketModel::deliver_data(std::uint32_t p, core::Time now) {
     packet.path = flow.ack_path;
     // ACKs go before data: the NIC commits one data packet at a time, when the serializer
     // frees up, so an ACK waits at most for the packet in service.
-    const topo::LinkId uplink = fabric_.host_uplink[dst];
+    const topo::LinkId uplink = fabric_.host_uplink[fabric_.port(dst, flow.port)];
     Port& port = ports_[uplink];
     if (port.down) [[unlikely]] {
       drop(uplink, p);  // a dead uplink: the ACK is lost at once
@@ -285,8 +307,8 @@ void PacketModel::deliver_ack(std::uint32_t p, core::Time now) {
   arm_timer(f);
   if (!sender.in_ring && sender.can_send()) {
     sender.in_ring = true;
-    nic_push(flows_[f].key.src_host, f);
-    wake_nic(flows_[f].key.src_host, now);
+    nic_push(nic_of(f), f);
+    wake_nic(nic_of(f), now);
   }
 }
 
@@ -311,8 +333,8 @@ void PacketModel::on_timer(std::uint32_t flow, core::Time now) {
   arm_timer(flow);
   if (!sender.in_ring && sender.can_send()) {
     sender.in_ring = true;
-    nic_push(flows_[flow].key.src_host, flow);
-    wake_nic(flows_[flow].key.src_host, now);
+    nic_push(nic_of(flow), flow);
+    wake_nic(nic_of(flow), now);
   }
 }
 

@@ -137,6 +137,7 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
     topo::PathId path;                  // data: its path; routed per packet: the first candidate
     topo::PathId ack_path;              // the same for its ACKs, from dst to src
     bool per_packet;                    // each packet routed at the source's edge switch
+    std::uint32_t port = 0;             // the host port (NIC) it leaves and arrives by
     std::uint32_t next_active = kNone;  // next flow in its NIC's round-robin ring
     std::uint32_t next_seq = 0;         // ideal transport: packets cut so far
     std::uint32_t max_seq_seen = 0;     // highest delivered packet number + 1
@@ -146,7 +147,7 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
   struct Port {
     PacketFifo ring;                  // every packet committed to the link, in order of arrival
     std::uint32_t unstarted = kNone;  // first packet of the ring still waiting to start
-    std::uint32_t nic_host = kNone;   // host whose NIC feeds this port (host uplinks)
+    std::uint32_t nic_host = kNone;   // NIC (host port) that feeds this port (host uplinks)
     core::Time next_start = core::Time::max();  // its start (kept here to spare a cache miss)
     std::int64_t backlog = 0;                   // bytes of the unstarted packets
     core::Time busy_until{};                    // the serializer is free from then
@@ -170,10 +171,22 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
 
   std::int64_t queued_bytes(topo::PathId path) const override;
   std::int64_t link_queued_bytes(topo::LinkId link) const override;
-  void nic_push(std::uint32_t host, std::uint32_t flow);
-  void wake_nic(std::uint32_t host, core::Time now);
+  /// NICs are per host port (index host * ports + port, as the fabric's host arrays).
+  std::uint32_t nic_of(std::uint32_t flow) const {
+    return fabric_.port(flows_[flow].key.src_host, flows_[flow].port);
+  }
+  /// The port a new flow is bound to and its first path: the path the policy chooses over
+  /// every port's candidates (a flow routed whole), or the first candidate (routed per
+  /// packet; with several ports, its ECMP-hashed candidate, whose port's paths it then takes).
+  struct Binding {
+    std::uint32_t port;
+    topo::PathId path;
+  };
+  Binding bind(const routing::FlowKey& key, bool per_packet);
+  void nic_push(std::uint32_t nic, std::uint32_t flow);
+  void wake_nic(std::uint32_t nic, core::Time now);
   /// The NIC's next data packet, or kNone when none of its flows may send.
-  std::uint32_t make_packet(std::uint32_t host, core::Time now);
+  std::uint32_t make_packet(std::uint32_t nic, core::Time now);
   /// The link after the one the packet has just crossed; kNone when it has arrived.
   topo::LinkId next_link(const Packet& packet, topo::LinkId arrived_on) const;
   /// A per-hop policy's choice at the switch the packet has just reached.

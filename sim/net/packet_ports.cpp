@@ -292,7 +292,7 @@ void PacketModel::route_at_edge(Packet& packet, core::Time now) {
   const bool ack = (packet.flags & kAck) != 0;
   const routing::FlowKey key = ack ? routing::reversed(flow.key) : flow.key;
   packet.path = router_.choose_packet(key, now, route_rng_, *this,
-                                      (ack ? ack_routes_ : data_routes_)[packet.flow]);
+                                      (ack ? ack_routes_ : data_routes_)[packet.flow], flow.port);
 }
 
 void PacketModel::route_at_switch(Packet& packet, topo::LinkId arrived_on) {

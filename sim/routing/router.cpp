@@ -15,7 +15,8 @@ Router::Router(const topo::Fabric& fabric, const Policy& policy)
     uplinks_.push_back(fabric.uplink_count(e));
 }
 
-Candidates Router::candidates(std::uint32_t src_host, std::uint32_t dst_host) const {
+Candidates Router::candidates(std::uint32_t src_host, std::uint32_t dst_host,
+                              std::uint32_t port) const {
   Candidates out;
   const auto add = [&](std::size_t pair) {
     if (listed_[pair] != 0) {
@@ -24,8 +25,8 @@ Candidates Router::candidates(std::uint32_t src_host, std::uint32_t dst_host) co
       out.add(fabric_.catalog.range(pair));
     }
   };
-  if (fabric_.ports == 1) {
-    add(fabric_.pair_of_ports(src_host, dst_host));
+  if (fabric_.ports == 1 || port != kAnyPort) {
+    add(fabric_.pair_of_ports(src_host, dst_host, fabric_.ports == 1 ? 0 : port));
     return out;
   }
   std::array<std::size_t, topo::kMaxPorts> pairs{};
@@ -34,13 +35,14 @@ Candidates Router::candidates(std::uint32_t src_host, std::uint32_t dst_host) co
   return out;
 }
 
-void Router::choose(const FlowKey& flow, std::vector<PathShare>& out) const {
-  policy_.choose(flow, candidates(flow.src_host, flow.dst_host), out);
+void Router::choose(const FlowKey& flow, std::vector<PathShare>& out, std::uint32_t port) const {
+  policy_.choose(flow, candidates(flow.src_host, flow.dst_host, port), out);
 }
 
 topo::PathId Router::choose_packet(const FlowKey& flow, core::Time now, core::Rng& rng,
-                                   const PathOccupancy& occupancy, PacketRouteState& state) const {
-  const Candidates c = candidates(flow.src_host, flow.dst_host);
+                                   const PathOccupancy& occupancy, PacketRouteState& state,
+                                   std::uint32_t port) const {
+  const Candidates c = candidates(flow.src_host, flow.dst_host, port);
   if (c.size() == 1) return c[0];
   return policy_.choose_packet({flow, c, now, rng, occupancy}, state);
 }

@@ -15,6 +15,8 @@ namespace fabricsim::routing {
 /// runs into the dead links and stalls, as it would in a fabric with no route left.
 class Router {
  public:
+  static constexpr std::uint32_t kAnyPort = 0xffffffffu;
+
   Router(const topo::Fabric& fabric, const Policy& policy);
 
   const Policy& policy() const { return policy_; }
@@ -27,12 +29,17 @@ class Router {
   }
   /// The live equal-cost paths from the source host's edge switch to the destination's, in
   /// path-id order (a host pair under one edge switch has one path with no links).
-  Candidates candidates(std::uint32_t src_host, std::uint32_t dst_host) const;
+  /// With `port`, only the paths between the two hosts' port `port` (what a NIC port that a
+  /// flow is bound to can reach; on a fabric of hosts with several ports).
+  Candidates candidates(std::uint32_t src_host, std::uint32_t dst_host,
+                        std::uint32_t port = kAnyPort) const;
   /// Per-flow choice: replaces `out` with the flow's shares over its live candidates.
-  void choose(const FlowKey& flow, std::vector<PathShare>& out) const;
+  void choose(const FlowKey& flow, std::vector<PathShare>& out,
+              std::uint32_t port = kAnyPort) const;
   /// Per-packet choice, for a policy whose per_packet() is true.
   topo::PathId choose_packet(const FlowKey& flow, core::Time now, core::Rng& rng,
-                             const PathOccupancy& occupancy, PacketRouteState& state) const;
+                             const PathOccupancy& occupancy, PacketRouteState& state,
+                             std::uint32_t port = kAnyPort) const;
   /// Per-hop choice, for a policy whose per_hop() is true: the packet on path `path` is at
   /// switch `at`; returns the path it goes on with, its next hop chosen by the policy among
   /// the live ones (links before `at` unchanged). On a catalog that is not divisible (a

@@ -284,14 +284,7 @@ Scenario build_scenario(const Tree& root) {
   }
   if (const Tree* v = root.find("model"))
     s.model = read_choice(*v, "model", "model", {"flow", "packet"});
-  if (const Tree* v = root.find("topology")) {
-    s.topology = read_topology(*v);
-    if (s.model == "packet" && topo::size_of(s.topology).ports > 1) {
-      fail(v->where(), "topology",
-           "hosts with several ports (planes, or a rail fabric's NIC and NVLink ports) run in "
-           "the flow model only so far (valid: model: flow, or one plane)");
-    }
-  }
+  if (const Tree* v = root.find("topology")) s.topology = read_topology(*v);
   if (const Tree* v = root.find("routing")) s.routing = read_routing(*v);
   if (const Tree* v = root.find("flow")) s.flow = read_flow(*v);
   if (const Tree* v = root.find("transport")) s.transport = read_transport(*v);

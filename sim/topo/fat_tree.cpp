@@ -45,7 +45,6 @@ TopologySize size_of(const FatTreeSpec& spec) {
   size.paths = saturate(tors * (1 + same_pod + other_pods) * planes);
   size.switches = saturate((2 * tors + cores) * planes);
   size.edge_switches = saturate(tors * planes);
-  size.ports = spec.planes;
   size.edge_uplinks = spec.half();
   size.host_link = spec.host_link;
   size.slowest = std::min({spec.host_link.rate, spec.tor_link.rate, spec.core_link.rate});

@@ -49,7 +49,6 @@ TopologySize size_of(const LeafSpineSpec& spec) {
   size.paths = equal_cost_paths(spec);
   size.switches = (std::uint64_t{spec.leaves} + spec.spines) * spec.planes;
   size.edge_switches = std::uint64_t{spec.leaves} * spec.planes;
-  size.ports = spec.planes;
   size.edge_uplinks = static_cast<std::uint32_t>(
       std::min<std::uint64_t>(std::uint64_t{spec.spines} * spec.links_per_pair, UINT32_MAX));
   size.host_link = spec.host_link;

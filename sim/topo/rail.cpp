@@ -36,7 +36,6 @@ TopologySize size_of(const RailSpec& spec) {
   size.paths = saturate(rail_switches * (1 + (rail_switches - 1) * spines) + servers);
   size.switches = saturate(servers + rail_switches + spines);
   size.edge_switches = saturate(servers + rail_switches);
-  size.ports = 2;
   size.edge_uplinks = spec.spines;
   size.host_link = spec.host_link;
   size.slowest = std::min({spec.host_link.rate, spec.fabric_link.rate, spec.nvlink.rate});

@@ -17,7 +17,6 @@ struct TopologySize {
   std::uint64_t paths = 0;  // equal-cost paths numbered between edge switches
   std::uint64_t switches = 0;
   std::uint64_t edge_switches = 0;  // switches hosts hang off
-  std::uint32_t ports = 1;          // ports per host
   std::uint32_t edge_uplinks = 0;   // distinct first hops out of an edge switch (split's s)
   LinkSpec host_link;               // every host's NIC link
   core::Bitrate slowest;            // the slowest link rate

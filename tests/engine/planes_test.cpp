@@ -4,6 +4,10 @@
 // are checked too.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <string>
+#include <vector>
+
 #include "engine/simulation.hpp"
 #include "scenario/scenario.hpp"
 #include "topo/topology.hpp"
@@ -87,6 +91,41 @@ TEST(Planes, EcmpHashesEachFlowOntoOnePlane) {
     EXPECT_GE(f.path_id, 0);
     EXPECT_GE(f.end_ps, 83'886'080 + 2'000'000);
   }
+}
+
+TEST(Planes, ThePacketModelBindsEachFlowToOnePortTheFlowModelsPathForEcmp) {
+  // A NIC port per plane: each flow of a permutation leaves by one port. Under ecmp its path
+  // is the one the flow model takes; a sprayed flow sprays over its port's plane.
+  const topo::Fabric fabric = topo::build_fabric(leaf_spine(2));
+  std::map<std::string, std::vector<std::int32_t>> ecmp_paths;
+  for (const char* model : {"flow", "packet"}) {
+    for (const char* policy : {"ecmp", "spray"}) {
+      SCOPED_TRACE(std::string(model) + " " + policy);
+      scenario::Scenario s;
+      s.model = model;
+      s.transport.kind = "dctcp";
+      s.topology = leaf_spine(2);
+      s.routing.policy = policy;
+      s.workloads = {traffic::PermutationSpec{.bytes = Bytes(1 << 20)}};
+      Simulation sim(s);
+      const metrics::Results r = sim.run();
+      ASSERT_EQ(r.info.status, "complete");
+      if (std::string(policy) == "ecmp") {
+        for (const metrics::FlowRecord& f : r.flows) ecmp_paths[model].push_back(f.path_id);
+      }
+      if (std::string(model) == "flow") continue;
+      std::map<topo::LinkId, std::int64_t> tx;
+      for (const metrics::LinkRecord& l : r.links) tx[l.link_id] = l.tx_bytes;
+      for (const metrics::FlowRecord& f : r.flows) {
+        const std::int64_t p0 = tx[fabric.host_uplink[fabric.port(f.src, 0)]];
+        const std::int64_t p1 = tx[fabric.host_uplink[fabric.port(f.src, 1)]];
+        // The other port carries only the ACKs of the flow the host receives.
+        EXPECT_TRUE((p0 >= f.bytes) != (p1 >= f.bytes))
+            << "host " << f.src << ": " << p0 << ", " << p1;
+      }
+    }
+  }
+  EXPECT_EQ(ecmp_paths["packet"], ecmp_paths["flow"]);
 }
 
 }  // namespace

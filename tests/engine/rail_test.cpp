@@ -1,7 +1,8 @@
 // A rail-optimized fabric: 4 servers of 4 GPUs, one group of rail switches, 2 spines. Each
 // GPU has a NIC on its rail switch and an NVLink port on its server's NVSwitch. The routing
 // rule (topo/rail.hpp): NVLink inside a server, the rail switch between GPUs of one rail,
-// the spines between rails. Hand-computed FCTs in the flow model.
+// the spines between rails. Hand-computed FCTs in the flow model, the packet model close to
+// them.
 #include <gtest/gtest.h>
 
 #include <unistd.h>
@@ -9,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <string>
 
 #include "engine/simulation.hpp"
 #include "scenario/scenario.hpp"
@@ -81,22 +83,38 @@ TEST(Rail, FlowsTakeNvlinkTheirRailSwitchOrTheSpinesAtTheRatesOfTheirLinks) {
         << "4->8 id 2 start 0 size 1000000\n"
         << "5->10 id 3 start 0 size 1000000\n";
   }
-  for (const char* policy : {"ecmp", "spray"}) {
-    SCOPED_TRACE(policy);
-    scenario::Scenario s;
-    s.topology = rail();
-    s.routing.policy = policy;
-    traffic::ConnectionMatrixSpec matrix{.file = cm.string()};
-    matrix.placement.gpus = 16;
-    s.workloads = {matrix};
-    Simulation sim(s);
-    const metrics::Results r = sim.run();
-    ASSERT_EQ(r.info.status, "complete");
-    std::map<std::pair<std::uint32_t, std::uint32_t>, std::int64_t> end;
-    for (const metrics::FlowRecord& f : r.flows) end[{f.src, f.dst}] = f.end_ps;
-    EXPECT_EQ(end.at({0, 1}), Time::us(21).ps());
-    EXPECT_EQ(end.at({4, 8}), Time::us(82).ps());
-    EXPECT_EQ(end.at({5, 10}), Time::us(84).ps());
+  const topo::Fabric fabric = topo::build_fabric(rail());
+  for (const char* model : {"flow", "packet"}) {
+    for (const char* policy : {"ecmp", "spray"}) {
+      SCOPED_TRACE(std::string(model) + " " + policy);
+      scenario::Scenario s;
+      s.model = model;
+      s.topology = rail();
+      s.routing.policy = policy;
+      traffic::ConnectionMatrixSpec matrix{.file = cm.string()};
+      matrix.placement.gpus = 16;
+      s.workloads = {matrix};
+      Simulation sim(s);
+      const metrics::Results r = sim.run();
+      ASSERT_EQ(r.info.status, "complete");
+      std::map<std::pair<std::uint32_t, std::uint32_t>, std::int64_t> end;
+      for (const metrics::FlowRecord& f : r.flows) end[{f.src, f.dst}] = f.end_ps;
+      // Packet model: 249 packets of 4,032 payload bytes + 64 header bytes, the last with
+      // 64 payload bytes, 1,015,936 wire bytes; each hop after the first adds one full
+      // packet's store-and-forward (327.68 ns at 100 Gb/s, 81.92 ns at 400 Gb/s):
+      //   0 -> 1:  20.31872 us + 1 us + 81.92 ns = 21.40064 us;
+      //   4 -> 8:  81.27488 us + 2 us + 327.68 ns = 83.60256 us;
+      //   5 -> 10: 81.27488 us + 4 us + 3 x 327.68 ns = 86.25792 us.
+      const bool flow = std::string(model) == "flow";
+      EXPECT_EQ(end.at({0, 1}), flow ? Time::us(21).ps() : 21'400'640);
+      EXPECT_EQ(end.at({4, 8}), flow ? Time::us(82).ps() : 83'602'560);
+      EXPECT_EQ(end.at({5, 10}), flow ? Time::us(84).ps() : 86'257'920);
+      // GPU 0's bytes left by its NVLink port, none by its NIC.
+      std::map<topo::LinkId, std::int64_t> tx;
+      for (const metrics::LinkRecord& l : r.links) tx[l.link_id] = l.tx_bytes;
+      EXPECT_GE(tx[fabric.host_uplink[fabric.port(0, 1)]], 1'000'000);
+      EXPECT_EQ(tx[fabric.host_uplink[fabric.port(0, 0)]], 0);
+    }
   }
   std::filesystem::remove(cm);
 }

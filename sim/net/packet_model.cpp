@@ -149,7 +149,6 @@ double PacketModel::initial_window(std::uint32_t flow, core::Time base_rtt) cons
   }
   // One bandwidth-delay product: as many full packets as the source's line serializes in the
   // unloaded round trip of a full packet out and its ACK back along the flow's first path.
-  const FlowState& state = flows_[flow];
   const core::Bitrate line = ports_[fabric_.host_uplink[nic_of(flow)]].rate;
   const std::int64_t per_packet = core::serialization_time(transport_.mtu, line).ps();
   return static_cast<double>((base_rtt.ps() + per_packet - 1) / per_packet * payload_);

@@ -47,10 +47,10 @@ std::uint32_t Fabric::pairs_between_hosts(std::uint32_t src_host, std::uint32_t 
   for (std::uint32_t i = 0; i < ports; ++i) {
     const std::size_t pair = pair_of_ports(src_host, dst_host, i);
     if (catalog.range(pair).count == 0) continue;
-    const std::uint32_t links = catalog.distance(pair);
-    if (count > 0 && links > fewest) continue;
-    if (count == 0 || links < fewest) count = 0;
-    fewest = links;
+    const std::uint32_t distance = catalog.distance(pair);
+    if (count > 0 && distance > fewest) continue;
+    if (count == 0 || distance < fewest) count = 0;
+    fewest = distance;
     pairs[count++] = pair;
   }
   return count;

@@ -30,6 +30,18 @@ topo::LeafSpineSpec leaf_spine(std::uint32_t planes) {
   return spec;
 }
 
+/// A permutation of 1 MiB per host on leaf_spine(planes).
+scenario::Scenario permutation(std::uint32_t planes, const std::string& policy,
+                               const std::string& model = "flow") {
+  scenario::Scenario s;
+  s.model = model;
+  s.transport.kind = "dctcp";
+  s.topology = leaf_spine(planes);
+  s.routing.policy = policy;
+  s.workloads = {traffic::PermutationSpec{.bytes = Bytes(1 << 20)}};
+  return s;
+}
+
 TEST(Planes, EachHostHasAPortOnItsLeafOfEveryPlaneAndPathsStayInAPlane) {
   const topo::Fabric f = topo::build_fabric(leaf_spine(2));
   EXPECT_EQ(f.ports, 2u);
@@ -62,11 +74,7 @@ TEST(Planes, TwoPlanesHalveASprayedPermutationsTransferTime) {
   // of 1 us across leaves (host, leaf, spine, leaf, host), 2 us under one leaf.
   for (const std::uint32_t planes : {1u, 2u}) {
     SCOPED_TRACE("planes " + std::to_string(planes));
-    scenario::Scenario s;
-    s.topology = leaf_spine(planes);
-    s.routing.policy = "spray";
-    s.workloads = {traffic::PermutationSpec{.bytes = Bytes(1 << 20)}};
-    Simulation sim(s);
+    Simulation sim(permutation(planes, "spray"));
     const metrics::Results r = sim.run();
     ASSERT_EQ(r.info.status, "complete");
     ASSERT_EQ(r.flows.size(), 16u);
@@ -80,11 +88,7 @@ TEST(Planes, TwoPlanesHalveASprayedPermutationsTransferTime) {
 
 TEST(Planes, EcmpHashesEachFlowOntoOnePlane) {
   // One path per flow: the flow takes one port, at one port's rate.
-  scenario::Scenario s;
-  s.topology = leaf_spine(2);
-  s.routing.policy = "ecmp";
-  s.workloads = {traffic::PermutationSpec{.bytes = Bytes(1 << 20)}};
-  Simulation sim(s);
+  Simulation sim(permutation(2, "ecmp"));
   const metrics::Results r = sim.run();
   ASSERT_EQ(r.info.status, "complete");
   for (const metrics::FlowRecord& f : r.flows) {
@@ -101,13 +105,7 @@ TEST(Planes, ThePacketModelBindsEachFlowToOnePortTheFlowModelsPathForEcmp) {
   for (const char* model : {"flow", "packet"}) {
     for (const char* policy : {"ecmp", "spray"}) {
       SCOPED_TRACE(std::string(model) + " " + policy);
-      scenario::Scenario s;
-      s.model = model;
-      s.transport.kind = "dctcp";
-      s.topology = leaf_spine(2);
-      s.routing.policy = policy;
-      s.workloads = {traffic::PermutationSpec{.bytes = Bytes(1 << 20)}};
-      Simulation sim(s);
+      Simulation sim(permutation(2, policy, model));
       const metrics::Results r = sim.run();
       ASSERT_EQ(r.info.status, "complete");
       if (std::string(policy) == "ecmp") {

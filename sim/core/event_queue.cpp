@@ -2,68 +2,69 @@
 
 #include <cassert>
 #include <stdexcept>
+#include <string>
 
 namespace fabricsim::core {
 
 void EventQueue::schedule(Time when, Handler& target, std::uint32_t tag) {
   if (when < now_) throw std::logic_error("event scheduled in the past");
-  const Entry entry{when, next_seq_++, &target, tag};
-  if (root_free_) {
-    // The event being dispatched still sits at the root: the new one takes its place and
-    // sinks, which saves the pop's sift-down and the push's sift-up.
-    root_free_ = false;
-    heap_.front() = entry;
-    sift_down(0);
-    return;
+  const Entry entry{static_cast<std::uint64_t>(when.ps()), &target, tag};
+  if (entry.when < near_end_) {
+    insert_near(entry);
+  } else {
+    far_.push(entry);  // near_end_ - 1 is the heap's last time: entry.when is not below it
   }
-  heap_.push_back(entry);
-  sift_up(heap_.size() - 1);
+}
+
+void EventQueue::set_lookahead(int events) {
+  if (events < 0 || events > kMaxLookahead) {
+    throw std::invalid_argument("event queue: lookahead must be 0 to " +
+                                std::to_string(kMaxLookahead));
+  }
+  lookahead_ = static_cast<std::size_t>(events);
+}
+
+void EventQueue::insert_near(const Entry& entry) {
+  // Usually near the end: the buffer holds a few events, and a new one is rarely due
+  // before all of them.
+  std::size_t at = near_.size();
+  while (at > head_ && near_[at - 1].when > entry.when) --at;
+  near_.insert(near_.begin() + static_cast<std::ptrdiff_t>(at), entry);
+}
+
+void EventQueue::refill() {
+  if (head_ == near_.size()) {
+    near_.clear();
+    head_ = 0;
+  } else if (head_ >= 64 && 2 * head_ >= near_.size()) {
+    near_.erase(near_.begin(), near_.begin() + static_cast<std::ptrdiff_t>(head_));
+    head_ = 0;
+  }
+  const auto now = static_cast<std::uint64_t>(now_.ps());
+  const std::uint64_t horizon = now + (now - recent_[dispatched_ % kRecent]);
+  while (near_.size() - head_ <= lookahead_ && !far_.empty()) {
+    if (head_ != near_.size() && far_.earliest_bound() > horizon) break;
+    near_end_ = far_.pop_earliest(near_) + 1;
+  }
 }
 
 bool EventQueue::run_next() {
-  if (pending() == 0) return false;
-  const Entry top = heap_.front();
-  assert(top.when >= now_);
-  now_ = top.when;
+  if (near_.size() - head_ <= lookahead_) refill();
+  if (head_ == near_.size()) return false;
+  // A copy: the handler may insert into near_ and move its storage.
+  const Entry top = near_[head_++];
+  assert(top.when >= static_cast<std::uint64_t>(now_.ps()));
+  // The events after it, nearest last: each handler hears of its event at every distance.
+  const std::size_t known = near_.size() - head_;
+  for (std::size_t ahead = known < lookahead_ ? known : lookahead_; ahead > 0; --ahead) {
+    const Entry& next = near_[head_ + ahead - 1];
+    next.target->prefetch(next.tag, static_cast<int>(ahead));
+  }
+  now_ = Time::ps(static_cast<std::int64_t>(top.when));
+  recent_[dispatched_ % kRecent] = top.when;
   ++dispatched_;
-  root_free_ = true;
   top.target->on_event(top.tag, now_);
-  if (root_free_) {
-    root_free_ = false;
-    heap_.front() = heap_.back();
-    heap_.pop_back();
-    if (!heap_.empty()) sift_down(0);
-  }
   return true;
-}
-
-void EventQueue::sift_up(std::size_t i) {
-  const Entry moving = heap_[i];
-  while (i > 0) {
-    const std::size_t parent = (i - 1) / 4;
-    if (!earlier(moving, heap_[parent])) break;
-    heap_[i] = heap_[parent];
-    i = parent;
-  }
-  heap_[i] = moving;
-}
-
-void EventQueue::sift_down(std::size_t i) {
-  const Entry moving = heap_[i];
-  const std::size_t n = heap_.size();
-  for (;;) {
-    const std::size_t first = 4 * i + 1;
-    if (first >= n) break;
-    std::size_t best = first;
-    const std::size_t last = first + 4 < n ? first + 4 : n;
-    for (std::size_t c = first + 1; c < last; ++c) {
-      if (earlier(heap_[c], heap_[best])) best = c;
-    }
-    if (!earlier(heap_[best], moving)) break;
-    heap_[i] = heap_[best];
-    i = best;
-  }
-  heap_[i] = moving;
 }
 
 }  // namespace fabricsim::core

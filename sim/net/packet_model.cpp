@@ -52,13 +52,18 @@ PacketModel::PacketModel(core::EventQueue& queue, const topo::Fabric& fabric,
     // delay keeps arrivals in FIFO order and needs no event of its own.
     const topo::Link& link = fabric.links[l];
     const bool to_switch = fabric.nodes[link.dst].kind != topo::NodeKind::host;
-    ports_[l].delay = link.latency + (to_switch ? switches_.latency : core::Time{});
-    ports_[l].rate = link.rate;
-    ports_[l].node = link.src;
+    Port& port = ports_[l];
+    port.delay = link.latency + (to_switch ? switches_.latency : core::Time{});
+    port.rate = link.rate;
+    port.node = link.src;
+    cache_serialization(port);
     if (fabric.nodes[link.src].kind != topo::NodeKind::host) switch_ports_[link.src].push_back(l);
   }
   for (std::uint32_t nic = 0; nic < fabric.host_uplink.size(); ++nic)
     ports_[fabric.host_uplink[nic]].nic_host = nic;
+  // Hints (prefetch()) pay once the ports alone outgrow a core's L2 cache; in a smaller
+  // fabric everything an event reads is in the cache already and they would only cost.
+  if (ports_.size() * sizeof(Port) > kPrefetchAbove) queue_.set_lookahead(kPrefetchStages);
 }
 
 PacketModel::Binding PacketModel::bind(const routing::FlowKey& key, bool per_packet) {
@@ -185,24 +190,24 @@ void PacketModel::serve_host_port(topo::LinkId link, core::Time now) {
   if (port.down) [[unlikely]]
     return;
   Nic& nic = nics_[port.nic_host];
-  const std::uint32_t p = make_packet(port.nic_host, now);
-  if (p == kNone) return;
-  settle(port, link, now);
-  commit(link, p, std::max(now, port.busy_until), now);
+  Packet packet{};
+  if (!make_packet(port.nic_host, now, packet)) return;
+  settle(port, now);
+  commit(link, packet, std::max(now, port.busy_until), now);
   if (nic.head != kNone) {
     queue_.schedule(port.busy_until, *this, 2 * link + kWake);
     nic.wake_at = port.busy_until;
   }
 }
 
-std::uint32_t PacketModel::make_packet(std::uint32_t nic_index, core::Time now) {
+bool PacketModel::make_packet(std::uint32_t nic_index, core::Time now, Packet& packet) {
   // Round robin: take the ring's head, cut one packet, put it back at the tail if it may
   // send more. A window flow can lose its turn while queued (a late ACK cancels the
   // retransmission it was waiting for, an ECN echo shrinks its window): it leaves the ring.
   Nic& nic = nics_[nic_index];
   std::uint32_t f = kNone;
   do {
-    if (nic.head == kNone) return kNone;
+    if (nic.head == kNone) return false;
     f = nic.head;
     nic.head = flows_[f].next_active;
     if (nic.head == kNone) nic.tail = kNone;
@@ -231,8 +236,6 @@ std::uint32_t PacketModel::make_packet(std::uint32_t nic_index, core::Time now) 
   } else {
     stats.sent_bytes += payload;
   }
-  const std::uint32_t p = pool_.acquire();
-  Packet& packet = pool_[p];
   packet.flow = f;
   packet.path = flow.path;
   packet.seq = seq;
@@ -240,11 +243,10 @@ std::uint32_t PacketModel::make_packet(std::uint32_t nic_index, core::Time now) 
   packet.hop = 0;
   packet.flags = windowed_ ? kEcnCapable : 0;
   if (retransmit) packet.flags |= kRetransmission;
-  return p;
+  return true;
 }
 
-void PacketModel::deliver_data(std::uint32_t p, core::Time now) {
-  Packet& packet = pool_[p];
+void PacketModel::deliver_data(Packet& packet, core::Time now) {
   const std::uint32_t f = packet.flow;
   FlowState& flow = flows_[f];
   FlowStats& stats = stats_[f];
@@ -278,13 +280,11 @@ void PacketModel::deliver_data(std::uint32_t p, core::Time now) {
     const topo::LinkId uplink = fabric_.host_uplink[fabric_.port(dst, flow.port)];
     Port& port = ports_[uplink];
     if (port.down) [[unlikely]] {
-      drop(uplink, p);  // a dead uplink: the ACK is lost at once
+      drop(uplink, packet.wire_bytes);  // a dead uplink: the ACK is lost at once
     } else {
-      settle(port, uplink, now);
-      commit(uplink, p, std::max(now, port.busy_until), now);
+      settle(port, now);
+      commit(uplink, packet, std::max(now, port.busy_until), now);
     }
-  } else {
-    pool_.release(p);
   }
   if (fresh && stats.delivered_packets == stats.packets) {
     stats.end = now;
@@ -294,13 +294,11 @@ void PacketModel::deliver_data(std::uint32_t p, core::Time now) {
   }
 }
 
-void PacketModel::deliver_ack(std::uint32_t p, core::Time now) {
-  const Packet& packet = pool_[p];
+void PacketModel::deliver_ack(const Packet& packet, core::Time now) {
   const std::uint32_t f = packet.flow;
   const bool echo = (packet.flags & kEcnEcho) != 0;
   const bool of_retransmission = (packet.flags & kRetransmission) != 0;
   const std::uint32_t seq = packet.seq;
-  pool_.release(p);
   WindowSender& sender = senders_[f];
   sender.on_ack(seq, echo, of_retransmission, now, window_);
   arm_timer(f);

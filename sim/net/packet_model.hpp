@@ -1,4 +1,5 @@
 #pragma once
+#include <array>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -122,14 +123,25 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
   /// so queue_bytes and tx_bytes are current (tx counts packets whose serialization began).
   std::span<const LinkStats> links();
   std::size_t active_flows() const { return active_flows_; }
-  /// High-water mark of packets alive at once (the pool never shrinks).
+  /// Packet slots ever allocated (the pool never shrinks): the most packets alive at once,
+  /// rounded up to whole blocks per link.
   std::size_t pool_capacity() const { return pool_.capacity(); }
 
   void on_event(std::uint32_t tag, core::Time now) override;
+  /// Fetches what event `tag` will read, in stages as it comes closer: its port (5 events
+  /// ahead); its head packet or its NIC (4); the packet's flow and the packet behind it, or
+  /// the NIC's flow (3); the next port, or the flow the packet is delivered to (2); the
+  /// packets at the next port, or the port its ACK leaves by (1).
+  void prefetch(std::uint32_t tag, int ahead) override;
 
  private:
   static constexpr std::uint32_t kWake = 0;  // event tag = 2 * link + kind
   static constexpr std::uint32_t kArrived = 1;
+  /// Bytes of ports above which the model asks the queue for prefetch() hints, and how many
+  /// events ahead (prefetch()'s stages).
+  static constexpr std::size_t kPrefetchAbove = std::size_t{256} << 10;
+  static constexpr int kPrefetchStages = 5;
+  static_assert(kPrefetchStages <= core::EventQueue::kMaxLookahead);
 
   /// Routing and send state of one flow.
   struct FlowState {
@@ -142,24 +154,36 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
     std::uint32_t next_seq = 0;         // ideal transport: packets cut so far
     std::uint32_t max_seq_seen = 0;     // highest delivered packet number + 1
   };
-  /// Output port of one directed link, plus the ring of its packets not yet arrived.
-  /// 64 bytes: one cache line.
-  struct Port {
+  /// Output port of one directed link, plus the ring of its packets not yet arrived: two
+  /// cache lines, the first with what every hop reads, the second with the counters every
+  /// hop adds to (the rest of LinkStats, touched only by drops, stays in link_stats_).
+  struct alignas(64) Port {
     PacketFifo ring;                  // every packet committed to the link, in order of arrival
     std::uint32_t unstarted = kNone;  // first packet of the ring still waiting to start
-    std::uint32_t nic_host = kNone;   // NIC (host port) that feeds this port (host uplinks)
+    /// Arrival events set_link left pending for packets no longer at the ring's head (the
+    /// ring dropped, or re-timed): each finds no packet due when it fires and does nothing.
+    std::uint16_t orphans = 0;
+    bool down = false;                          // set_link: every packet handed to it is dropped
     core::Time next_start = core::Time::max();  // its start (kept here to spare a cache miss)
     std::int64_t backlog = 0;                   // bytes of the unstarted packets
     core::Time busy_until{};                    // the serializer is free from then
     core::Time delay;                           // propagation + switch latency at the far end
     core::Bitrate rate;                         // serialization rate now (set_link changes it)
-    std::uint32_t node;                         // switch owning the port (shared buffer)
-    bool down = false;                          // set_link: every packet handed to it is dropped
-    /// Arrival events set_link left pending for packets no longer at the ring's head (the
-    /// ring dropped, or re-timed): each finds no packet due when it fires and does nothing.
-    std::uint16_t orphans = 0;
+    // Second line: LinkStats' per-packet counters, and what only some ports need.
+    std::int64_t tx_bytes = 0;
+    std::int64_t rx_bytes = 0;
+    std::int64_t busy_ps = 0;
+    std::int64_t max_queue_bytes = 0;
+    std::uint64_t packets = 0;
+    std::uint64_t ecn_marks = 0;
+    std::uint32_t nic_host = kNone;  // NIC (host port) that feeds this port (host uplinks)
+    std::uint32_t node = 0;          // switch owning the port (shared buffer)
+    /// Serialization of an mtu-sized and of a header-only packet at `rate` in ps (0: longer
+    /// than 2^32 - 1 ps, worked out each time like every other size).
+    std::uint32_t mtu_ps = 0;
+    std::uint32_t header_ps = 0;
   };
-  static_assert(sizeof(Port) <= 64, "a port is read on every hop: keep it in one cache line");
+  static_assert(sizeof(Port) == 128, "a port is read on every hop: keep it in two cache lines");
   /// Round-robin ring of a host's flows that may send now.
   struct Nic {
     std::uint32_t head = kNone;
@@ -171,6 +195,8 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
 
   std::int64_t queued_bytes(topo::PathId path) const override;
   std::int64_t link_queued_bytes(topo::LinkId link) const override;
+  /// Fetches a flow's state (prefetch()).
+  void prefetch_flow(std::uint32_t flow) const;
   /// NICs are per host port (index host * ports + port, as the fabric's host arrays).
   std::uint32_t nic_of(std::uint32_t flow) const {
     return fabric_.port(flows_[flow].key.src_host, flows_[flow].port);
@@ -185,19 +211,27 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
   Binding bind(const routing::FlowKey& key, bool per_packet);
   void nic_push(std::uint32_t nic, std::uint32_t flow);
   void wake_nic(std::uint32_t nic, core::Time now);
-  /// The NIC's next data packet, or kNone when none of its flows may send.
-  std::uint32_t make_packet(std::uint32_t nic, core::Time now);
+  /// Cuts the NIC's next data packet into `packet`; false when none of its flows may send.
+  bool make_packet(std::uint32_t nic, core::Time now, Packet& packet);
   /// The link after the one the packet has just crossed; kNone when it has arrived.
   topo::LinkId next_link(const Packet& packet, topo::LinkId arrived_on) const;
   /// A per-hop policy's choice at the switch the packet has just reached.
   void route_at_switch(Packet& packet, topo::LinkId arrived_on);
   void route_at_edge(Packet& packet, core::Time now);
-  void settle(Port& port, topo::LinkId link, core::Time now);
+  /// next_link(packet, link), taken from prefetch()'s hint when it worked it out already.
+  topo::LinkId route_next(const Packet& packet, topo::LinkId link) const;
+  void settle(Port& port, core::Time now);
   bool admit(topo::LinkId link, std::int64_t bytes, core::Time now);
-  void commit(topo::LinkId link, std::uint32_t packet, core::Time start, core::Time now);
-  void enqueue(topo::LinkId link, std::uint32_t packet, core::Time now);
-  /// Counts the packet as dropped by the link's port and releases it.
-  [[gnu::noinline, gnu::cold]] void drop(topo::LinkId link, std::uint32_t packet);
+  /// Serialization of `wire_bytes` at the port's rate.
+  static core::Time serialization(const Port& port, std::uint32_t wire_bytes, std::int64_t mtu,
+                                  std::int64_t header);
+  /// Puts a copy of `packet` (which is not in the pool) on the link, starting at `start`.
+  void commit(topo::LinkId link, Packet& packet, core::Time start, core::Time now);
+  void enqueue(topo::LinkId link, Packet& packet, core::Time now);
+  /// Counts a packet of `wire_bytes` as dropped by the link's port.
+  [[gnu::noinline, gnu::cold]] void drop(topo::LinkId link, std::uint32_t wire_bytes);
+  /// The port's cached serialization times, after its rate changed.
+  void cache_serialization(Port& port) const;
   /// One more arrival event of the link orphaned (see Port::orphans).
   void orphan_arrival(Port& port, topo::LinkId link);
   /// set_link's down: drops everything committed to the link.
@@ -206,8 +240,8 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
   void change_rate(Port& port, topo::LinkId link, core::Bitrate rate);
   void serve_host_port(topo::LinkId link, core::Time now);
   void on_arrival(topo::LinkId link, core::Time now);
-  void deliver_data(std::uint32_t packet, core::Time now);
-  void deliver_ack(std::uint32_t packet, core::Time now);
+  void deliver_data(Packet& packet, core::Time now);
+  void deliver_ack(const Packet& packet, core::Time now);
   /// Whether the drop seam takes this packet, which is entering its first switch port.
   bool drop_on_purpose(const Packet& packet);
   void arm_timer(std::uint32_t flow);
@@ -230,8 +264,8 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
   core::Rng route_rng_;
   core::Rng ecn_rng_;
   TimerSet timers_;  // dctcp wake-ups, by flow
-  PacketPool pool_;
-  std::vector<Port> ports_;  // one per directed link
+  PacketPool pool_;  // every packet in flight, in its link's FIFO
+  std::vector<Port, core::HugePageAllocator<Port>> ports_;  // one per directed link
   std::vector<LinkStats> link_stats_;
   std::vector<std::vector<topo::LinkId>> switch_ports_;  // by node: its output links
   std::vector<Nic> nics_;                                // one per host
@@ -243,6 +277,19 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
   std::vector<routing::PacketRouteState> ack_routes_;
   std::vector<routing::PathShare> shares_;  // scratch for the policy's choice
   std::vector<PacketDrop> drops_;           // the test seam's packets still to drop
+  /// prefetch()'s note, 2 events ahead, on a port's head packet: next_link() of it (and
+  /// the inputs it was worked out from), and the port it goes to next (its ACK's, when it
+  /// is delivered), for the stage 1 event ahead and for route_next().
+  struct Hint {
+    topo::LinkId link = kNone;
+    std::uint32_t flow = kNone;
+    std::uint32_t path = kNone;
+    std::uint16_t hop = 0;
+    bool ack = false;
+    topo::LinkId next = kNone;
+    topo::LinkId then = kNone;
+  };
+  std::array<Hint, 16> hints_{};
   std::size_t active_flows_ = 0;
 };
 

@@ -11,10 +11,18 @@ namespace fabricsim::net {
 namespace {
 
 /// Counts a packet whose serialization began.
-void count_start(LinkStats& stats, std::uint32_t wire_bytes, core::Time duration) {
-  stats.tx_bytes += wire_bytes;
-  stats.busy_ps += duration.ps();
-  ++stats.packets;
+template <class Port>
+void count_start(Port& port, std::uint32_t wire_bytes, core::Time duration) {
+  port.tx_bytes += wire_bytes;
+  port.busy_ps += duration.ps();
+  ++port.packets;
+}
+
+/// A serialization time in ps if it fits 32 bits, else 0.
+std::uint32_t cached_ps(core::Time t) {
+  return t.ps() > 0 && t.ps() <= std::numeric_limits<std::uint32_t>::max()
+             ? static_cast<std::uint32_t>(t.ps())
+             : 0;
 }
 
 }  // namespace
@@ -32,6 +40,101 @@ void PacketModel::on_event(std::uint32_t tag, core::Time now) {
   }
 }
 
+void PacketModel::prefetch(std::uint32_t tag, int ahead) {
+  // Reads only, and what it reads may be stale by the time the event runs: a hint never
+  // changes a result. Each stage reads what the stage before fetched: the state of most
+  // events lies in the packets, ports and flows of a fabric far larger than the cache, and
+  // an event's reads depend on each other (port, head packet, its flow, the next port, the
+  // packets there), so without this every event would wait for them one after the other.
+  const topo::LinkId link = tag / 2;
+  const Port& port = ports_[link];
+  if (ahead >= 5) {
+    __builtin_prefetch(&port);
+    __builtin_prefetch(&port.tx_bytes);
+    return;
+  }
+  if (tag % 2 == kWake) {
+    if (port.nic_host == kNone) return;
+    const Nic& nic = nics_[port.nic_host];
+    if (ahead == 4) {
+      __builtin_prefetch(&nic);
+    } else if (ahead == 3 && nic.head != kNone) {
+      prefetch_flow(nic.head);
+    } else if (ahead == 2 && port.ring.tail != kNone) {
+      __builtin_prefetch(&pool_[port.ring.tail], 1);  // the data packet goes behind it
+    }
+    return;
+  }
+  const std::uint32_t head = port.ring.head;
+  if (head == kNone) return;
+  if (ahead == 4) {
+    __builtin_prefetch(&pool_[head]);
+    __builtin_prefetch(&fabric_.links[link]);  // next_link reads it
+    return;
+  }
+  const Packet& packet = pool_[head];
+  if (ahead == 3) {
+    __builtin_prefetch(&flows_[packet.flow]);  // next_link and route_at_edge read it
+    if (packet.next != kNone) __builtin_prefetch(&pool_[packet.next]);        // the next head
+    if (port.unstarted != kNone) __builtin_prefetch(&pool_[port.unstarted]);  // settle
+    return;
+  }
+  Hint& hint = hints_[link % hints_.size()];
+  if (ahead == 2) {
+    // A packet routed per packet may get its path where it arrives (at its source's edge
+    // switch, or at every switch for a per-hop policy): its next link is not known yet.
+    hint = {};
+    if (flows_[packet.flow].per_packet && (packet.hop == 0 || router_.policy().per_hop())) {
+      return;
+    }
+    hint = {.link = link,
+            .flow = packet.flow,
+            .path = packet.path,
+            .hop = packet.hop,
+            .ack = (packet.flags & kAck) != 0,
+            .next = next_link(packet, link)};
+    hint.then = hint.next;
+    if (hint.next == kNone) {
+      prefetch_flow(packet.flow);
+      // Delivered: a data packet's ACK leaves on the destination's uplink.
+      if (hint.ack) return;
+      const FlowState& flow = flows_[packet.flow];
+      hint.then = fabric_.host_uplink[fabric_.port(flow.key.dst_host, flow.port)];
+    }
+    __builtin_prefetch(&ports_[hint.then]);
+    __builtin_prefetch(&ports_[hint.then].tx_bytes);
+    return;
+  }
+  if (hint.link != link || hint.then == kNone) return;
+  // The port the packet (or its ACK) goes to next: its first waiting packet (settle) and its
+  // last one (the push writes behind it).
+  const Port& to = ports_[hint.then];
+  if (to.unstarted != kNone) __builtin_prefetch(&pool_[to.unstarted]);
+  if (to.ring.tail != kNone) __builtin_prefetch(&pool_[to.ring.tail], 1);
+}
+
+topo::LinkId PacketModel::route_next(const Packet& packet, topo::LinkId link) const {
+  // next_link() is a function of the packet's flow, path, hop and direction and of the link
+  // alone (the fabric and a flow's hosts do not change), so prefetch()'s answer for the same
+  // inputs is its answer now; it spares the catalog's divisions a second time per hop.
+  const Hint& hint = hints_[link % hints_.size()];
+  if (hint.link == link && hint.flow == packet.flow && hint.path == packet.path &&
+      hint.hop == packet.hop && hint.ack == ((packet.flags & kAck) != 0)) {
+    return hint.next;
+  }
+  return next_link(packet, link);
+}
+
+void PacketModel::prefetch_flow(std::uint32_t f) const {
+  __builtin_prefetch(&flows_[f]);
+  __builtin_prefetch(&stats_[f]);
+  if (windowed_) {
+    const auto* sender = reinterpret_cast<const char*>(&senders_[f]);
+    for (std::size_t at = 0; at < sizeof(WindowSender); at += 64) __builtin_prefetch(sender + at);
+    __builtin_prefetch(&received_[f]);
+  }
+}
+
 void PacketModel::set_link(topo::LinkId link, bool up, core::Bitrate rate) {
   if (link >= ports_.size()) {
     throw std::out_of_range("packet model: set_link: no link " + std::to_string(link));
@@ -42,9 +145,10 @@ void PacketModel::set_link(topo::LinkId link, bool up, core::Bitrate rate) {
   }
   const core::Time now = queue_.now();
   Port& port = ports_[link];
-  settle(port, link, now);  // what has started by now counts as sent
+  settle(port, now);  // what has started by now counts as sent
   if (!up) {
     port.rate = rate;  // for when it comes back
+    cache_serialization(port);
     if (!port.down) take_down(port, link, now);
     return;
   }
@@ -52,6 +156,7 @@ void PacketModel::set_link(topo::LinkId link, bool up, core::Bitrate rate) {
     // take_down left the port empty with its serializer free by now.
     port.down = false;
     port.rate = rate;
+    cache_serialization(port);
     if (port.nic_host != kNone) wake_nic(port.nic_host, now);
     return;
   }
@@ -66,19 +171,17 @@ void PacketModel::take_down(Port& port, topo::LinkId link, core::Time now) {
   if (!port.ring.empty()) orphan_arrival(port, link);
   LinkStats& stats = link_stats_[link];
   bool started = true;
-  for (std::uint32_t p = port.ring.head; p != kNone;) {
+  for (std::uint32_t p = port.ring.head; p != kNone; p = pool_[p].next) {
     const Packet& packet = pool_[p];
-    const std::uint32_t next = packet.next;
     if (p == port.unstarted) started = false;
     if (started) {
       stats.lost_bytes += packet.wire_bytes;
       const core::Time end = packet.due - port.delay;
-      if (end > now) stats.busy_ps -= (end - now).ps();
+      if (end > now) port.busy_ps -= (end - now).ps();
     }
-    drop(link, p);
-    p = next;
+    drop(link, packet.wire_bytes);
   }
-  port.ring = {};
+  pool_.clear(port.ring);
   port.unstarted = kNone;
   port.next_start = core::Time::max();
   port.backlog = 0;
@@ -96,6 +199,7 @@ void PacketModel::change_rate(Port& port, topo::LinkId link, core::Bitrate rate)
   // behind ends, and the ring head's arrival were the head still waiting (it has always
   // started: the packet before it ended no later than it arrived).
   port.rate = rate;
+  cache_serialization(port);
   if (port.unstarted == kNone) return;
   Nic* nic = port.nic_host != kNone ? &nics_[port.nic_host] : nullptr;
   const core::Time old_wake = nic != nullptr ? nic->wake_at : core::Time::max();
@@ -104,7 +208,8 @@ void PacketModel::change_rate(Port& port, topo::LinkId link, core::Bitrate rate)
   for (std::uint32_t p = port.unstarted; p != kNone; p = pool_[p].next) {
     Packet& packet = pool_[p];
     const core::Time old_end = packet.due - port.delay;
-    const core::Time end = start + core::serialization_time(core::Bytes(packet.wire_bytes), rate);
+    const core::Time end =
+        start + serialization(port, packet.wire_bytes, transport_.mtu.count(), header_);
     if (old_end == old_wake) wake = end;
     packet.due = end + port.delay;
     start = end;
@@ -122,13 +227,21 @@ void PacketModel::change_rate(Port& port, topo::LinkId link, core::Bitrate rate)
 
 std::span<const LinkStats> PacketModel::links() {
   for (topo::LinkId l = 0; l < ports_.size(); ++l) {
-    settle(ports_[l], l, queue_.now());
-    link_stats_[l].queue_bytes = ports_[l].backlog;
+    Port& port = ports_[l];
+    settle(port, queue_.now());
+    LinkStats& stats = link_stats_[l];
+    stats.queue_bytes = port.backlog;
+    stats.tx_bytes = port.tx_bytes;
+    stats.rx_bytes = port.rx_bytes;
+    stats.max_queue_bytes = port.max_queue_bytes;
+    stats.busy_ps = port.busy_ps;
+    stats.packets = port.packets;
+    stats.ecn_marks = port.ecn_marks;
   }
   return link_stats_;
 }
 
-void PacketModel::settle(Port& port, topo::LinkId link, core::Time now) {
+void PacketModel::settle(Port& port, core::Time now) {
   // Packets whose start time has come leave the backlog and count as transmitted. A waiting
   // packet starts the moment the one before it ends (it queued behind it), so each start
   // follows from the previous packet's arrival time: no packet stores its own.
@@ -136,7 +249,7 @@ void PacketModel::settle(Port& port, topo::LinkId link, core::Time now) {
     const Packet& packet = pool_[port.unstarted];
     const core::Time end = packet.due - port.delay;
     port.backlog -= packet.wire_bytes;
-    count_start(link_stats_[link], packet.wire_bytes, end - port.next_start);
+    count_start(port, packet.wire_bytes, end - port.next_start);
     port.unstarted = packet.next;
     port.next_start = port.unstarted == kNone ? core::Time::max() : end;
   }
@@ -167,7 +280,7 @@ bool PacketModel::admit(topo::LinkId link, std::int64_t bytes, core::Time now) {
   // Dynamic threshold: a port may hold at most alpha x the switch's free buffer.
   std::int64_t used = 0;
   for (const topo::LinkId l : switch_ports_[port.node]) {
-    settle(ports_[l], l, now);
+    settle(ports_[l], now);
     used += ports_[l].backlog;
   }
   const double free = static_cast<double>(switches_.shared_buffer->size.count() - used);
@@ -175,26 +288,37 @@ bool PacketModel::admit(topo::LinkId link, std::int64_t bytes, core::Time now) {
          static_cast<double>(port.backlog + bytes) <= switches_.shared_buffer->alpha * free;
 }
 
-void PacketModel::commit(topo::LinkId link, std::uint32_t p, core::Time start, core::Time now) {
+core::Time PacketModel::serialization(const Port& port, std::uint32_t wire_bytes, std::int64_t mtu,
+                                      std::int64_t header) {
+  if (wire_bytes == mtu && port.mtu_ps != 0) return core::Time::ps(port.mtu_ps);
+  if (wire_bytes == header && port.header_ps != 0) return core::Time::ps(port.header_ps);
+  return core::serialization_time(core::Bytes(wire_bytes), port.rate);
+}
+
+void PacketModel::cache_serialization(Port& port) const {
+  port.mtu_ps = cached_ps(core::serialization_time(transport_.mtu, port.rate));
+  port.header_ps = cached_ps(core::serialization_time(transport_.header, port.rate));
+}
+
+void PacketModel::commit(topo::LinkId link, Packet& packet, core::Time start, core::Time now) {
   // A FIFO port that never preempts: the packet's start, end and arrival are known now.
   Port& port = ports_[link];
-  Packet& packet = pool_[p];
-  const core::Time duration = core::serialization_time(core::Bytes(packet.wire_bytes), port.rate);
+  const core::Time duration =
+      serialization(port, packet.wire_bytes, transport_.mtu.count(), header_);
   port.busy_until = start + duration;
   packet.due = port.busy_until + port.delay;
-  LinkStats& stats = link_stats_[link];
+  const bool was_empty = port.ring.empty();
+  const std::uint32_t p = pool_.push(port.ring, packet);
   if (start > now) {
     port.backlog += packet.wire_bytes;
     if (port.unstarted == kNone) {
       port.unstarted = p;
       port.next_start = start;
     }
-    stats.max_queue_bytes = std::max(stats.max_queue_bytes, port.backlog);
+    port.max_queue_bytes = std::max(port.max_queue_bytes, port.backlog);
   } else {
-    count_start(stats, packet.wire_bytes, duration);
+    count_start(port, packet.wire_bytes, duration);
   }
-  const bool was_empty = port.ring.empty();
-  port.ring.push(pool_, p);
   if (was_empty) queue_.schedule(packet.due, *this, 2 * link + kArrived);
 }
 
@@ -206,25 +330,22 @@ void PacketModel::orphan_arrival(Port& port, topo::LinkId link) {
   ++port.orphans;
 }
 
-void PacketModel::drop(topo::LinkId link, std::uint32_t p) {
+void PacketModel::drop(topo::LinkId link, std::uint32_t wire_bytes) {
   LinkStats& stats = link_stats_[link];
   ++stats.drops;
-  stats.dropped_bytes += pool_[p].wire_bytes;
-  pool_.release(p);
+  stats.dropped_bytes += wire_bytes;
 }
 
-void PacketModel::enqueue(topo::LinkId link, std::uint32_t p, core::Time now) {
+void PacketModel::enqueue(topo::LinkId link, Packet& packet, core::Time now) {
   Port& port = ports_[link];
   if (port.down) [[unlikely]] {
-    drop(link, p);
+    drop(link, packet.wire_bytes);
     return;
   }
-  settle(port, link, now);
-  Packet& packet = pool_[p];
+  settle(port, now);
   if (windowed_) {
-    LinkStats& stats = link_stats_[link];
     if (!admit(link, packet.wire_bytes, now) || (dropping_ && drop_on_purpose(packet))) {
-      drop(link, p);
+      drop(link, packet.wire_bytes);
       return;
     }
     // Marked on the instantaneous backlog the packet finds (kmin/kmax/pmax); a draw only
@@ -234,10 +355,10 @@ void PacketModel::enqueue(topo::LinkId link, std::uint32_t p, core::Time now) {
                             : 0.0;
     if (mark >= 1.0 || (mark > 0.0 && ecn_rng_.uniform() < mark)) {
       packet.flags |= kCongestion;
-      ++stats.ecn_marks;
+      ++port.ecn_marks;
     }
   }
-  commit(link, p, std::max(now, port.busy_until), now);
+  commit(link, packet, std::max(now, port.busy_until), now);
 }
 
 bool PacketModel::drop_on_purpose(const Packet& packet) {
@@ -261,28 +382,34 @@ void PacketModel::on_arrival(topo::LinkId link, core::Time now) {
       return;
     }
   }
-  // The head has started long ago (its arrival comes after its serialization); the backlog
-  // may stay stale until the next enqueue, unless it still names the head.
-  if (port.unstarted == port.ring.head) settle(port, link, now);
-  const std::uint32_t p = port.ring.pop(pool_);
-  Packet& packet = pool_[p];
-  link_stats_[link].rx_bytes += packet.wire_bytes;
+  // The head has started long ago (its arrival comes after its serialization). The port is
+  // brought up to date now, while the packets behind the head are in the cache (and the
+  // head may still be the first unstarted one in the port's records).
+  const std::uint32_t head = port.ring.head;
+  settle(port, now);
+  Packet packet = pool_[head];  // a copy: a push may move the pool's slots
+  pool_.pop(port.ring);
+  port.rx_bytes += packet.wire_bytes;
   if (packet.hop == 0) route_at_edge(packet, now);
   if (flows_[packet.flow].per_packet) route_at_switch(packet, link);
-  const topo::LinkId next = next_link(packet, link);
-  // Fetch the next port while the ring's new head (another line) is read for its arrival.
-  if (next != kNone) __builtin_prefetch(&ports_[next]);
+  const topo::LinkId next = route_next(packet, link);
+  // Fetch the next port while the ring's new head (usually the same line) is read for its
+  // arrival.
+  if (next != kNone) {
+    __builtin_prefetch(&ports_[next]);
+    __builtin_prefetch(&ports_[next].tx_bytes);
+  }
   if (!port.ring.empty()) queue_.schedule(pool_[port.ring.head].due, *this, 2 * link + kArrived);
   if (next == kNone) {
     if ((packet.flags & kAck) != 0) {
-      deliver_ack(p, now);
+      deliver_ack(packet, now);
     } else {
-      deliver_data(p, now);
+      deliver_data(packet, now);
     }
     return;
   }
   ++packet.hop;
-  enqueue(next, p, now);
+  enqueue(next, packet, now);
 }
 
 void PacketModel::route_at_edge(Packet& packet, core::Time now) {

@@ -67,11 +67,11 @@ PacketModel::PacketModel(core::EventQueue& queue, const topo::Fabric& fabric,
 }
 
 PacketModel::Binding PacketModel::bind(const routing::FlowKey& key, bool per_packet) {
-  const routing::Candidates c = router_.candidates(key.src_host, key.dst_host);
   if (!per_packet) {
     router_.choose(key, shares_);  // the path the flow model takes too
     return {fabric_.port_of(key.src_host, shares_[0].path, true), shares_[0].path};
   }
+  const routing::Candidates c = router_.candidates(key.src_host, key.dst_host);
   const topo::PathId p = fabric_.ports == 1
                              ? c[0]
                              : c[routing::hash_index(0, key, static_cast<std::uint32_t>(c.size()))];

@@ -206,8 +206,10 @@ TEST(EvenSpreadCache, GivesTheMergeOfEveryPathBitForBit) {
 }
 
 TEST(FatTreeRun, PerHopAdaptiveRoutingDeliversEveryByteAndUsesEveryCoreLink) {
-  // Packet model, dctcp: every switch picks the next hop, so the aggregation tier spreads
-  // packets over every core link, and every flow still ends, no earlier than its bound.
+  // Packet model, dctcp: with paths rewritten at every switch, every flow still ends, no
+  // earlier than its bound, and every core link carries packets. (That each switch chooses
+  // by its own queues is shown by the Router.APerHopPolicy* tests; spraying alone would also
+  // use every core link here.)
   scenario::Scenario s = k8_permutation("adaptive_hop");
   s.model = "packet";
   s.transport.kind = "dctcp";

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <unordered_map>
 
 #include "core/event_queue.hpp"
 #include "core/rng.hpp"
@@ -154,31 +155,35 @@ class Simulation::Impl : public core::Handler, public model::DeliveryListener {
   void release(std::uint32_t s, core::Time now) {
     const traffic::Step& step = workload_.steps[s];
     steps_[s].start_ps = now.ps();
-    // The policy plans the step as a whole: how many subflows each workload flow becomes.
+    // The policy plans the step as a whole: the pieces (subflows) each workload flow becomes,
+    // and the paths it pins them to.
     step_flows_.clear();
-    for (const traffic::Demand& d : step.demands)
-      step_flows_.push_back({d.src, d.dst, d.bytes.count()});
-    router_.plan(step_flows_, planned_subflows_);
+    for (const traffic::Demand& d : step.demands) {
+      std::uint32_t& index = pair_flows_[(std::uint64_t{d.src} << 32) | d.dst];
+      step_flows_.push_back({d.src, d.dst, d.bytes.count(), index++});
+    }
+    router_.plan(step_flows_, plan_);
+    const auto first_app_flow = static_cast<std::uint32_t>(app_flows_.size());
+    router_.pin(first_app_flow, step_flows_, plan_);
     for (std::size_t i = 0; i < step.demands.size(); ++i) {
       const traffic::Demand& d = step.demands[i];
-      const std::uint32_t k = planned_subflows_[i];
-      const auto app_flow = static_cast<std::uint32_t>(subflows_left_.size());
-      subflows_left_.push_back(k);
-      app_flows_.push_back({.id = app_flow,
+      app_flows_.push_back({.id = static_cast<std::uint32_t>(first_app_flow + i),
                             .src = d.src,
                             .dst = d.dst,
                             .bytes = d.bytes.count(),
                             .start_ps = now.ps(),
                             .end_ps = -1,
-                            .subflows = k,
+                            .subflows = 0,
                             .step_id = s});
-      for (std::uint32_t part = 0; part < k; ++part) {
-        // Equal subflows; the first (bytes mod k) carry one byte more.
-        const std::int64_t bytes = d.bytes.count() / k + (part < d.bytes.count() % k ? 1 : 0);
-        start_flow(s, d, app_flow, part, bytes, now);
-      }
-      steps_[s].flows_left += k;
+      subflows_left_.push_back(0);
     }
+    for (const routing::StepPlan::Piece& piece : plan_.pieces()) {
+      const std::uint32_t app_flow = first_app_flow + piece.flow;
+      const std::uint32_t subflow = app_flows_[app_flow].subflows++;
+      ++subflows_left_[app_flow];
+      start_flow(s, step.demands[piece.flow], app_flow, subflow, piece.bytes, now);
+    }
+    steps_[s].flows_left += plan_.pieces().size();
     steps_[s].end_ps = now.ps() + step.compute.ps();
     if (steps_[s].flows_left == 0)
       queue_.schedule(core::Time::ps(steps_[s].end_ps), *this, 2 * s + kComplete);
@@ -304,9 +309,10 @@ class Simulation::Impl : public core::Handler, public model::DeliveryListener {
   std::vector<StepState> steps_;
   std::vector<metrics::FlowRecord> flows_;
   std::vector<metrics::AppFlowRecord> app_flows_;
-  std::vector<std::uint32_t> subflows_left_;     // per application flow
-  std::vector<routing::StepFlow> step_flows_;    // scratch: the step being released
-  std::vector<std::uint32_t> planned_subflows_;  // scratch: its plan
+  std::vector<std::uint32_t> subflows_left_;                     // per application flow
+  std::vector<routing::StepFlow> step_flows_;                    // scratch: the step being released
+  routing::StepPlan plan_;                                       // scratch: its plan
+  std::unordered_map<std::uint64_t, std::uint32_t> pair_flows_;  // workload flows per host pair
   std::uint64_t app_flows_total_ = 0;
   std::uint64_t app_flows_done_ = 0;
   std::int64_t bytes_total_ = 0;  // of every demand in the workload

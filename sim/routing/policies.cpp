@@ -23,9 +23,8 @@ topo::PathId draw(const PacketContext& context) {
 
 }  // namespace
 
-void Policy::plan(std::span<const StepFlow> flows, const Router&,
-                  std::vector<std::uint32_t>& subflows) const {
-  subflows.assign(flows.size(), 1);
+void Policy::plan(std::span<const StepFlow> flows, const Router&, StepPlan& out) const {
+  for (std::uint32_t i = 0; i < flows.size(); ++i) out.add(i, flows[i].bytes);
 }
 
 std::uint32_t Policy::most_subflows(std::uint32_t) const { return 1; }
@@ -126,8 +125,7 @@ topo::PathId Flowlet::choose_packet(const PacketContext& context, PacketRouteSta
   return routed(state, path, context.now);
 }
 
-void Split::plan(std::span<const StepFlow> flows, const Router& router,
-                 std::vector<std::uint32_t>& subflows) const {
+void Split::plan(std::span<const StepFlow> flows, const Router& router, StepPlan& out) const {
   const topo::Fabric& fabric = router.fabric();
   // r of the splitting rule: this step's flows leaving each edge switch for another (on a
   // multi-port fabric, the edge switches of port 0).
@@ -136,15 +134,15 @@ void Split::plan(std::span<const StepFlow> flows, const Router& router,
   for (const StepFlow& f : flows) {
     if (edge_of(f.src_host) != edge_of(f.dst_host)) ++leaving[edge_of(f.src_host)];
   }
-  subflows.clear();
-  for (const StepFlow& f : flows) {
+  for (std::uint32_t i = 0; i < flows.size(); ++i) {
+    const StepFlow& f = flows[i];
     const std::uint32_t edge = edge_of(f.src_host);
-    if (edge == edge_of(f.dst_host)) {
-      subflows.push_back(1);
-    } else {
-      subflows.push_back(subflows_ != 0 ? subflows_
-                                        : balancing_subflows(leaving[edge], router.uplinks(edge)));
-    }
+    const std::uint32_t k =
+        edge == edge_of(f.dst_host)
+            ? 1
+            : (subflows_ != 0 ? subflows_
+                              : balancing_subflows(leaving[edge], router.uplinks(edge)));
+    out.add_even(i, f.bytes, k);
   }
 }
 

@@ -86,8 +86,7 @@ class Split : public Ecmp {
   Split(std::uint64_t salt, std::uint32_t subflows) : Ecmp(salt), subflows_(subflows) {}
   /// k for every flow between two edge switches, or s / gcd(r, s) with r the step's flows
   /// leaving the source edge for another and s that edge's uplinks; 1 within an edge switch.
-  void plan(std::span<const StepFlow> flows, const Router& router,
-            std::vector<std::uint32_t>& subflows) const override;
+  void plan(std::span<const StepFlow> flows, const Router& router, StepPlan& out) const override;
   std::uint32_t most_subflows(std::uint32_t uplinks) const override;
 
  private:

@@ -9,6 +9,7 @@
 
 #include "core/rng.hpp"
 #include "core/units.hpp"
+#include "routing/step_plan.hpp"
 #include "topo/fabric.hpp"
 
 namespace fabricsim::routing {
@@ -29,20 +30,7 @@ inline FlowKey reversed(const FlowKey& k) {
   return {k.dst_host, k.src_host, k.app_flow, k.subflow, !k.reverse};
 }
 
-/// The fraction of a flow's rate carried on one path.
-struct PathShare {
-  topo::PathId path;
-  double fraction;
-};
-
 class Router;
-
-/// A workload flow of a step before any of it is sent: what a step plan sees.
-struct StepFlow {
-  std::uint32_t src_host;
-  std::uint32_t dst_host;
-  std::int64_t bytes;
-};
 
 /// Occupancy of switch ports as the packet model sees it when it routes a packet: a path's
 /// first hop (the source edge switch's output port onto it), or any link's port.
@@ -141,12 +129,12 @@ struct HopContext {
 class Policy {
  public:
   virtual ~Policy() = default;
-  /// The step-level plan, made when a step starts, before its flows are routed: sets
-  /// `subflows[i]` to the number of equal subflows the application cuts flow i into (1: no
-  /// splitting). It sees every flow of the step and, through `router`, each host pair's live
-  /// candidates, the fabric and the links each candidate crosses. Default: 1 for every flow.
-  virtual void plan(std::span<const StepFlow> flows, const Router& router,
-                    std::vector<std::uint32_t>& subflows) const;
+  /// The step-level plan, made when a step starts, before its flows are routed: fills `out`
+  /// (cleared) with the pieces (subflows) the application cuts each flow into, and the paths
+  /// it pins them to, if any. It sees every flow of the step and, through `router`, each host
+  /// pair's live candidates, the fabric and the links each candidate crosses. Default: each
+  /// flow whole, routed by choose().
+  virtual void plan(std::span<const StepFlow> flows, const Router& router, StepPlan& out) const;
   /// The most subflows plan() gives one flow when edge switches have `uplinks` uplinks at
   /// most (the resource estimate's worst case).
   virtual std::uint32_t most_subflows(std::uint32_t uplinks) const;

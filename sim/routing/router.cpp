@@ -1,6 +1,8 @@
 #include "routing/router.hpp"
 
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace fabricsim::routing {
@@ -35,7 +37,81 @@ Candidates Router::candidates(std::uint32_t src_host, std::uint32_t dst_host,
   return out;
 }
 
+void Router::pin(std::uint32_t first_app_flow, std::span<const StepFlow> flows,
+                 const StepPlan& plan) {
+  if (first_app_flow + 1 != pin_first_.size())
+    throw std::logic_error("Router::pin: steps pinned out of app-flow order");
+  const std::span<const StepPlan::Piece> pieces = plan.pieces();
+  std::size_t next = 0;
+  for (std::uint32_t i = 0; i < flows.size(); ++i) {
+    const StepFlow& f = flows[i];
+    const std::string what = "routing plan of policy: workload flow " +
+                             std::to_string(first_app_flow + i) + " (host " +
+                             std::to_string(f.src_host) + " -> " + std::to_string(f.dst_host) + ")";
+    std::int64_t bytes = 0;
+    const std::size_t first = next;
+    for (; next < pieces.size() && pieces[next].flow == i; ++next) {
+      const StepPlan::Piece& piece = pieces[next];
+      if (piece.bytes < 0) throw std::invalid_argument(what + " has a piece of negative bytes");
+      bytes += piece.bytes;
+      const std::uint32_t share_first = static_cast<std::uint32_t>(pin_shares_.size());
+      for (const PathShare& share : plan.shares(piece)) {
+        if (share.path >= fabric_.catalog.path_count() ||
+            !fabric_.joins(f.src_host, f.dst_host, share.path)) {
+          throw std::invalid_argument(what + " is pinned to path " + std::to_string(share.path) +
+                                      ", which does not join its hosts");
+        }
+        pin_shares_.push_back(share);
+      }
+      pin_pieces_.emplace_back(share_first, piece.shares);
+    }
+    if (next == first) throw std::invalid_argument(what + " has no piece");
+    if (bytes != f.bytes) {
+      throw std::invalid_argument(what + " has pieces of " + std::to_string(bytes) +
+                                  " bytes in all, not its " + std::to_string(f.bytes));
+    }
+    pin_first_.push_back(static_cast<std::uint32_t>(pin_pieces_.size()));
+  }
+  if (next != pieces.size())
+    throw std::invalid_argument("routing plan of policy: pieces of flows the step does not have");
+}
+
+std::span<const PathShare> Router::pinned(const FlowKey& flow) const {
+  if (flow.reverse || flow.app_flow + 1 >= pin_first_.size()) return {};
+  const std::uint32_t piece = pin_first_[flow.app_flow] + flow.subflow;
+  if (piece >= pin_first_[flow.app_flow + 1]) return {};
+  const auto [first, count] = pin_pieces_[piece];
+  return std::span<const PathShare>(pin_shares_).subspan(first, count);
+}
+
+bool Router::live(std::size_t pair, topo::PathId path) const {
+  if (listed_[pair] == 0) return true;
+  const std::vector<topo::PathId>& ids = live_.at(pair);
+  return std::binary_search(ids.begin(), ids.end(), path);
+}
+
+bool Router::take_pins(const FlowKey& flow, std::span<const PathShare> pins, std::uint32_t port,
+                       std::vector<PathShare>& out) const {
+  out.clear();
+  double total = 0;
+  for (const PathShare& share : pins) {
+    if (!live(fabric_.catalog.pair_of(share.path), share.path)) return false;
+    if (port != kAnyPort && fabric_.ports > 1 &&
+        fabric_.port_of(flow.src_host, share.path, true) != port)
+      continue;
+    out.push_back(share);
+    total += share.fraction;
+  }
+  if (out.empty()) return false;
+  if (out.size() < pins.size()) {
+    for (PathShare& share : out) share.fraction /= total;
+  }
+  return true;
+}
+
 void Router::choose(const FlowKey& flow, std::vector<PathShare>& out, std::uint32_t port) const {
+  const std::span<const PathShare> pins = pinned(flow);
+  if (!pins.empty() && take_pins(flow, pins, port, out)) return;
   policy_.choose(flow, candidates(flow.src_host, flow.dst_host, port), out);
 }
 
@@ -57,16 +133,11 @@ topo::PathId Router::choose_hop(const FlowKey& flow, topo::PathId path, topo::No
       catalog.next_hops(at, static_cast<std::uint32_t>(pair % fabric_.edge_count()));
   if (hops.size() < 2) return path;
   // A next hop is live when the path it gives is among the pair's live candidates.
-  const auto live = [&](topo::PathId p) {
-    if (listed_[pair] == 0) return true;
-    const std::vector<topo::PathId>& ids = live_.at(pair);
-    return std::binary_search(ids.begin(), ids.end(), p);
-  };
   hop_links_.clear();
   hop_paths_.clear();
   for (std::uint32_t j = 0; j < hops.size(); ++j) {
     const topo::PathId p = catalog.with_next_hop(pair, path, at, j);
-    if (!live(p)) continue;
+    if (!live(pair, p)) continue;
     hop_links_.push_back(hops[j]);
     hop_paths_.push_back(p);
   }

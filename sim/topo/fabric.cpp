@@ -56,6 +56,13 @@ std::uint32_t Fabric::pairs_between_hosts(std::uint32_t src_host, std::uint32_t 
   return count;
 }
 
+bool Fabric::joins(std::uint32_t src_host, std::uint32_t dst_host, PathId p) const {
+  std::array<std::size_t, kMaxPorts> pairs{};
+  const std::uint32_t n = pairs_between_hosts(src_host, dst_host, pairs);
+  const std::size_t pair = catalog.pair_of(p);
+  return std::find(pairs.begin(), pairs.begin() + n, pair) != pairs.begin() + n;
+}
+
 PathRange Fabric::paths_between_hosts(std::uint32_t src_host, std::uint32_t dst_host) const {
   std::array<std::size_t, kMaxPorts> pairs{};
   if (pairs_between_hosts(src_host, dst_host, pairs) == 0) return {};

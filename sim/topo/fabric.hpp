@@ -64,6 +64,8 @@ struct Fabric {
   /// it wrote to `pairs`.
   std::uint32_t pairs_between_hosts(std::uint32_t src_host, std::uint32_t dst_host,
                                     std::array<std::size_t, kMaxPorts>& pairs) const;
+  /// Whether path p is among those pairs' paths (a candidate between the hosts).
+  bool joins(std::uint32_t src_host, std::uint32_t dst_host, PathId p) const;
   /// The first of those pairs' paths (the only ones on a one-port fabric).
   PathRange paths_between_hosts(std::uint32_t src_host, std::uint32_t dst_host) const;
   PathLinks path(PathId p) const { return catalog.links(p); }

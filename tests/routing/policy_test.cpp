@@ -97,9 +97,17 @@ std::vector<std::uint32_t> planned(const Policy& policy, std::uint32_t r, std::u
   const Router router(fabric, policy);
   std::vector<StepFlow> flows(r, StepFlow{0, 2, 1 << 20});
   flows.push_back({0, 1, 1 << 20});
-  std::vector<std::uint32_t> out;
-  router.plan(flows, out);
-  EXPECT_EQ(out.size(), flows.size());
+  StepPlan plan;
+  router.plan(flows, plan);
+  // Pieces per flow, each unpinned, equal to within a byte and adding up to the flow.
+  std::vector<std::uint32_t> out(flows.size(), 0);
+  std::vector<std::int64_t> bytes(flows.size(), 0);
+  for (const StepPlan::Piece& piece : plan.pieces()) {
+    ++out.at(piece.flow);
+    bytes[piece.flow] += piece.bytes;
+    EXPECT_TRUE(plan.shares(piece).empty());
+  }
+  for (std::size_t i = 0; i < flows.size(); ++i) EXPECT_EQ(bytes[i], flows[i].bytes);
   EXPECT_EQ(out.back(), 1u) << "a flow within one leaf is never split";
   out.pop_back();
   for (const std::uint32_t k : out) EXPECT_EQ(k, out.front());

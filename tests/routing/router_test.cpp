@@ -154,5 +154,53 @@ TEST(Router, APerHopPolicyNeverTakesANextHopRoutingBelievesDead) {
   }
 }
 
+/// A plan of two flows host 0 -> host 2 (leaf0 -> leaf1): the first cut into two pieces
+/// pinned to candidates 1 and 3, the second whole and routed by the policy.
+struct Pinned : Fixture {
+  std::vector<StepFlow> flows{{0, 2, 1000, 0}, {0, 2, 500, 1}};
+  topo::PathRange all = fabric.paths_between_hosts(0, 2);
+  Pinned() {
+    StepPlan plan;
+    plan.add(0, 600, all.first + 1);
+    plan.add(0, 400, all.first + 3);
+    plan.add(1, 500);
+    router.pin(0, flows, plan);
+  }
+  topo::PathId chosen(std::uint32_t app_flow, std::uint32_t subflow) {
+    std::vector<PathShare> out;
+    router.choose({0, 2, app_flow, subflow}, out);
+    EXPECT_EQ(out.size(), 1u);
+    return out.at(0).path;
+  }
+};
+
+TEST(Router, APinnedSubflowTakesItsPathUntilRoutingBelievesItDead) {
+  Pinned f;
+  EXPECT_EQ(f.chosen(0, 0), f.all.first + 1);
+  EXPECT_EQ(f.chosen(0, 1), f.all.first + 3);
+  EXPECT_TRUE(f.router.pinned({0, 2, 1, 0}).empty()) << "an unpinned piece";
+  EXPECT_TRUE(f.router.pinned({2, 0, 0, 0, true}).empty()) << "ACKs are never pinned";
+  // Spine 1's downlink to leaf1 fails: piece 0 falls back to the policy (ecmp over the live
+  // candidates), piece 1 keeps its pin.
+  const topo::LinkId dead = f.link("spine1", "leaf1");
+  ASSERT_TRUE(f.crosses(f.all.first + 1, dead));
+  f.router.believe(std::vector<topo::LinkId>{dead}, false);
+  EXPECT_FALSE(f.crosses(f.chosen(0, 0), dead));
+  EXPECT_EQ(f.chosen(0, 1), f.all.first + 3);
+}
+
+TEST(Router, APlanThatLosesBytesOrPinsAForeignPathIsRefused) {
+  Fixture f;
+  const std::vector<StepFlow> flows{{0, 2, 1000, 0}};
+  StepPlan short_plan;
+  short_plan.add(0, 999);
+  EXPECT_THROW(f.router.pin(0, flows, short_plan), std::invalid_argument);
+  StepPlan foreign;
+  foreign.add(0, 1000, f.fabric.paths_between_hosts(0, 4).first);  // leaf0 -> leaf2
+  EXPECT_THROW(f.router.pin(0, flows, foreign), std::invalid_argument);
+  StepPlan none;
+  EXPECT_THROW(f.router.pin(0, flows, none), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace fabricsim::routing

@@ -1,5 +1,6 @@
 #include <stdexcept>
 
+#include "routing/ethereal.hpp"
 #include "routing/policies.hpp"
 
 namespace fabricsim::routing {
@@ -40,6 +41,12 @@ const PolicyInfo kPolicies[] = {
      "subflows: auto = s/gcd(r,s) (s uplinks, r flows leaving the leaf in the step)",
      [](const PolicyParams& p) -> std::unique_ptr<Policy> {
        return std::make_unique<Split>(p.salt, p.subflows);
+     }},
+    {"ethereal",
+     "the seed paper's host rule: per source and destination rack, n flows over s live paths: "
+     "n - n mod s whole, the rest in s/gcd(n mod s, s) pieces, round-robin (source-routed)",
+     [](const PolicyParams& p) -> std::unique_ptr<Policy> {
+       return std::make_unique<Ethereal>(p.salt);
      }},
 };
 

@@ -231,9 +231,11 @@ TEST(Spray, PutsOneOverSOnEachUplinkOfALeafSpine) {
   for (const auto& [link, load] : uplink_load) EXPECT_DOUBLE_EQ(load, 0.25) << "link " << link;
 }
 
-TEST(PerPacket, OnlySprayFlowletAndAdaptiveRouteEachPacket) {
+TEST(PerPacket, OnlySprayingFlowletAdaptiveAndRepsRouteEachPacket) {
+  const std::set<std::string_view> per_packet_names{"spray",    "spray_rr",     "flowlet",
+                                                    "adaptive", "adaptive_hop", "reps"};
   for (const PolicyInfo& info : policies()) {
-    const bool per_packet = info.name != "ecmp" && info.name != "split";
+    const bool per_packet = per_packet_names.contains(info.name);
     EXPECT_EQ(make(std::string(info.name))->per_packet(), per_packet) << info.name;
   }
   const auto ecmp = make("ecmp");

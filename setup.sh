@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 PACKAGES=(cmake make g++ git pkg-config
-  libboost-graph-dev libboost-program-options-dev libyaml-cpp-dev libhdf5-dev
+  libboost-graph-dev libboost-program-options-dev libyaml-cpp-dev libhdf5-dev libeigen3-dev
   libssl-dev libgtest-dev libgmock-dev clang-format python3 python3-h5py python3-pandas python3-pytest)
 
 install_missing() {

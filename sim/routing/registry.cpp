@@ -1,6 +1,7 @@
 #include <stdexcept>
 
 #include "routing/ethereal.hpp"
+#include "routing/planned.hpp"
 #include "routing/policies.hpp"
 
 namespace fabricsim::routing {
@@ -47,6 +48,13 @@ const PolicyInfo kPolicies[] = {
      "n - n mod s whole, the rest in s/gcd(n mod s, s) pieces, round-robin (source-routed)",
      [](const PolicyParams& p) -> std::unique_ptr<Policy> {
        return std::make_unique<Ethereal>(p.salt);
+     }},
+    {"planned",
+     "the flows of a step are planned together and cut into pieces pinned to paths: exact "
+     "even link loads for equal flows (s/gcd(r,s) pieces), else a min-max load balance; "
+     "subflows: most pieces per flow (auto = uplinks)",
+     [](const PolicyParams& p) -> std::unique_ptr<Policy> {
+       return std::make_unique<Planned>(p.salt, p.subflows);
      }},
 };
 

@@ -99,8 +99,8 @@ TEST(ScenarioOverrides, BadValueIsReportedAgainstTheArgument) {
   const std::string msg = error_of(kTiny, {"routing.policy=spary"});
   EXPECT_EQ(msg,
             "--set routing.policy=spary: routing.policy: unknown policy 'spary' "
-            "(valid: ecmp, spray, spray_rr, flowlet, adaptive, adaptive_hop, split); did you mean "
-            "'spray'?");
+            "(valid: ecmp, spray, spray_rr, flowlet, adaptive, adaptive_hop, split, ethereal, "
+            "planned); did you mean 'spray'?");
 }
 
 TEST(ScenarioOverrides, UnknownKeyFromOverrideIsReportedAgainstTheArgument) {

@@ -39,6 +39,17 @@ std::vector<routing::StepFlow> shifted(std::uint32_t gpus, std::uint32_t shift,
   return flows;
 }
 
+/// A random derangement of `gpus` hosts (seeded), `bytes` each.
+std::vector<routing::StepFlow> permutation(std::uint32_t gpus, std::int64_t bytes) {
+  const traffic::Workload w =
+      traffic::generate({traffic::PermutationSpec{.bytes = core::Bytes(bytes)}},
+                        {.hosts = gpus, .host_rate = kLink.rate, .seed = 1});
+  std::vector<routing::StepFlow> flows;
+  for (const traffic::Demand& d : w.steps.front().demands)
+    flows.push_back({d.src, d.dst, d.bytes.count()});
+  return flows;
+}
+
 /// The first dispatch of one MoE layer on `gpus` GPUs: 1024 experts (one per GPU), top-8,
 /// 4096 tokens per GPU of hidden 7168 in FP8, Zipf(1.1) expert load, one flow per
 /// (source, destination GPU).
@@ -143,6 +154,11 @@ int main() {
   run("a2a-256 round 1", ls256, shifted(256, 1, 1 << 20));
   run("a2a-256 round 6", ls256, shifted(256, 6, 1 << 20));
   run("a2a-256 all, spine down", ls256, all_to_all(256, 1 << 20), spine(ls256, "spine3"));
+  run("a2a-256 all, cable down", ls256, all_to_all(256, 1 << 20), cable(ls256, "leaf0", "spine0"));
+  const topo::Fabric ft128 =
+      topo::build_fat_tree({.k = 8, .host_link = kLink, .tor_link = kLink, .core_link = kLink});
+  run("perm-128 fat-tree k8", ft128, permutation(128, 1 << 20));
+  run("a2a-128 fat-tree k8", ft128, all_to_all(128, 1 << 20));
   const std::vector<routing::StepFlow> moe = moe_dispatch(1024);
   const topo::Fabric ls1024 = topo::build_leaf_spine(
       {.leaves = 32, .spines = 32, .hosts_per_leaf = 32, .host_link = kLink, .fabric_link = kLink});

@@ -200,31 +200,62 @@ bool lay_out(const Commodity& c, std::span<const StepFlow> flows,
   return true;
 }
 
-/// The rounding when laying out would exceed the cap (more paths than pieces a flow may
-/// have): each flow, largest first, fills the paths with the most bytes left to their
-/// targets, one piece each; its last allowed piece, or a rest within `min_piece` of the
-/// path's bytes left, takes the whole rest, overshooting that path's target.
-void fill_greedily(const Commodity& c, std::span<const StepFlow> flows,
-                   std::span<const std::int64_t> targets, std::int64_t min_piece,
-                   std::vector<Cut>& cuts) {
-  std::vector<std::int64_t> left(targets.begin(), targets.end());
-  for (const std::uint32_t i : largest_first(c, flows)) {
-    std::int64_t rest = flows[i].bytes;
+/// The rounding of the commodities laying out could not round within the cap (more paths than
+/// pieces a flow may have), all together over the loads `bytes` the others left: each flow,
+/// largest first, is cut into `cap` equal pieces (fewer if they would be under `min_piece`),
+/// each placed on the candidate where it adds least to the sum of squared link loads (the
+/// busiest links cost most, and every tier is balanced, not only the busiest one; ties: the
+/// larger fractional share, then the first): Theorem 1's pieces, on paths chosen one at a time.
+void place_greedily(std::span<const Commodity> commodities, std::span<const std::size_t> capped,
+                    std::span<const StepFlow> flows, const Problem& pb, const Eigen::VectorXd& x,
+                    const topo::Fabric& fabric, std::int64_t min_piece, std::vector<double>& bytes,
+                    std::vector<Cut>& cuts) {
+  struct Item {
+    std::uint32_t flow;
+    std::size_t commodity;
+  };
+  std::vector<Item> items;
+  std::vector<std::vector<topo::PathLinks>> links(commodities.size());
+  for (const std::size_t k : capped) {
+    for (const std::uint32_t i : commodities[k].flows) items.push_back({i, k});
+    for (const topo::PathId p : commodities[k].paths) links[k].push_back(fabric.path(p));
+  }
+  std::stable_sort(items.begin(), items.end(), [&](const Item& a, const Item& b) {
+    return flows[a.flow].bytes > flows[b.flow].bytes;
+  });
+  for (const Item& item : items) {
+    const Commodity& c = commodities[item.commodity];
+    const std::int64_t f = flows[item.flow].bytes;
+    const auto n = static_cast<std::int64_t>(
+        std::clamp<std::int64_t>(f / std::max<std::int64_t>(min_piece, 1), 1, c.max_pieces));
     const std::size_t first = cuts.size();
-    for (std::uint32_t piece = 1; rest > 0; ++piece) {
-      const auto p =
-          static_cast<std::size_t>(std::max_element(left.begin(), left.end()) - left.begin());
-      const bool all = piece == c.max_pieces || left[p] < min_piece || left[p] >= rest - min_piece;
-      const std::int64_t bytes = all ? rest : left[p];
-      left[p] -= bytes;
-      rest -= bytes;
-      // A path the flow has a piece on already (every path overshot) takes the rest into it.
+    for (std::int64_t part = 0; part < n && f > 0; ++part) {
+      const std::int64_t piece = f / n + (part < f % n ? 1 : 0);
+      std::size_t best = 0;
+      double best_load = 0;
+      for (std::size_t p = 0; p < c.paths.size(); ++p) {
+        double load = 0;
+        for (const topo::LinkId l : links[item.commodity][p]) {
+          const double before = bytes[l] * seconds_per_byte(fabric, l);
+          const double after =
+              (bytes[l] + static_cast<double>(piece)) * seconds_per_byte(fabric, l);
+          load += after * after - before * before;
+        }
+        const double share = x[pb.first[item.commodity] + p];
+        if (p == 0 || load < best_load ||
+            (load == best_load && share > x[pb.first[item.commodity] + best])) {
+          best = p;
+          best_load = load;
+        }
+      }
+      for (const topo::LinkId l : links[item.commodity][best])
+        bytes[l] += static_cast<double>(piece);
       const auto same = std::find_if(cuts.begin() + static_cast<std::ptrdiff_t>(first), cuts.end(),
-                                     [&](const Cut& cut) { return cut.path == c.paths[p]; });
+                                     [&](const Cut& cut) { return cut.path == c.paths[best]; });
       if (same != cuts.end()) {
-        same->bytes += bytes;
+        same->bytes += piece;
       } else {
-        cuts.push_back({i, c.paths[p], bytes});
+        cuts.push_back({item.flow, c.paths[best], piece});
       }
     }
   }
@@ -241,27 +272,40 @@ void plan_balanced(std::span<const Commodity> commodities, std::span<const StepF
   report.lower_bound = frac.lower_bound;
   report.iterations = frac.iterations;
 
-  // Rounding, and what it adds to each link: the bytes by which a commodity's pieces on a path
-  // exceed its fractional bytes there.
-  std::vector<double> excess(fabric.links.size(), 0.0);
-  std::vector<double> on_path;
+  // Rounding: laid out per commodity, or placed together when the cap binds.
+  std::vector<std::size_t> capped;
   for (std::size_t k = 0; k < commodities.size(); ++k) {
-    const Commodity& c = commodities[k];
     const auto share = frac.x.segment(pb.first[k], pb.first[k + 1] - pb.first[k]);
-    const std::vector<std::int64_t> targets = integer_targets(share, c.bytes);
-    const std::size_t first = cuts.size();
-    if (!lay_out(c, flows, targets, options.min_piece_bytes, cuts)) {
-      fill_greedily(c, flows, targets, options.min_piece_bytes, cuts);
-      ++report.greedy_commodities;
-    }
-    on_path.assign(c.paths.size(), 0.0);
-    for (std::size_t q = first; q < cuts.size(); ++q) {
-      const auto p = std::find(c.paths.begin(), c.paths.end(), cuts[q].path) - c.paths.begin();
-      on_path[static_cast<std::size_t>(p)] += static_cast<double>(cuts[q].bytes);
-    }
+    if (!lay_out(commodities[k], flows, integer_targets(share, commodities[k].bytes),
+                 options.min_piece_bytes, cuts))
+      capped.push_back(k);
+  }
+  if (!capped.empty()) {
+    std::vector<double> bytes = cut_bytes(cuts, fabric);
+    place_greedily(commodities, capped, flows, pb, frac.x, fabric, options.min_piece_bytes, bytes,
+                   cuts);
+  }
+  report.greedy_commodities = static_cast<std::uint32_t>(capped.size());
+
+  // What the rounding adds to each link: the bytes by which a commodity's pieces on a path
+  // exceed its fractional bytes there.
+  std::vector<std::uint32_t> commodity_of(flows.size(), 0);
+  for (std::uint32_t k = 0; k < commodities.size(); ++k) {
+    for (const std::uint32_t i : commodities[k].flows) commodity_of[i] = k;
+  }
+  Eigen::VectorXd placed = Eigen::VectorXd::Zero(pb.a.cols());
+  for (const Cut& cut : cuts) {
+    const std::uint32_t k = commodity_of[cut.flow];
+    const std::vector<topo::PathId>& paths = commodities[k].paths;
+    const auto p = std::find(paths.begin(), paths.end(), cut.path) - paths.begin();
+    placed[pb.first[k] + p] += static_cast<double>(cut.bytes);
+  }
+  std::vector<double> excess(fabric.links.size(), 0.0);
+  for (std::uint32_t k = 0; k < commodities.size(); ++k) {
+    const Commodity& c = commodities[k];
     for (std::size_t p = 0; p < c.paths.size(); ++p) {
-      const double over =
-          on_path[p] - share[static_cast<Eigen::Index>(p)] * static_cast<double>(c.bytes);
+      const Eigen::Index j = pb.first[k] + static_cast<Eigen::Index>(p);
+      const double over = placed[j] - frac.x[j] * static_cast<double>(c.bytes);
       if (over <= 0) continue;
       for (const topo::LinkId l : fabric.path(c.paths[p])) excess[l] += over;
     }

@@ -373,6 +373,40 @@ PlanReport check_skewed(Planner& p, std::span<const StepFlow> flows, const Plann
 /// (4 x 4096 + 1) bytes x `paths` at 400 Gb/s.
 double rounding_seconds(std::uint32_t paths) { return paths * (4 * 4096 + 1) * 8 / 400e9; }
 
+/// Where the piece cap binds (k / 2 pieces, (k / 2)^2 paths across pods): the plan still meets
+/// its certificate (fractional max + the measured rounding bound), stays within `slack` of
+/// the fractional optimum, and beats ecmp.
+void check_capped(std::span<const StepFlow> flows, std::uint32_t k, double slack) {
+  Planner p(topo::build_fat_tree({.k = k}));
+  StepPlan plan;
+  const PlanReport report = plan_step(flows, p.router, {}, plan);
+  EXPECT_FALSE(report.exact);
+  EXPECT_GT(report.greedy_commodities, 0u);
+  check_pieces(p.router, flows, plan, k / 2);
+  const double planned = max_seconds(p.fabric, loads(p.router, flows, plan));
+  EXPECT_LE(report.fractional_max, (1 + PlannerOptions{}.tolerance) * report.lower_bound);
+  EXPECT_LE(planned, report.fractional_max + report.rounding_bound);
+  EXPECT_LE(planned, slack * report.fractional_max);
+  const Ecmp ecmp(7);
+  const Router hashed(p.fabric, ecmp);
+  StepPlan whole;
+  hashed.plan(flows, whole);
+  EXPECT_LT(planned, max_seconds(p.fabric, loads(hashed, flows, whole)));
+}
+
+TEST(Planned, WhereThePieceCapBindsOnAFatTreePiecesArePlacedOverAllFlowsTogether) {
+  {
+    // Shift 1 on k = 8: the flows leaving a pod are alone in their commodity, r = 1 over 16
+    // core paths would need 16 pieces; with 4, every link still gets at most spraying's load.
+    SCOPED_TRACE("k = 8, shift 1");
+    check_capped(shifted(128, 1, 1 << 20), 8, 1.0 + 1e-9);
+  }
+  {
+    SCOPED_TRACE("k = 4, skewed");
+    check_capped(skewed(16, 3), 4, 1.01);
+  }
+}
+
 TEST(Planned, SkewedFlowsStayWithinTheRoundingBoundOfTheFractionalOptimum) {
   {
     SCOPED_TRACE("every link up");

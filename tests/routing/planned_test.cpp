@@ -233,6 +233,24 @@ TEST(Planned, PiecesAByteApartKeepEveryLinkWithinAByteAPieceOfRFOverS) {
   }
 }
 
+TEST(Planned, FlowsWithinALeafAndEmptyFlowsStayWholeAndUnpinned) {
+  // Hosts 0-3 share leaf0, 4-7 leaf1: no flow with bytes crosses a spine, so nothing is pinned.
+  const Planner p(leaf_spine(2, 4, 4));
+  for (const std::vector<StepFlow>& flows :
+       {std::vector<StepFlow>{{0, 1, 1 << 20}, {1, 2, 0}, {3, 0, 5}},
+        std::vector<StepFlow>{{0, 1, 1 << 20}, {0, 4, 0}, {5, 1, 0}}}) {
+    PlanReport report;
+    const StepPlan plan = p.plan(flows, report);
+    ASSERT_EQ(plan.pieces().size(), 3u);
+    for (std::uint32_t i = 0; i < 3; ++i) {
+      EXPECT_EQ(plan.pieces()[i].flow, i);
+      EXPECT_EQ(plan.pieces()[i].bytes, flows[i].bytes);
+      EXPECT_TRUE(plan.shares(plan.pieces()[i]).empty());
+    }
+    EXPECT_EQ(report.max_load, 0.0);
+  }
+}
+
 TEST(Planned, HashedSplitWithAsManySubflowsMissesTheEvenLoadForSomeSeed) {
   // 4 leaves x 4 spines, 4 hosts per leaf, shift 1: one flow leaves each leaf (r = 1, s = 4),
   // which planned cuts into 4 pieces on the 4 spines (f / 4 per link); split cuts it into the
@@ -256,6 +274,7 @@ TEST(Planned, HashedSplitWithAsManySubflowsMissesTheEvenLoadForSomeSeed) {
     if (most > kF / 4.0) seed = static_cast<std::int64_t>(salt);
   }
   EXPECT_GE(seed, 0) << "every seed happened to spread the subflows evenly";
+  RecordProperty("uneven_split_seed", std::to_string(seed));
 }
 
 /// Fat-tree case: every ToR-aggregation and aggregation-core link carries what ideal spraying

@@ -32,6 +32,9 @@ _COLUMNS = {
     "links/summary": ["link_id", "tx_bytes", "busy_fraction", "max_queue_bytes", "drops",
                       "dropped_bytes", "ecn_marks", "lost_bytes"],
     "links/events": ["time_ps", "link_id", "kind", "value"],
+    "routing/decisions": ["flow_id", "app_flow", "subflow", "path_id", "fraction", "bytes"],
+    "routing/packets": ["flow_id", "reverse", "path_id"],
+    "routing/hops": ["flow_id", "reverse", "link_id"],
 }
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -71,6 +74,13 @@ class Result:
     # link's rate from then on, bit/s; 0 while down) + time_us, name (of the link); empty
     # when no link changed
     link_events: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    # /routing/decisions (routing.record: flows or packets): flow_id, app_flow, subflow,
+    # path_id, fraction, bytes + nodes (the path's switch names); empty when not recorded
+    decisions: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    # /routing/packets and /routing/hops (routing.record: packets): flow_id, reverse and the
+    # chosen path_id (per packet) or link_id (per hop), per flow and direction in call order
+    packet_choices: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    hop_choices: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
 
 
 def parse_overrides(text: str) -> Dict[str, str]:
@@ -240,6 +250,9 @@ def load(path: PathLike) -> Result:
         steps = _read_table(f, "steps")
         link_events = _read_table(f, "links/events")
         moe_data = _read_moe(f)
+        decisions = _read_table(f, "routing/decisions")
+        packet_choices = _read_table(f, "routing/packets")
+        hop_choices = _read_table(f, "routing/hops")
 
     name_of = nodes.set_index("id")["name"]
     if "name" not in links.columns:  # schema_version 1: names from the nodes
@@ -254,12 +267,15 @@ def load(path: PathLike) -> Result:
     steps["duration_us"] = steps["duration_ps"] / PS_PER_US
     _add_bounds(steps)
     overrides = parse_overrides(str(attrs.get("overrides", "")))
+    paths = _paths(path_hops)
+    decisions["nodes"] = decisions["path_id"].map(paths.set_index("path_id")["nodes"])
     return Result(attrs=attrs, nodes=nodes, links=links, flows=flows, steps=steps,
                   overrides=overrides,
                   moe={w: data["expert_tokens"] for w, data in moe_data.items()}, path=path,
                   moe_data=moe_data, moe_layers=_moe_layers(moe_data), app_flows=app_flows,
-                  hosts=hosts, paths=_paths(path_hops), path_hops=path_hops,
-                  link_events=link_events)
+                  hosts=hosts, paths=paths, path_hops=path_hops,
+                  link_events=link_events, decisions=decisions, packet_choices=packet_choices,
+                  hop_choices=hop_choices)
 
 
 def expand_paths(paths: Union[PathLike, List[PathLike]]) -> List[str]:

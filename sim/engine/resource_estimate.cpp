@@ -11,6 +11,7 @@
 
 #include "core/limits.hpp"
 #include "core/unit_parse.hpp"
+#include "io/routing_trace_reader.hpp"
 #include "net/link_sampler.hpp"
 #include "routing/policy.hpp"
 #include "topo/leaf_spine.hpp"
@@ -107,15 +108,20 @@ struct FiguresOf {
 };
 
 /// The most subflows the policy makes of one flow: split's k, or for auto (s / gcd(r, s))
-/// its worst case over the flows r leaving a leaf, which is s itself.
+/// its worst case over the flows r leaving a leaf, which is s itself; replay's trace's most
+/// pieces, or its fallback's.
 std::uint32_t most_subflows(const scenario::Scenario& s) {
+  const bool replay = s.routing.policy == "replay";
+  const std::string name = replay ? s.routing.fallback : s.routing.policy;
+  const std::uint32_t traced = replay ? io::read_decision_trace(s.routing.trace).most_pieces() : 1;
+  if (name.empty()) return traced;
   const std::unique_ptr<routing::Policy> policy =
-      routing::make_policy({.name = s.routing.policy,
+      routing::make_policy({.name = name,
                             .subflows = s.routing.subflows,
                             .salt = 0,
                             .flowlet_gap = s.routing.flowlet_gap});
   const std::uint32_t uplinks = topo::size_of(s.topology).edge_uplinks;
-  return policy->most_subflows(uplinks);
+  return std::max(traced, policy->most_subflows(uplinks));
 }
 
 /// Packets one subflow may have out before its first ACK: its initial window, by default one

@@ -10,7 +10,9 @@
 #include "engine/step_bound.hpp"
 #include "flow/fluid_network.hpp"
 #include "io/moe_trace_reader.hpp"
+#include "io/routing_trace_reader.hpp"
 #include "net/packet_network.hpp"
+#include "routing/replay.hpp"
 #include "routing/router.hpp"
 #include "scenario/link_events.hpp"
 #include "topo/topology.hpp"
@@ -57,16 +59,13 @@ class Simulation::Impl : public core::Handler, public model::DeliveryListener {
       : scenario_(scenario),
         fabric_(topo::build_fabric(scenario.topology)),
         workload_(traffic::generate(scenario.workloads, traffic_context())),
-        policy_(routing::make_policy(
-            {.name = scenario.routing.policy,
-             .subflows = scenario.routing.subflows,
-             .salt = core::mix64(scenario.seed ^ core::hash_name("routing.salt")),
-             .flowlet_gap = scenario.routing.flowlet_gap})),
+        policy_(make_policy()),
         router_(fabric_, *policy_),
         link_events_(scenario::resolve_events(fabric_, scenario)),
         steps_(workload_.steps.size()) {
     for (const topo::Link& link : fabric_.links) link_state_.push_back({true, link.rate});
     network_ = make_network();
+    if (scenario.routing.record == "packets") router_.log_choices(&packet_log_);
     for (std::uint32_t s = 0; s < workload_.steps.size(); ++s) {
       const traffic::Step& step = workload_.steps[s];
       steps_[s].deps_left = static_cast<std::uint32_t>(step.deps.size());
@@ -78,6 +77,35 @@ class Simulation::Impl : public core::Handler, public model::DeliveryListener {
   }
 
   const topo::Fabric& fabric() const { return fabric_; }
+
+  /// The scenario's routing policy; for replay, with its trace read and checked against the
+  /// fabric and the workload.
+  std::unique_ptr<routing::Policy> make_policy() const {
+    const scenario::RoutingSpec& spec = scenario_.routing;
+    routing::PolicyParams params{
+        .name = spec.policy,
+        .subflows = spec.subflows,
+        .salt = core::mix64(scenario_.seed ^ core::hash_name("routing.salt")),
+        .flowlet_gap = spec.flowlet_gap,
+        .fallback = spec.fallback};
+    if (!spec.trace.empty()) {
+      auto table =
+          std::make_shared<routing::ReplayTable>(io::read_decision_trace(spec.trace), fabric_);
+      std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> flows_between;
+      for (const traffic::Step& step : workload_.steps) {
+        for (const traffic::Demand& d : step.demands) ++flows_between[{d.src, d.dst}];
+      }
+      table->require_flows([&](std::uint32_t src, std::uint32_t dst) {
+        const auto it = flows_between.find({src, dst});
+        return it == flows_between.end() ? 0u : it->second;
+      });
+      params.trace = std::move(table);
+    }
+    std::unique_ptr<routing::Policy> policy = routing::make_policy(params);
+    const auto* replay = dynamic_cast<const routing::Replay*>(policy.get());
+    if (replay != nullptr && scenario_.model == "packet") replay->check_packet_model();
+    return policy;
+  }
 
   /// The model the scenario names, on this fabric and router.
   std::unique_ptr<model::NetworkModel> make_network() {
@@ -193,6 +221,8 @@ class Simulation::Impl : public core::Handler, public model::DeliveryListener {
                   std::uint32_t subflow, std::int64_t bytes, core::Time now) {
     const routing::FlowKey key{d.src, d.dst, app_flow, subflow};
     const std::uint32_t id = network_->start_flow(key, bytes);
+    if (subflow == 0) first_flow_.push_back(id);
+    if (scenario_.routing.record != "none") record_decision(key, id, bytes);
     flows_.push_back({.id = id,
                       .src = d.src,
                       .dst = d.dst,
@@ -202,6 +232,42 @@ class Simulation::Impl : public core::Handler, public model::DeliveryListener {
                       .step_id = s,
                       .app_flow = app_flow,
                       .path_id = network_->path_id(id)});
+  }
+
+  /// routing.record: the decision the router gives the (sub)flow as it starts (its pins, or
+  /// the policy's choice; for a per-packet policy the fluid limit, its packets are logged).
+  void record_decision(const routing::FlowKey& key, std::uint32_t id, std::int64_t bytes) {
+    router_.choose(key, shares_);
+    for (const routing::PathShare& share : shares_) {
+      decisions_.push_back({.flow_id = id,
+                            .app_flow = key.app_flow,
+                            .subflow = key.subflow,
+                            .path_id = share.path,
+                            .fraction = share.fraction,
+                            .bytes = bytes});
+    }
+  }
+
+  /// The routing record: the decisions, and the logged choices by /flows id and direction.
+  metrics::RoutingRecord routing_record() {
+    metrics::RoutingRecord out{.record = scenario_.routing.record,
+                               .policy = scenario_.routing.policy,
+                               .per_packet = policy_->per_packet(),
+                               .per_hop = policy_->per_hop(),
+                               .decisions = std::move(decisions_)};
+    const auto by_flow = [this](const std::vector<routing::LoggedChoice>& log) {
+      std::vector<metrics::RoutingChoice> rows;
+      rows.reserve(log.size());
+      for (const routing::LoggedChoice& c : log)
+        rows.push_back({first_flow_[c.app_flow] + c.subflow, c.reverse, c.value});
+      std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+        return std::pair(a.flow_id, a.reverse) < std::pair(b.flow_id, b.reverse);
+      });
+      return rows;
+    };
+    out.packets = by_flow(packet_log_.packets);
+    out.hops = by_flow(packet_log_.hops);
+    return out;
   }
 
   /// Event: the links change now (both models), and routing learns of it once the
@@ -268,6 +334,7 @@ class Simulation::Impl : public core::Handler, public model::DeliveryListener {
           {load.workload, load.layer, load.iteration, load.tokens, load.gpu_tokens, load.dropped});
     }
     out.link_events = std::move(link_event_records_);
+    out.routing = routing_record();
     out.flows = std::move(flows_);
     out.app_flows = std::move(app_flows_);
     for (metrics::AppFlowRecord& app : out.app_flows) {
@@ -313,6 +380,10 @@ class Simulation::Impl : public core::Handler, public model::DeliveryListener {
   std::vector<routing::StepFlow> step_flows_;                    // scratch: the step being released
   routing::StepPlan plan_;                                       // scratch: its plan
   std::unordered_map<std::uint64_t, std::uint32_t> pair_flows_;  // workload flows per host pair
+  std::vector<std::uint32_t> first_flow_;            // per application flow: its first subflow's id
+  std::vector<routing::PathShare> shares_;           // scratch: a recorded decision
+  std::vector<metrics::RoutingDecision> decisions_;  // routing.record
+  routing::PacketLog packet_log_;                    // routing.record: packets
   std::uint64_t app_flows_total_ = 0;
   std::uint64_t app_flows_done_ = 0;
   std::int64_t bytes_total_ = 0;  // of every demand in the workload

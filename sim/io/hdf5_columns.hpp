@@ -28,6 +28,11 @@ Handle owned(hid_t id, Handle::Closer closer, const std::string& what);
 template <class T>
 struct TypeOf;
 template <>
+struct TypeOf<std::uint8_t> {
+  static hid_t mem() { return H5T_NATIVE_UINT8; }
+  static hid_t file() { return H5T_STD_U8LE; }
+};
+template <>
 struct TypeOf<std::uint32_t> {
   static hid_t mem() { return H5T_NATIVE_UINT32; }
   static hid_t file() { return H5T_STD_U32LE; }

@@ -209,6 +209,37 @@ void write_moe(hid_t file, const std::vector<metrics::ExpertTokens>& records) {
   }
 }
 
+// /routing when the run recorded its routing: attributes record, policy, per_packet, per_hop;
+// /routing/decisions; with record: packets, /routing/packets and /routing/hops.
+void write_routing(hid_t file, const metrics::RoutingRecord& routing) {
+  if (routing.record == "none") return;
+  using metrics::RoutingChoice;
+  using metrics::RoutingDecision;
+  const Handle g = create_group(file, "routing");
+  write_attribute(g.get(), "record", routing.record);
+  write_attribute(g.get(), "policy", routing.policy);
+  write_attribute(g.get(), "per_packet", static_cast<std::int32_t>(routing.per_packet));
+  write_attribute(g.get(), "per_hop", static_cast<std::int32_t>(routing.per_hop));
+  const std::vector<RoutingDecision>& rows = routing.decisions;
+  const Handle d = create_group(g.get(), "decisions");
+  write_column(d.get(), "flow_id", column(rows, &RoutingDecision::flow_id), "id");
+  write_column(d.get(), "app_flow", column(rows, &RoutingDecision::app_flow), "id");
+  write_column(d.get(), "subflow", column(rows, &RoutingDecision::subflow), "index");
+  write_column(d.get(), "path_id", column(rows, &RoutingDecision::path_id), "id");
+  write_column(d.get(), "fraction", column(rows, &RoutingDecision::fraction), "fraction");
+  write_column(d.get(), "bytes", column(rows, &RoutingDecision::bytes), "bytes");
+  if (routing.record != "packets") return;
+  const auto choices = [&](const char* name, const std::vector<RoutingChoice>& log,
+                           const char* value) {
+    const Handle t = create_group(g.get(), name);
+    write_column(t.get(), "flow_id", column(log, &RoutingChoice::flow_id), "id");
+    write_column(t.get(), "reverse", column(log, &RoutingChoice::reverse), "bool");
+    write_column(t.get(), value, column(log, &RoutingChoice::value), "id");
+  };
+  choices("packets", routing.packets, "path_id");
+  choices("hops", routing.hops, "link_id");
+}
+
 // Writes the complete file at `file_path`; every handle is closed before it returns, the
 // groups (scoped in each write_*) before the file. The file is closed "strong", so even an
 // object a failed write left open is closed with it.
@@ -226,6 +257,10 @@ void write_file(const std::string& file_path, const topo::Fabric& fabric,
   for (const metrics::FlowRecord& f : results.flows) {
     if (f.path_id >= 0) used_paths.push_back(static_cast<topo::PathId>(f.path_id));
   }
+  // Every path the routing record names, so that it resolves past the listing limit.
+  for (const metrics::RoutingDecision& d : results.routing.decisions)
+    used_paths.push_back(d.path_id);
+  for (const metrics::RoutingChoice& c : results.routing.packets) used_paths.push_back(c.value);
   write_topology(file.get(), fabric, std::move(used_paths));
   write_app_flows(file.get(), results.app_flows);
   write_flows(file.get(), results.flows);
@@ -233,6 +268,7 @@ void write_file(const std::string& file_path, const topo::Fabric& fabric,
   write_links(file.get(), fabric.links.size(), results.links, results.link_events,
               results.link_series);
   write_moe(file.get(), results.expert_tokens);
+  write_routing(file.get(), results.routing);
   check(file.close(), "H5Fclose");
 }
 

@@ -107,6 +107,39 @@ struct ExpertTokens {
   std::int64_t dropped = 0;              // over capacity: skipped their expert
 };
 
+/// One routing decision (`routing: {record: ...}`): a row of /routing/decisions. A (sub)flow
+/// spread over several paths has one row per path.
+struct RoutingDecision {
+  std::uint32_t flow_id;   // row of /flows
+  std::uint32_t app_flow;  // row of /app_flows
+  std::uint32_t subflow;
+  std::uint32_t path_id;
+  double fraction;     // of the flow's rate on this path
+  std::int64_t bytes;  // the subflow's bytes
+  bool operator==(const RoutingDecision&) const = default;
+};
+
+/// A per-packet choice (path id) or per-hop choice (link id) of a policy, for one /flows row
+/// in one direction (reverse: the ACKs'): a row of /routing/packets or /routing/hops.
+struct RoutingChoice {
+  std::uint32_t flow_id;
+  std::uint8_t reverse;
+  std::uint32_t value;
+  bool operator==(const RoutingChoice&) const = default;
+};
+
+/// What routing recorded: /routing. `record` is "none" (nothing written), "flows" or
+/// "packets"; packets and hops in (flow_id, reverse, call) order.
+struct RoutingRecord {
+  std::string record = "none";
+  std::string policy;
+  bool per_packet = false;
+  bool per_hop = false;
+  std::vector<RoutingDecision> decisions;
+  std::vector<RoutingChoice> packets;
+  std::vector<RoutingChoice> hops;
+};
+
 /// A file the run read (/inputs table): its role ("scenario", "topology", "routing_trace",
 /// "connection_matrix"), its absolute path, and its size and SHA-256 when the run began.
 struct InputFile {
@@ -145,6 +178,7 @@ struct Results {
   std::vector<LinkEventRecord> link_events;  // in time order
   LinkSeries link_series;
   std::vector<ExpertTokens> expert_tokens;
+  RoutingRecord routing;
 };
 
 }  // namespace fabricsim::metrics

@@ -430,7 +430,8 @@ void PacketModel::route_at_switch(Packet& packet, topo::LinkId arrived_on) {
   const routing::FlowKey key = ack ? routing::reversed(flow.key) : flow.key;
   const topo::NodeId at = fabric_.links[arrived_on].dst;
   if (fabric_.nodes[at].kind == topo::NodeKind::host) return;
-  packet.path = router_.choose_hop(key, packet.path, at, route_rng_, *this);
+  packet.path = router_.choose_hop(key, packet.path, at, route_rng_, *this,
+                                   (ack ? ack_routes_ : data_routes_)[packet.flow]);
 }
 
 topo::LinkId PacketModel::next_link(const Packet& packet, topo::LinkId arrived_on) const {

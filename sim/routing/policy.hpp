@@ -48,6 +48,8 @@ struct PacketRouteState {
   topo::PathId path = 0;                 // path of the flow's previous packet
   std::uint32_t packets = 0;             // packets of the flow routed so far
   core::Time last = core::Time::ps(-1);  // when the previous packet was routed; -1: none yet
+  std::uint32_t replayed = 0;            // replay: per-packet records used so far
+  std::uint32_t hops_replayed = 0;       // replay: per-hop records used so far
 };
 
 /// The paths a decision chooses among: the live equal-cost paths of the flow's host pair, in
@@ -121,6 +123,7 @@ struct HopContext {
   std::span<const topo::LinkId> next_hops;  // never empty
   core::Rng& rng;
   const PathOccupancy& occupancy;
+  PacketRouteState& state;  // the flow's routing memory in this direction
 };
 
 /// A routing policy chooses among precomputed equal-cost candidates (routing::Router hands
@@ -158,12 +161,16 @@ class Policy {
                       std::vector<PathShare>& out) const = 0;
 };
 
+class ReplayTable;
+
 /// Parameters a scenario can give any policy; each policy reads the ones it documents.
 struct PolicyParams {
   std::string name = "ecmp";
   std::uint32_t subflows = 0;                   // split: 0 = auto (s / gcd(r, s))
   std::uint64_t salt = 0;                       // ecmp hash salt, derived from the scenario seed
   core::Time flowlet_gap = core::Time::us(50);  // flowlet: idle gap that starts a new flowlet
+  std::shared_ptr<const ReplayTable> trace;     // replay: the decisions to replay
+  std::string fallback;                         // replay: policy of flows with no row; "" none
 };
 
 /// One row of the registry table.

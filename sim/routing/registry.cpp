@@ -3,6 +3,7 @@
 #include "routing/ethereal.hpp"
 #include "routing/planned.hpp"
 #include "routing/policies.hpp"
+#include "routing/replay.hpp"
 
 namespace fabricsim::routing {
 namespace {
@@ -55,6 +56,20 @@ const PolicyInfo kPolicies[] = {
      "subflows: most pieces per flow (auto = uplinks)",
      [](const PolicyParams& p) -> std::unique_ptr<Policy> {
        return std::make_unique<Planned>(p.salt, p.subflows);
+     }},
+    {"replay",
+     "replays routing.trace (a result file's /routing, or a CSV of paths): each flow cut and "
+     "pinned as recorded, recorded per-packet choices in order; flows with no row take "
+     "routing.fallback",
+     [](const PolicyParams& p) -> std::unique_ptr<Policy> {
+       PolicyParams fallback = p;
+       fallback.name = p.fallback;
+       fallback.trace = nullptr;
+       fallback.fallback.clear();
+       // Without a trace (a scenario always gives one) every flow goes to the fallback.
+       return std::make_unique<Replay>(p.trace ? p.trace : std::make_shared<const ReplayTable>(),
+                                       p.fallback.empty() ? nullptr : make_policy(fallback),
+                                       p.salt);
      }},
 };
 

@@ -120,11 +120,14 @@ topo::PathId Router::choose_packet(const FlowKey& flow, core::Time now, core::Rn
                                    std::uint32_t port) const {
   const Candidates c = candidates(flow.src_host, flow.dst_host, port);
   if (c.size() == 1) return c[0];
-  return policy_.choose_packet({flow, c, now, rng, occupancy}, state);
+  const topo::PathId path = policy_.choose_packet({flow, c, now, rng, occupancy}, state);
+  if (log_ != nullptr) log_->packets.push_back({flow.app_flow, flow.subflow, path, flow.reverse});
+  return path;
 }
 
 topo::PathId Router::choose_hop(const FlowKey& flow, topo::PathId path, topo::NodeId at,
-                                core::Rng& rng, const PathOccupancy& occupancy) const {
+                                core::Rng& rng, const PathOccupancy& occupancy,
+                                PacketRouteState& state) const {
   const topo::PathCatalog& catalog = fabric_.catalog;
   if (!catalog.divisible()) return path;  // next hops lead to unequal path counts: keep it
   const std::size_t pair = fabric_.ports == 1 ? fabric_.pair_of_ports(flow.src_host, flow.dst_host)
@@ -142,7 +145,10 @@ topo::PathId Router::choose_hop(const FlowKey& flow, topo::PathId path, topo::No
     hop_paths_.push_back(p);
   }
   if (hop_paths_.size() < 2) return hop_paths_.empty() ? path : hop_paths_[0];
-  return hop_paths_[policy_.choose_hop({flow, hop_links_, rng, occupancy})];
+  const std::uint32_t hop = policy_.choose_hop({flow, hop_links_, rng, occupancy, state});
+  if (log_ != nullptr)
+    log_->hops.push_back({flow.app_flow, flow.subflow, hop_links_[hop], flow.reverse});
+  return hop_paths_[hop];
 }
 
 bool Router::believe(std::span<const topo::LinkId> links, bool up) {

@@ -4,6 +4,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "routing/packet_log.hpp"
 #include "routing/policy.hpp"
 
 namespace fabricsim::routing {
@@ -56,7 +57,10 @@ class Router {
   /// the live ones (links before `at` unchanged). On a catalog that is not divisible (a
   /// custom graph whose next hops lead to unequal path counts) the packet keeps its path.
   topo::PathId choose_hop(const FlowKey& flow, topo::PathId path, topo::NodeId at, core::Rng& rng,
-                          const PathOccupancy& occupancy) const;
+                          const PathOccupancy& occupancy, PacketRouteState& state) const;
+  /// From now on every choice choose_packet() and choose_hop() get from the policy is
+  /// appended to `log` (nullptr: none).
+  void log_choices(PacketLog* log) { log_ = log; }
   /// Routing learns that `links` are up (or down). Returns whether any pair's candidates changed.
   bool believe(std::span<const topo::LinkId> links, bool up);
   /// Whether the last believe() changed the candidates between these hosts.
@@ -83,6 +87,7 @@ class Router {
   std::vector<std::uint32_t> pin_first_{0};
   std::vector<std::pair<std::uint32_t, std::uint32_t>> pin_pieces_;
   std::vector<PathShare> pin_shares_;
+  PacketLog* log_ = nullptr;
   // choose_hop() scratch: the live next hops and the paths they give.
   mutable std::vector<topo::LinkId> hop_links_;
   mutable std::vector<topo::PathId> hop_paths_;

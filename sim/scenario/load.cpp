@@ -87,20 +87,21 @@ std::string graphml_file(const Tree& root, const Scenario& scenario) {
   return graphml == nullptr ? "" : resolve_input_file(*graphml, "topology.graphml", "GraphML file");
 }
 
-/// The scenario file, the topology file, the GraphML file, then each workload's trace or matrix.
+/// The scenario file, the topology file, the GraphML file, each workload's trace or matrix,
+/// then the routing trace.
 std::vector<InputPath> input_paths(const std::string& path, const std::string& topology_file,
-                                   const std::string& graphml,
-                                   const std::vector<traffic::WorkloadSpec>& workloads) {
+                                   const std::string& graphml, const Scenario& scenario) {
   std::vector<InputPath> out{{"scenario", path}};
   if (!topology_file.empty()) out.push_back({"topology", topology_file});
   if (!graphml.empty()) out.push_back({"graphml", graphml});
-  for (const traffic::WorkloadSpec& w : workloads) {
+  for (const traffic::WorkloadSpec& w : scenario.workloads) {
     if (const auto* moe = std::get_if<traffic::MoeSpec>(&w); moe && !moe->routing_trace.empty()) {
       out.push_back({"routing_trace", moe->routing_trace});
     } else if (const auto* matrix = std::get_if<traffic::ConnectionMatrixSpec>(&w)) {
       out.push_back({"connection_matrix", matrix->file});
     }
   }
+  if (!scenario.routing.trace.empty()) out.push_back({"routing_decisions", scenario.routing.trace});
   return out;
 }
 
@@ -120,8 +121,7 @@ Scenario load(const std::string& path, const std::vector<std::string>& overrides
   if (Tree* topology = root.find("topology")) topology_file = include_topology_file(*topology);
   Scenario scenario = build_scenario(root);
   scenario.overrides = overrides;
-  scenario.inputs =
-      input_paths(path, topology_file, graphml_file(root, scenario), scenario.workloads);
+  scenario.inputs = input_paths(path, topology_file, graphml_file(root, scenario), scenario);
   return scenario;
 }
 

@@ -18,6 +18,9 @@ struct RoutingSpec {
   core::Time flowlet_gap = routing::PolicyParams{}.flowlet_gap;  // flowlet only; > 0
   /// From a link going down (or up) to routing acting on it (docs/scenario.md, events).
   core::Time failure_detection = core::Time::us(100);
+  std::string record = "none";  // none | flows | packets: what /routing records
+  std::string trace;            // replay: the result file or CSV to replay (resolved path)
+  std::string fallback;         // replay: the policy of flows the trace has no row for; "": none
 };
 
 /// One entry of `events:`: at `at`, links go down, come up, or change rate. The links are
@@ -48,7 +51,7 @@ struct OutputSpec {
 };
 
 /// A file the scenario made the run read, as resolved: its role ("scenario", "topology", "graphml",
-/// "routing_trace", "connection_matrix") and its path.
+/// "routing_trace", "connection_matrix", "routing_decisions") and its path.
 struct InputPath {
   std::string role;
   std::string path;

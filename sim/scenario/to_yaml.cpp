@@ -141,6 +141,10 @@ std::string to_yaml(const Scenario& s) {
   out << YAML::Key << "flowlet_gap" << YAML::Value << core::format_time(s.routing.flowlet_gap);
   out << YAML::Key << "failure_detection" << YAML::Value
       << core::format_time(s.routing.failure_detection);
+  out << YAML::Key << "record" << YAML::Value << s.routing.record;
+  if (!s.routing.trace.empty()) out << YAML::Key << "trace" << YAML::Value << s.routing.trace;
+  if (!s.routing.fallback.empty())
+    out << YAML::Key << "fallback" << YAML::Value << s.routing.fallback;
   out << YAML::EndMap;
 
   out << YAML::Key << "flow" << YAML::Value << YAML::BeginMap;

@@ -22,7 +22,8 @@ const Keys kFatTreeKeys{
 const Keys kRailKeys{"file",   "kind",      "servers",     "gpus_per_server", "servers_per_group",
                      "spines", "host_link", "fabric_link", "nvlink"};
 const Keys kLinkKeys{"rate", "latency"};
-const Keys kRoutingKeys{"policy", "subflows", "flowlet_gap", "failure_detection"};
+const Keys kRoutingKeys{"policy", "subflows", "flowlet_gap", "failure_detection",
+                        "record", "trace",    "fallback"};
 const Keys kOutputKeys{"file", "sample_interval"};
 
 /// Size limits, blamed on the first of `keys` that the topology sets.
@@ -194,14 +195,44 @@ topo::TopologySpec read_topology(const Tree& t) {
   return read_leaf_spine(t);
 }
 
-RoutingSpec read_routing(const Tree& t) {
+/// routing.record, routing.trace and routing.fallback (record & replay).
+void read_replay(const Tree& t, const Keys& policies, const std::string& model, RoutingSpec& spec) {
+  if (const Tree* v = t.find("record")) {
+    spec.record = read_choice(*v, "routing.record", "record", {"none", "flows", "packets"});
+    if (spec.record == "packets" && model != "packet") {
+      fail(v->where(), "routing.record",
+           "packets logs the per-packet choices of the packet model; with model: " + model +
+               " use record: flows");
+    }
+  }
+  const bool replay = spec.policy == "replay";
+  if (const Tree* v = t.find("trace")) {
+    if (!replay) fail(v->where(), "routing.trace", "is read by policy: replay only");
+    spec.trace = resolve_input_file(*v, "routing.trace", "routing trace");
+  } else if (replay) {
+    fail(t.where(), "routing.trace",
+         "missing: policy replay needs a trace (a result file written with routing: {record: "
+         "flows} or {record: packets}, or a CSV src,dst,index,path,fraction)");
+  }
+  if (const Tree* v = t.find("fallback")) {
+    if (!replay) fail(v->where(), "routing.fallback", "is read by policy: replay only");
+    Keys others;
+    for (const std::string& name : policies) {
+      if (name != "replay") others.push_back(name);
+    }
+    spec.fallback = read_choice(*v, "routing.fallback", "policy", others);
+  }
+}
+
+RoutingSpec read_routing(const Tree& t, const std::string& model) {
   check_map(t, "routing", kRoutingKeys);
   RoutingSpec spec;
+  Keys names;
+  for (const routing::PolicyInfo& info : routing::policies()) names.emplace_back(info.name);
   if (const Tree* v = t.find("policy")) {
-    Keys names;
-    for (const routing::PolicyInfo& info : routing::policies()) names.emplace_back(info.name);
     spec.policy = read_choice(*v, "routing.policy", "policy", names);
   }
+  read_replay(t, names, model, spec);
   if (const Tree* v = t.find("subflows")) {
     if (!is_word(*v, "routing.subflows", "auto", "an integer >= 1")) {
       spec.subflows =
@@ -285,7 +316,7 @@ Scenario build_scenario(const Tree& root) {
   if (const Tree* v = root.find("model"))
     s.model = read_choice(*v, "model", "model", {"flow", "packet"});
   if (const Tree* v = root.find("topology")) s.topology = read_topology(*v);
-  if (const Tree* v = root.find("routing")) s.routing = read_routing(*v);
+  if (const Tree* v = root.find("routing")) s.routing = read_routing(*v, s.model);
   if (const Tree* v = root.find("flow")) s.flow = read_flow(*v);
   if (const Tree* v = root.find("transport")) s.transport = read_transport(*v);
   if (const Tree* v = root.find("switch")) s.switches = read_switch(*v, s.transport.mtu);

@@ -107,6 +107,7 @@ TEST(Router, APerHopPolicyChoosesAtTheAggregationTierByThatTiersQueues) {
   const Router router(fabric, policy);
   core::Rng rng(3, "routing.packets");
   LinkBacklog backlog(fabric.links.size());
+  PacketRouteState state;
   const FlowKey flow{0, 15, 0};
   const topo::PathRange r = fabric.paths_between_hosts(0, 15);
   ASSERT_EQ(r.count, 4u);
@@ -119,7 +120,7 @@ TEST(Router, APerHopPolicyChoosesAtTheAggregationTierByThatTiersQueues) {
   for (const std::uint32_t busy : {0u, 1u}) {
     backlog.set(hops[busy], 100'000);
     backlog.set(hops[1 - busy], 0);
-    const topo::PathId chosen = router.choose_hop(flow, start, agg, rng, backlog);
+    const topo::PathId chosen = router.choose_hop(flow, start, agg, rng, backlog, state);
     const topo::PathLinks after = fabric.path(chosen);
     EXPECT_EQ(after[0], before[0]);       // the link before agg0 stays
     EXPECT_EQ(after[1], hops[1 - busy]);  // out of agg0 by the idle core
@@ -130,7 +131,7 @@ TEST(Router, APerHopPolicyChoosesAtTheAggregationTierByThatTiersQueues) {
   backlog.set(hops[1], 0);
   std::set<topo::LinkId> taken;
   for (int i = 0; i < 64; ++i)
-    taken.insert(fabric.path(router.choose_hop(flow, start, agg, rng, backlog))[1]);
+    taken.insert(fabric.path(router.choose_hop(flow, start, agg, rng, backlog, state))[1]);
   EXPECT_EQ(taken.size(), 2u);
 }
 
@@ -142,6 +143,7 @@ TEST(Router, APerHopPolicyNeverTakesANextHopRoutingBelievesDead) {
   Router router(fabric, policy);
   core::Rng rng(3, "routing.packets");
   LinkBacklog backlog(fabric.links.size());
+  PacketRouteState state;
   const topo::PathId start = fabric.paths_between_hosts(0, 15).first;
   const topo::NodeId agg = fabric.links[fabric.path(start)[0]].dst;
   const std::span<const topo::LinkId> hops = fabric.catalog.next_hops(agg, 7);
@@ -150,7 +152,8 @@ TEST(Router, APerHopPolicyNeverTakesANextHopRoutingBelievesDead) {
   router.believe(dead, false);
   backlog.set(hops[0], 100'000);
   for (int i = 0; i < 16; ++i) {
-    EXPECT_EQ(fabric.path(router.choose_hop({0, 15, 0}, start, agg, rng, backlog))[1], hops[0]);
+    EXPECT_EQ(fabric.path(router.choose_hop({0, 15, 0}, start, agg, rng, backlog, state))[1],
+              hops[0]);
   }
 }
 

@@ -100,7 +100,7 @@ TEST(ScenarioOverrides, BadValueIsReportedAgainstTheArgument) {
   EXPECT_EQ(msg,
             "--set routing.policy=spary: routing.policy: unknown policy 'spary' "
             "(valid: ecmp, spray, spray_rr, flowlet, adaptive, adaptive_hop, split, ethereal, "
-            "planned); did you mean 'spray'?");
+            "planned, replay); did you mean 'spray'?");
 }
 
 TEST(ScenarioOverrides, UnknownKeyFromOverrideIsReportedAgainstTheArgument) {

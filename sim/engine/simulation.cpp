@@ -250,10 +250,11 @@ class Simulation::Impl : public core::Handler, public model::DeliveryListener {
 
   /// The routing record: the decisions, and the logged choices by /flows id and direction.
   metrics::RoutingRecord routing_record() {
+    const bool packets = scenario_.routing.record == "packets";
     metrics::RoutingRecord out{.record = scenario_.routing.record,
                                .policy = scenario_.routing.policy,
-                               .per_packet = policy_->per_packet(),
-                               .per_hop = policy_->per_hop(),
+                               .per_packet = packets && policy_->per_packet(),
+                               .per_hop = packets && policy_->per_hop(),
                                .decisions = std::move(decisions_)};
     const auto by_flow = [this](const std::vector<routing::LoggedChoice>& log) {
       std::vector<metrics::RoutingChoice> rows;

@@ -129,7 +129,8 @@ struct RoutingChoice {
 };
 
 /// What routing recorded: /routing. `record` is "none" (nothing written), "flows" or
-/// "packets"; packets and hops in (flow_id, reverse, call) order.
+/// "packets"; packets and hops in (flow_id, reverse, call) order. per_packet and per_hop: the
+/// policy's, with record "packets" (the packets' choices were logged); false otherwise.
 struct RoutingRecord {
   std::string record = "none";
   std::string policy;

@@ -12,6 +12,7 @@
 #include "engine/simulation.hpp"
 #include "io/hdf5_writer.hpp"
 #include "routing/policy.hpp"
+#include "routing/replay_trace.hpp"
 #include "support/cli_run.hpp"
 #include "support/small_fabric.hpp"
 
@@ -31,8 +32,9 @@ fs::path scratch(const std::string& name) {
 
 void write(const fs::path& file, const std::string& text) { std::ofstream(file) << text; }
 
-/// An all-to-all of 256 KiB per host on a 2-leaf x 3-spine leaf-spine with 4 hosts per leaf:
-/// 8 hosts, 4 of every host's 7 peers across the spines; split's auto is 3 subflows here.
+/// An all-to-all of 256 KiB from every host to every other on a 2-leaf x 3-spine leaf-spine
+/// with 4 hosts per leaf: 8 hosts, 4 of every host's 7 peers across the spines; split's auto
+/// is 3 subflows here.
 scenario::Scenario all_to_all(const std::string& policy, const std::string& model) {
   scenario::Scenario s =
       test_support::small_fabric(2, 3, 4, policy, traffic::AllToAllSpec{.bytes = Bytes(256 << 10)});
@@ -103,6 +105,60 @@ TEST(RoutingReplay, ThePathsComeFromTheTraceNotFromTheHash) {
   const std::vector<metrics::FlowRecord> seed2 = run(s);
   EXPECT_NE(seed1, seed2);
   EXPECT_EQ(run(replaying(s, dir / "seed1.h5")), seed1);
+}
+
+TEST(RoutingReplay, PerHopChoicesAtEveryTierReplayOnAFatTree) {
+  // k = 4 fat-tree: adaptive_hop chooses at the ToR and again at the aggregation switch; both
+  // kinds of record replay to the same flows, and a recorded ecmp run replays in the packet
+  // model from its flow records alone.
+  const fs::path dir = scratch("fat_tree");
+  for (const std::string policy : {"adaptive_hop", "spray", "ecmp"}) {
+    SCOPED_TRACE(policy);
+    scenario::Scenario s = all_to_all(policy, "packet");
+    s.topology = topo::FatTreeSpec{.k = 4,
+                                   .host_link = {core::Bitrate::gbps(100), Time::us(1)},
+                                   .tor_link = {core::Bitrate::gbps(100), Time::us(1)},
+                                   .core_link = {core::Bitrate::gbps(100), Time::us(1)}};
+    s.routing.record = policy == "ecmp" ? "flows" : "packets";
+    Simulation simulation(s);
+    const metrics::Results recorded = simulation.run();
+    io::write_results((dir / (policy + ".h5")).string(), simulation.fabric(), recorded);
+    EXPECT_EQ(recorded.routing.hops.empty(), policy != "adaptive_hop");
+    EXPECT_EQ(recorded.routing.packets.empty(), policy == "ecmp");
+    EXPECT_EQ(run(replaying(s, dir / (policy + ".h5"))), recorded.flows);
+  }
+}
+
+TEST(RoutingReplay, ATraceThatDoesNotFitTheRunIsRefusedNamingItsRow) {
+  const fs::path dir = scratch("misfit");
+  scenario::Scenario s = all_to_all("split", "flow");
+  s.routing.record = "flows";
+  run(s, dir / "split.h5");
+  // Half the bytes: the recorded pieces no longer add up to the workload flows.
+  s.workloads = {traffic::AllToAllSpec{.bytes = Bytes(128 << 10)}};
+  try {
+    run(replaying(s, dir / "split.h5"));
+    ADD_FAILURE() << "no error";
+  } catch (const routing::TraceInputError& e) {
+    EXPECT_NE(std::string(e.what()).find("split.h5: /routing/decisions row "), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("the workload flow has 131072 bytes"), std::string::npos)
+        << e.what();
+  }
+  // A sprayed flow recorded in the flow model is a spread over paths: the packet model needs
+  // the packets' own choices to replay it.
+  scenario::Scenario spray = all_to_all("spray", "flow");
+  spray.routing.record = "flows";
+  run(spray, dir / "spray.h5");
+  spray.model = "packet";
+  try {
+    Simulation simulation(replaying(spray, dir / "spray.h5"));
+    ADD_FAILURE() << "no error";
+  } catch (const routing::TraceInputError& e) {
+    EXPECT_NE(std::string(e.what()).find("record the run in the packet model with routing: "
+                                         "{record: packets}"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 /// 2 leaves x 2 spines, 2 hosts per leaf (hosts 0, 1 on leaf0; 2, 3 on leaf1), every link

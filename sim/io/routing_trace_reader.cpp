@@ -51,6 +51,7 @@ class RecordReader {
       const std::size_t n = column_length(std::string("/routing/decisions/") + name);
       same_length(std::string("/routing/decisions/") + name, n, flow_id.size());
     }
+    trace.decisions.reserve(flow_id.size());
     for (std::size_t r = 0; r < flow_id.size(); ++r) {
       if (app_flow[r] >= src.size()) {
         throw TraceInputError(trace.where(r) + ": unknown flow: app_flow " +

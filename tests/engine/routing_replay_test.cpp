@@ -2,6 +2,7 @@
 // every built-in policy replays to the same /flows table, in both models; a hand-written CSV
 // of paths replays to hand-derived completion times; bad rows exit 2 naming file and line.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -23,8 +24,18 @@ namespace fs = std::filesystem;
 using core::Bytes;
 using core::Time;
 
+/// Every test's files live under one folder of this process, removed when the tests end.
+fs::path scratch_root() {
+  return fs::temp_directory_path() / ("fabricsim_routing_replay_" + std::to_string(::getpid()));
+}
+struct RemoveScratch : ::testing::Environment {
+  void TearDown() override { fs::remove_all(scratch_root()); }
+};
+[[maybe_unused]] ::testing::Environment* const kRemoveScratch =
+    ::testing::AddGlobalTestEnvironment(new RemoveScratch);
+
 fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("fabricsim_routing_replay_" + name);
+  const fs::path dir = scratch_root() / name;
   fs::remove_all(dir);
   fs::create_directories(dir);
   return dir;

@@ -47,11 +47,19 @@ metrics::Results recorded() {
   return r;
 }
 
+/// Every test's files live under one folder of this process, removed when the tests end.
+fs::path scratch_root() {
+  return fs::temp_directory_path() / ("fabricsim_routing_record_" + std::to_string(::getpid()));
+}
+struct RemoveScratch : ::testing::Environment {
+  void TearDown() override { fs::remove_all(scratch_root()); }
+};
+[[maybe_unused]] ::testing::Environment* const kRemoveScratch =
+    ::testing::AddGlobalTestEnvironment(new RemoveScratch);
+
 std::string scratch_file(const std::string& name) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("fabricsim_routing_record_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  return (dir / name).string();
+  fs::create_directories(scratch_root());
+  return (scratch_root() / name).string();
 }
 
 TEST(RoutingRecord, IsWrittenWithItsAttributesAndReadBackRowForRow) {

@@ -120,8 +120,8 @@ std::uint32_t most_subflows(const scenario::Scenario& s) {
                             .subflows = s.routing.subflows,
                             .salt = 0,
                             .flowlet_gap = s.routing.flowlet_gap});
-  const std::uint32_t uplinks = topo::size_of(s.topology).edge_uplinks;
-  return std::max(traced, policy->most_subflows(uplinks));
+  const topo::TopologySize size = topo::size_of(s.topology);
+  return std::max(traced, policy->most_subflows(size.edge_uplinks, std::max(size.pair_paths, 1u)));
 }
 
 /// Packets one subflow may have out before its first ACK: its initial window, by default one

@@ -16,7 +16,8 @@ class Ethereal : public Ecmp {
  public:
   explicit Ethereal(std::uint64_t salt) : Ecmp(salt), salt_(salt) {}
   void plan(std::span<const StepFlow> flows, const Router& router, StepPlan& out) const override;
-  std::uint32_t most_subflows(std::uint32_t uplinks) const override { return uplinks; }
+  /// s / gcd(n mod s, s) is at most s, the candidates between two hosts.
+  std::uint32_t most_subflows(std::uint32_t, std::uint32_t paths) const override { return paths; }
 
  private:
   std::uint64_t salt_;

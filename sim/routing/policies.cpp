@@ -27,7 +27,7 @@ void Policy::plan(std::span<const StepFlow> flows, const Router&, StepPlan& out)
   for (std::uint32_t i = 0; i < flows.size(); ++i) out.add(i, flows[i].bytes);
 }
 
-std::uint32_t Policy::most_subflows(std::uint32_t) const { return 1; }
+std::uint32_t Policy::most_subflows(std::uint32_t, std::uint32_t) const { return 1; }
 
 topo::PathId Policy::choose_packet(const PacketContext&, PacketRouteState&) const {
   throw std::logic_error("this routing policy routes whole flows; choose() gives their path");
@@ -146,7 +146,7 @@ void Split::plan(std::span<const StepFlow> flows, const Router& router, StepPlan
   }
 }
 
-std::uint32_t Split::most_subflows(std::uint32_t uplinks) const {
+std::uint32_t Split::most_subflows(std::uint32_t uplinks, std::uint32_t) const {
   return subflows_ != 0 ? subflows_ : uplinks;  // auto's s / gcd(r, s) is largest at r = 1
 }
 

@@ -87,7 +87,7 @@ class Split : public Ecmp {
   /// k for every flow between two edge switches, or s / gcd(r, s) with r the step's flows
   /// leaving the source edge for another and s that edge's uplinks; 1 within an edge switch.
   void plan(std::span<const StepFlow> flows, const Router& router, StepPlan& out) const override;
-  std::uint32_t most_subflows(std::uint32_t uplinks) const override;
+  std::uint32_t most_subflows(std::uint32_t uplinks, std::uint32_t paths) const override;
 
  private:
   std::uint32_t subflows_;

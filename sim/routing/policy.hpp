@@ -138,9 +138,9 @@ class Policy {
   /// pair's live candidates, the fabric and the links each candidate crosses. Default: each
   /// flow whole, routed by choose().
   virtual void plan(std::span<const StepFlow> flows, const Router& router, StepPlan& out) const;
-  /// The most subflows plan() gives one flow when edge switches have `uplinks` uplinks at
-  /// most (the resource estimate's worst case).
-  virtual std::uint32_t most_subflows(std::uint32_t uplinks) const;
+  /// The most subflows plan() gives one flow when edge switches have `uplinks` uplinks and
+  /// two hosts `paths` candidates at most (the resource estimate's worst case).
+  virtual std::uint32_t most_subflows(std::uint32_t uplinks, std::uint32_t paths) const;
   /// True when every flow spreads evenly over all its candidates (lets the flow model merge
   /// links that such flows always load identically into one constraint).
   virtual bool spreads_evenly() const { return false; }

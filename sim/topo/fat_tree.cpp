@@ -46,6 +46,9 @@ TopologySize size_of(const FatTreeSpec& spec) {
   size.switches = saturate((2 * tors + cores) * planes);
   size.edge_switches = saturate(tors * planes);
   size.edge_uplinks = spec.half();
+  // Between ToRs of two pods: each (aggregation switch, core) pair and cable up and down.
+  const core::uint128 pair = std::max(half * a * a, half * cores * a * a * b * b);
+  size.pair_paths = static_cast<std::uint32_t>(std::min<core::uint128>(pair * planes, UINT32_MAX));
   size.host_link = spec.host_link;
   size.slowest = std::min({spec.host_link.rate, spec.tor_link.rate, spec.core_link.rate});
   size.longest_route = spec.host_link.latency + spec.host_link.latency + spec.tor_link.latency +

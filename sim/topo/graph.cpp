@@ -243,6 +243,8 @@ TopologySize size_of(const GraphSpec& spec) {
     for (const std::uint32_t src : edges) {
       if (dist[src] == kNone) continue;
       size.paths = saturating_add(size.paths, count[src]);
+      size.pair_paths = static_cast<std::uint32_t>(std::max<std::uint64_t>(
+          size.pair_paths, std::min<std::uint64_t>(count[src], UINT32_MAX)));
       longest = std::max(longest, latency[src]);
     }
   }

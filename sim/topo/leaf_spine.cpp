@@ -51,6 +51,8 @@ TopologySize size_of(const LeafSpineSpec& spec) {
   size.edge_switches = std::uint64_t{spec.leaves} * spec.planes;
   size.edge_uplinks = static_cast<std::uint32_t>(
       std::min<std::uint64_t>(std::uint64_t{spec.spines} * spec.links_per_pair, UINT32_MAX));
+  size.pair_paths = static_cast<std::uint32_t>(
+      std::min<std::uint64_t>(std::uint64_t{size.edge_uplinks} * spec.planes, UINT32_MAX));
   size.host_link = spec.host_link;
   size.slowest = std::min(spec.host_link.rate, spec.fabric_link.rate);
   size.longest_route = spec.host_link.latency + spec.host_link.latency + spec.fabric_link.latency +

@@ -37,6 +37,7 @@ TopologySize size_of(const RailSpec& spec) {
   size.switches = saturate(servers + rail_switches + spines);
   size.edge_switches = saturate(servers + rail_switches);
   size.edge_uplinks = spec.spines;
+  size.pair_paths = spec.spines;
   size.host_link = spec.host_link;
   size.slowest = std::min({spec.host_link.rate, spec.fabric_link.rate, spec.nvlink.rate});
   size.longest_route = std::max(spec.host_link.latency + spec.host_link.latency +

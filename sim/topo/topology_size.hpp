@@ -18,6 +18,7 @@ struct TopologySize {
   std::uint64_t switches = 0;
   std::uint64_t edge_switches = 0;  // switches hosts hang off
   std::uint32_t edge_uplinks = 0;   // distinct first hops out of an edge switch (split's s)
+  std::uint32_t pair_paths = 0;     // most equal-cost candidates between two hosts (all planes)
   LinkSpec host_link;               // every host's NIC link
   core::Bitrate slowest;            // the slowest link rate
   core::Time longest_route;         // the largest sum of link latencies from host to host

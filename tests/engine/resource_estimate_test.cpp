@@ -53,6 +53,15 @@ TEST(ResourceEstimate, SplitMultipliesSubflowsByItsKAndAutoByTheUplinks) {
   EXPECT_EQ(estimate_resources(s).subflows_per_flow, 2u);
 }
 
+TEST(ResourceEstimate, EtherealCutsAFlowIntoAtMostTheCandidatesBetweenTwoHosts) {
+  scenario::Scenario s = small_fabric(4, 2, 4, "ethereal", all_to_all(1_MiB));
+  EXPECT_EQ(estimate_resources(s).subflows_per_flow, 2u);  // 2 spines
+  topo::FatTreeSpec tree;
+  tree.k = 8;
+  s.topology = tree;  // 16 paths between ToRs of two pods, through 4 aggregation uplinks
+  EXPECT_EQ(estimate_resources(s).subflows_per_flow, 16u);
+}
+
 TEST(ResourceEstimate, PacketModelCountsFirstWindowsCappedByTheBytes) {
   // An explicit 64 KiB initial window at 4096 B packets: 16 packets per subflow, 240 x 16 =
   // 3,840; 1 MiB flows have more packets than that, so the windows bound it.

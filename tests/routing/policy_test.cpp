@@ -118,7 +118,7 @@ TEST(Split, FixedSubflowCountIgnoresTheStep) {
   const auto split = make("split", 3);
   EXPECT_EQ(planned(*split, 6, 4).front(), 3u);
   EXPECT_EQ(planned(*split, 1, 16).front(), 3u);
-  EXPECT_EQ(split->most_subflows(16), 3u);
+  EXPECT_EQ(split->most_subflows(16, 16), 3u);
 }
 
 TEST(Split, AutoPlansTheBalancingRuleFromTheStepsFlowsAndTheLeafsUplinks) {
@@ -126,13 +126,13 @@ TEST(Split, AutoPlansTheBalancingRuleFromTheStepsFlowsAndTheLeafsUplinks) {
   EXPECT_EQ(planned(*split, 6, 4).front(), 2u);
   EXPECT_EQ(planned(*split, 16, 16).front(), 1u);
   EXPECT_EQ(planned(*split, 3, 16).front(), 16u);
-  EXPECT_EQ(split->most_subflows(16), 16u);
+  EXPECT_EQ(split->most_subflows(16, 16), 16u);
 }
 
 TEST(Ecmp, DoesNotSplitFlows) {
   EXPECT_EQ(planned(*make("ecmp"), 6, 4).front(), 1u);
   EXPECT_EQ(planned(*make("spray"), 6, 4).front(), 1u);
-  EXPECT_EQ(make("ecmp")->most_subflows(16), 1u);
+  EXPECT_EQ(make("ecmp")->most_subflows(16, 16), 1u);
 }
 
 TEST(Ecmp, PicksExactlyOneCandidateWithTheWholeFlow) {

@@ -112,7 +112,7 @@ void Planned::plan(std::span<const StepFlow> flows, const Router& router, StepPl
   plan_step(flows, router, options_, out);
 }
 
-std::uint32_t Planned::most_subflows(std::uint32_t uplinks) const {
+std::uint32_t Planned::most_subflows(std::uint32_t uplinks, std::uint32_t) const {
   return options_.max_pieces != 0 ? options_.max_pieces : uplinks;
 }
 

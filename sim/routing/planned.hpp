@@ -46,7 +46,7 @@ class Planned : public Ecmp {
     options_.max_pieces = max_pieces;
   }
   void plan(std::span<const StepFlow> flows, const Router& router, StepPlan& out) const override;
-  std::uint32_t most_subflows(std::uint32_t uplinks) const override;
+  std::uint32_t most_subflows(std::uint32_t uplinks, std::uint32_t paths) const override;
 
  private:
   PlannerOptions options_;

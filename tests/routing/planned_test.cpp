@@ -171,7 +171,7 @@ std::uint32_t check_even(std::uint32_t leaves, std::uint32_t spines, std::uint32
   SCOPED_TRACE(shape);
   EXPECT_TRUE(report.exact);
   const std::uint32_t m = balancing_subflows(r, spines);
-  EXPECT_LE(check_pieces(p.router, flows, plan, m), p.policy.most_subflows(spines));
+  EXPECT_LE(check_pieces(p.router, flows, plan, m), p.policy.most_subflows(spines, spines));
   const std::int64_t f = flows.front().bytes;
   const std::vector<double> bytes = loads(p.router, flows, plan);
   for (topo::LinkId l = 0; l < bytes.size(); ++l) {

@@ -368,8 +368,8 @@ void Replay::check_packet_model() const {
   }
 }
 
-std::uint32_t Replay::most_subflows(std::uint32_t uplinks) const {
-  return std::max(table_->most_pieces(), fallback_ ? fallback_->most_subflows(uplinks) : 1);
+std::uint32_t Replay::most_subflows(std::uint32_t uplinks, std::uint32_t paths) const {
+  return std::max(table_->most_pieces(), fallback_ ? fallback_->most_subflows(uplinks, paths) : 1);
 }
 
 void Replay::choose(const FlowKey& flow, Candidates candidates, std::vector<PathShare>& out) const {

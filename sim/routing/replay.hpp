@@ -116,7 +116,7 @@ class Replay : public Policy {
       : table_(std::move(table)), fallback_(std::move(fallback)), ecmp_(salt) {}
 
   void plan(std::span<const StepFlow> flows, const Router& router, StepPlan& out) const override;
-  std::uint32_t most_subflows(std::uint32_t uplinks) const override;
+  std::uint32_t most_subflows(std::uint32_t uplinks, std::uint32_t paths) const override;
   bool spreads_evenly() const override {
     return table_->spreads_evenly() && (!fallback_ || fallback_->spreads_evenly());
   }

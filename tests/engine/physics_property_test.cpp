@@ -44,9 +44,10 @@ scenario::Scenario random_scenario(std::mt19937_64& rng) {
       workload = moe;
     }
   }
-  const char* policies[] = {"ecmp", "spray", "split", "flowlet", "adaptive", "spray_rr"};
-  scenario::Scenario s =
-      test_support::small_fabric(leaves, spines, hosts, policies[pick(6)], workload);
+  const char* policies[] = {"ecmp",     "spray",        "split",    "flowlet", "adaptive",
+                            "spray_rr", "adaptive_hop", "ethereal", "planned"};
+  scenario::Scenario s = test_support::small_fabric(leaves, spines, hosts,
+                                                    policies[pick(std::size(policies))], workload);
   s.seed = rng();
   if (pick(2) == 1) {
     s.model = "packet";

@@ -1,8 +1,9 @@
 // Planning time of the planned policy (bench/README.md): a 256-GPU all-to-all step on the
-// 16 x 16 leaf-spine and a skewed MoE dispatch on 1024 GPUs (32 x 32 leaf-spine, and a k = 16
-// fat-tree). Prints, per case: the step's flows, which construction planned it, the best wall
-// time of a few plans, pieces per flow, and the plan's largest link load against ideal
-// spraying's (and the fractional solution's, its certified lower bound, and ecmp's).
+// 16 x 16 leaf-spine, and an all-to-all step and a skewed MoE dispatch on 1024 GPUs (32 x 32
+// leaf-spine, and a k = 16 fat-tree), some with a failure. Prints, per case: the step's flows,
+// which construction planned it, the best wall time of a few plans, pieces per flow, and the plan's
+// largest link load against ideal spraying's (and the fractional solution's, its certified lower
+// bound, and ecmp's).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -159,13 +160,17 @@ int main() {
       topo::build_fat_tree({.k = 8, .host_link = kLink, .tor_link = kLink, .core_link = kLink});
   run("perm-128 fat-tree k8", ft128, permutation(128, 1 << 20));
   run("a2a-128 fat-tree k8", ft128, all_to_all(128, 1 << 20));
+  const std::vector<routing::StepFlow> a2a1024 = all_to_all(1024, 1 << 20);
   const std::vector<routing::StepFlow> moe = moe_dispatch(1024);
   const topo::Fabric ls1024 = topo::build_leaf_spine(
       {.leaves = 32, .spines = 32, .hosts_per_leaf = 32, .host_link = kLink, .fabric_link = kLink});
+  run("a2a-1024 leaf-spine", ls1024, a2a1024);
   run("moe-1024 leaf-spine", ls1024, moe);
   run("moe-1024 ls, cable down", ls1024, moe, cable(ls1024, "leaf0", "spine0"));
   const topo::Fabric ft1024 =
       topo::build_fat_tree({.k = 16, .host_link = kLink, .tor_link = kLink, .core_link = kLink});
+  run("a2a-1024 fat-tree k16", ft1024, a2a1024);
   run("moe-1024 fat-tree k16", ft1024, moe);
+  run("moe-1024 ft, cable down", ft1024, moe, cable(ft1024, "agg0", "core0"));
   return 0;
 }

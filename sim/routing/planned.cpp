@@ -84,11 +84,16 @@ PlanReport plan_step(std::span<const StepFlow> flows, const Router& router,
   const topo::Fabric& fabric = router.fabric();
   const std::vector<planned::Commodity> commodities = planned::group_flows(flows, router, options);
   PlanReport report;
-  report.spray_max = planned::max_load(planned::spray_bytes(commodities, fabric), fabric);
+  const std::vector<double> spray = planned::spray_bytes(commodities, fabric);
+  report.spray_max = planned::max_load(spray, fabric);
   std::vector<planned::Cut> cuts;
-  report.exact = planned::plan_exact(commodities, flows, fabric, cuts);
-  if (!report.exact) planned::plan_balanced(commodities, flows, fabric, options, cuts, report);
-  report.max_load = planned::max_load(planned::cut_bytes(cuts, fabric), fabric);
+  std::vector<double> bytes;
+  report.exact = planned::plan_exact(commodities, flows, fabric, spray, cuts, bytes);
+  if (!report.exact) {
+    planned::plan_balanced(commodities, flows, fabric, options, cuts, report);
+    bytes = planned::cut_bytes(cuts, fabric);
+  }
+  report.max_load = planned::max_load(bytes, fabric);
 
   // Pieces go out in flow order; a flow without cuts (one candidate) is one unpinned piece.
   std::stable_sort(cuts.begin(), cuts.end(),

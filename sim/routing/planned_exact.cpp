@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <utility>
 
 #include "routing/planned_step.hpp"
 
@@ -160,7 +161,8 @@ bool plan_class(const ColourClass& cls, std::span<const Commodity> commodities,
 }  // namespace
 
 bool plan_exact(std::span<const Commodity> commodities, std::span<const StepFlow> flows,
-                const topo::Fabric& fabric, std::vector<Cut>& cuts) {
+                const topo::Fabric& fabric, std::span<const double> spray, std::vector<Cut>& cuts,
+                std::vector<double>& bytes) {
   if (commodities.empty()) return false;
   std::map<std::vector<std::uint32_t>, ColourClass> classes;
   for (std::uint32_t k = 0; k < commodities.size(); ++k)
@@ -173,12 +175,12 @@ bool plan_exact(std::span<const Commodity> commodities, std::span<const StepFlow
   // Each link must carry what spraying puts on it (to the byte, but for the pieces a byte off
   // f / m): true on a leaf-spine and a fat-tree, where a path's links up to its top switch
   // depend only on its source and colour and the rest only on its destination and colour.
-  const std::vector<double> want = spray_bytes(commodities, fabric);
-  const std::vector<double> got = cut_bytes(planned, fabric);
-  for (topo::LinkId l = 0; l < want.size(); ++l) {
-    if (std::abs(got[l] - want[l]) > inexact[l] + 1e-9 * std::max(1.0, want[l])) return false;
+  std::vector<double> got = cut_bytes(planned, fabric);
+  for (topo::LinkId l = 0; l < spray.size(); ++l) {
+    if (std::abs(got[l] - spray[l]) > inexact[l] + 1e-9 * std::max(1.0, spray[l])) return false;
   }
   cuts.insert(cuts.end(), planned.begin(), planned.end());
+  bytes = std::move(got);
   return true;
 }
 

@@ -46,10 +46,12 @@ std::vector<double> cut_bytes(std::span<const Cut> cuts, const topo::Fabric& fab
 double max_load(std::span<const double> bytes, const topo::Fabric& fabric);
 
 /// The colouring construction for equal flows whose edge-to-edge multigraph is regular:
-/// appends its cuts and returns true, or returns false (cuts unchanged) when it does not
-/// apply or would not reproduce spraying's load on every link.
+/// appends its cuts, sets `bytes` to their bytes per link and returns true, or returns false
+/// (cuts unchanged) when it does not apply or would not reproduce `spray` (spray_bytes) on
+/// every link.
 bool plan_exact(std::span<const Commodity> commodities, std::span<const StepFlow> flows,
-                const topo::Fabric& fabric, std::vector<Cut>& cuts);
+                const topo::Fabric& fabric, std::span<const double> spray, std::vector<Cut>& cuts,
+                std::vector<double>& bytes);
 
 /// The fractional min-max balance and its rounding into pieces: appends the cuts and fills
 /// the report's balance fields.

@@ -112,14 +112,11 @@ struct FiguresOf {
 /// pieces, or its fallback's.
 std::uint32_t most_subflows(const scenario::Scenario& s) {
   const bool replay = s.routing.policy == "replay";
-  const std::string name = replay ? s.routing.fallback : s.routing.policy;
+  routing::PolicyParams params = scenario::policy_params(s);
+  if (replay) params.name = s.routing.fallback;
   const std::uint32_t traced = replay ? io::read_decision_trace(s.routing.trace).most_pieces() : 1;
-  if (name.empty()) return traced;
-  const std::unique_ptr<routing::Policy> policy =
-      routing::make_policy({.name = name,
-                            .subflows = s.routing.subflows,
-                            .salt = 0,
-                            .flowlet_gap = s.routing.flowlet_gap});
+  if (params.name.empty()) return traced;
+  const std::unique_ptr<routing::Policy> policy = routing::make_policy(params);
   const topo::TopologySize size = topo::size_of(s.topology);
   return std::max(traced, policy->most_subflows(size.edge_uplinks, std::max(size.pair_paths, 1u)));
 }

@@ -82,12 +82,7 @@ class Simulation::Impl : public core::Handler, public model::DeliveryListener {
   /// fabric and the workload.
   std::unique_ptr<routing::Policy> make_policy() const {
     const scenario::RoutingSpec& spec = scenario_.routing;
-    routing::PolicyParams params{
-        .name = spec.policy,
-        .subflows = spec.subflows,
-        .salt = core::mix64(scenario_.seed ^ core::hash_name("routing.salt")),
-        .flowlet_gap = spec.flowlet_gap,
-        .fallback = spec.fallback};
+    routing::PolicyParams params = scenario::policy_params(scenario_);
     if (!spec.trace.empty()) {
       auto table =
           std::make_shared<routing::ReplayTable>(io::read_decision_trace(spec.trace), fabric_);

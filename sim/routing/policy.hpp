@@ -9,6 +9,7 @@
 
 #include "core/rng.hpp"
 #include "core/units.hpp"
+#include "routing/params.hpp"
 #include "routing/step_plan.hpp"
 #include "topo/fabric.hpp"
 
@@ -128,7 +129,8 @@ struct HopContext {
 
 /// A routing policy chooses among precomputed equal-cost candidates (routing::Router hands
 /// them over, live ones only); it never sees the topology or YAML. Policies are stateless after
-/// construction, so runs are reproducible.
+/// construction, so runs are reproducible. Plug-ins derive from it too: a change to its virtuals
+/// (or to what they take) bumps kPluginAbiVersion (routing/plugin.hpp).
 class Policy {
  public:
   virtual ~Policy() = default;
@@ -171,6 +173,8 @@ struct PolicyParams {
   core::Time flowlet_gap = core::Time::us(50);  // flowlet: idle gap that starts a new flowlet
   std::shared_ptr<const ReplayTable> trace;     // replay: the decisions to replay
   std::string fallback;                         // replay: policy of flows with no row; "" none
+  std::string plugin;  // a plug-in library whose policies come after the built-ins; "" none
+  ParamSet params;     // routing.params: a policy's own parameters, read by its factory
 };
 
 /// One row of the registry table.
@@ -180,9 +184,11 @@ struct PolicyInfo {
   std::unique_ptr<Policy> (*make)(const PolicyParams& params);
 };
 
-/// Every policy, in the order `fabricsim list` prints them.
+/// Every built-in policy, in the order `fabricsim list` prints them.
 std::span<const PolicyInfo> policies();
-/// The policy named `params.name`; std::invalid_argument listing the known names if none.
+/// The policy named `params.name`, among the built-ins, then the policies of `params.plugin`;
+/// std::invalid_argument listing the known names if none, or when its factory did not read
+/// every key of `params.params`.
 std::unique_ptr<Policy> make_policy(const PolicyParams& params);
 /// s / gcd(r, s): the fewest equal subflows that balance r flows over s uplinks.
 std::uint32_t balancing_subflows(std::uint32_t r, std::uint32_t s);

@@ -2,6 +2,7 @@
 
 #include "routing/ethereal.hpp"
 #include "routing/planned.hpp"
+#include "routing/plugin_loader.hpp"
 #include "routing/policies.hpp"
 #include "routing/replay.hpp"
 
@@ -78,11 +79,19 @@ const PolicyInfo kPolicies[] = {
 std::span<const PolicyInfo> policies() { return kPolicies; }
 
 std::unique_ptr<Policy> make_policy(const PolicyParams& params) {
+  const std::span<const PolicyInfo> plugin =
+      params.plugin.empty() ? std::span<const PolicyInfo>() : plugin_policies(params.plugin);
   std::string known;
-  for (const PolicyInfo& info : kPolicies) {
-    if (info.name == params.name) return info.make(params);
-    known += known.empty() ? "" : ", ";
-    known += info.name;
+  for (const std::span<const PolicyInfo> table : {policies(), plugin}) {
+    for (const PolicyInfo& info : table) {
+      if (info.name == params.name) {
+        std::unique_ptr<Policy> policy = info.make(params);
+        params.params.check_all_read(params.name);
+        return policy;
+      }
+      known += known.empty() ? "" : ", ";
+      known += info.name;
+    }
   }
   throw std::invalid_argument("unknown routing policy '" + params.name + "' (known: " + known +
                               ")");

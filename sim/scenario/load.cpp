@@ -87,13 +87,14 @@ std::string graphml_file(const Tree& root, const Scenario& scenario) {
   return graphml == nullptr ? "" : resolve_input_file(*graphml, "topology.graphml", "GraphML file");
 }
 
-/// The scenario file, the topology file, the GraphML file, each workload's trace or matrix,
-/// then the routing trace.
+/// The scenario file, the topology file, the GraphML file, the routing plug-in, each
+/// workload's trace or matrix, then the routing trace.
 std::vector<InputPath> input_paths(const std::string& path, const std::string& topology_file,
                                    const std::string& graphml, const Scenario& scenario) {
   std::vector<InputPath> out{{"scenario", path}};
   if (!topology_file.empty()) out.push_back({"topology", topology_file});
   if (!graphml.empty()) out.push_back({"graphml", graphml});
+  if (!scenario.routing.plugin.empty()) out.push_back({"routing_plugin", scenario.routing.plugin});
   for (const traffic::WorkloadSpec& w : scenario.workloads) {
     if (const auto* moe = std::get_if<traffic::MoeSpec>(&w); moe && !moe->routing_trace.empty()) {
       out.push_back({"routing_trace", moe->routing_trace});

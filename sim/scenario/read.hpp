@@ -61,6 +61,15 @@ topo::GraphSpec read_graph(const Tree& topology);
 /// in the folder of the file that wrote it, then in the current folder; fails listing both.
 std::string resolve_input_file(const Tree& value, const std::string& path, std::string_view what);
 
+/// `routing.plugin`: the library, resolved like an input file and loaded; appends the names of
+/// its policies to `policy_names` (routing_plugin.cpp).
+std::string read_routing_plugin(const Tree& value, Keys& policy_names);
+/// `routing.params`: a map of scalars, each kept as written with where it was written.
+std::vector<routing::ParamValue> read_routing_params(const Tree& map);
+/// Makes the scenario's policy once, so that a plug-in's factory reads its params: a key no
+/// factory reads, or a value that does not parse, fails here, before a run.
+void check_policy_params(const Scenario& scenario);
+
 /// The `events:` list (links down / up / rate), sorted by time (read_events.cpp). Node names
 /// stay unresolved: the engine checks them against the built fabric.
 std::vector<EventSpec> read_events(const Tree& list);

@@ -21,6 +21,8 @@ struct RoutingSpec {
   std::string record = "none";  // none | flows | packets: what /routing records
   std::string trace;            // replay: the result file or CSV to replay (resolved path)
   std::string fallback;         // replay: the policy of flows the trace has no row for; "": none
+  std::string plugin;           // routing plug-in library, resolved; "" none
+  std::vector<routing::ParamValue> params;  // routing.params, read by the policy itself
 };
 
 /// One entry of `events:`: at `at`, links go down, come up, or change rate. The links are
@@ -51,7 +53,7 @@ struct OutputSpec {
 };
 
 /// A file the scenario made the run read, as resolved: its role ("scenario", "topology", "graphml",
-/// "routing_trace", "connection_matrix", "routing_decisions") and its path.
+/// "routing_plugin", "routing_trace", "connection_matrix", "routing_decisions") and its path.
 struct InputPath {
   std::string role;
   std::string path;
@@ -85,6 +87,9 @@ class ScenarioError : public std::runtime_error {
 /// file or in an override, is looked for in the scenario's folder, then the current
 /// folder. Throws ScenarioError.
 Scenario load(const std::string& path, const std::vector<std::string>& overrides = {});
+
+/// What the scenario's routing block hands make_policy (the hash salt derived from the seed).
+routing::PolicyParams policy_params(const Scenario& scenario);
 
 /// The resolved scenario as YAML that `load` accepts again and yields the same Scenario.
 std::string to_yaml(const Scenario& scenario);

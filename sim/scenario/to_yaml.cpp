@@ -145,6 +145,14 @@ std::string to_yaml(const Scenario& s) {
   if (!s.routing.trace.empty()) out << YAML::Key << "trace" << YAML::Value << s.routing.trace;
   if (!s.routing.fallback.empty())
     out << YAML::Key << "fallback" << YAML::Value << s.routing.fallback;
+  if (!s.routing.plugin.empty()) out << YAML::Key << "plugin" << YAML::Value << s.routing.plugin;
+  if (!s.routing.params.empty()) {
+    out << YAML::Key << "params" << YAML::Value << YAML::BeginMap;
+    for (const routing::ParamValue& p : s.routing.params) {
+      out << YAML::Key << p.key << YAML::Value << p.text;
+    }
+    out << YAML::EndMap;
+  }
   out << YAML::EndMap;
 
   out << YAML::Key << "flow" << YAML::Value << YAML::BeginMap;

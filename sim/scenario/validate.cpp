@@ -23,7 +23,8 @@ const Keys kRailKeys{"file",   "kind",      "servers",     "gpus_per_server", "s
                      "spines", "host_link", "fabric_link", "nvlink"};
 const Keys kLinkKeys{"rate", "latency"};
 const Keys kRoutingKeys{"policy", "subflows", "flowlet_gap", "failure_detection",
-                        "record", "trace",    "fallback"};
+                        "record", "trace",    "fallback",    "plugin",
+                        "params"};
 const Keys kOutputKeys{"file", "sample_interval"};
 
 /// Size limits, blamed on the first of `keys` that the topology sets.
@@ -229,6 +230,8 @@ RoutingSpec read_routing(const Tree& t, const std::string& model) {
   RoutingSpec spec;
   Keys names;
   for (const routing::PolicyInfo& info : routing::policies()) names.emplace_back(info.name);
+  if (const Tree* v = t.find("plugin")) spec.plugin = read_routing_plugin(*v, names);
+  if (const Tree* v = t.find("params")) spec.params = read_routing_params(*v);
   if (const Tree* v = t.find("policy")) {
     spec.policy = read_choice(*v, "routing.policy", "policy", names);
   }
@@ -317,6 +320,7 @@ Scenario build_scenario(const Tree& root) {
     s.model = read_choice(*v, "model", "model", {"flow", "packet"});
   if (const Tree* v = root.find("topology")) s.topology = read_topology(*v);
   if (const Tree* v = root.find("routing")) s.routing = read_routing(*v, s.model);
+  if (!s.routing.plugin.empty() || !s.routing.params.empty()) check_policy_params(s);
   if (const Tree* v = root.find("flow")) s.flow = read_flow(*v);
   if (const Tree* v = root.find("transport")) s.transport = read_transport(*v);
   if (const Tree* v = root.find("switch")) s.switches = read_switch(*v, s.transport.mtu);

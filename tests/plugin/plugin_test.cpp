@@ -86,6 +86,29 @@ TEST_F(Plugin, ExamplePolicyRoutesEveryFlowInThePacketModel) {
   expect_rotated(scenario::load(scenario("packet", "{plugin: librotate.so, policy: rotate}")), 0);
 }
 
+TEST_F(Plugin, PluginPlanPinsPiecesInBothModels) {
+  for (const std::string model : {"flow", "packet"}) {
+    const scenario::Scenario s = scenario::load(
+        scenario(model, std::string("{plugin: ") + FABRICSIM_FIXTURE_HALVES + ", policy: halves}"));
+    engine::Simulation sim(s);
+    const metrics::Results r = sim.run();
+    ASSERT_EQ(r.info.status, "complete") << model;
+    const std::unique_ptr<routing::Policy> ecmp = routing::make_policy({.name = "ecmp"});
+    const routing::Router router(sim.fabric(), *ecmp);
+    ASSERT_EQ(r.flows.size(), 2 * r.app_flows.size()) << model;
+    for (std::size_t i = 0; i < r.flows.size(); i += 2) {
+      const metrics::FlowRecord& a = r.flows[i];
+      const metrics::FlowRecord& b = r.flows[i + 1];
+      ASSERT_EQ(a.app_flow, b.app_flow) << model;
+      const routing::Candidates c = router.candidates(a.src, a.dst);
+      EXPECT_EQ(a.path_id, static_cast<std::int32_t>(c[0])) << model << " flow " << a.id;
+      EXPECT_EQ(b.path_id, static_cast<std::int32_t>(c[c.size() - 1])) << model << " flow " << b.id;
+      EXPECT_EQ(a.bytes + b.bytes, 64 * 1024) << model;
+      EXPECT_EQ(a.bytes, 32 * 1024) << model;
+    }
+  }
+}
+
 TEST_F(Plugin, ParamsComeBackFromTheResolvedYaml) {
   const scenario::Scenario s = scenario::load(
       scenario("flow", "{plugin: librotate.so, policy: rotate, params: {offset: 2}}"));

@@ -10,7 +10,7 @@ set(FABRICSIM_PLUGIN_HEADERS
   core/rng.hpp core/units.hpp
   topo/fabric.hpp topo/path_catalog.hpp
   routing/params.hpp routing/plugin.hpp routing/policy.hpp routing/router.hpp
-  routing/step_plan.hpp)
+  routing/packet_log.hpp routing/step_plan.hpp)
 
 add_library(fabricsim_plugin INTERFACE)
 add_library(fabricsim::plugin ALIAS fabricsim_plugin)

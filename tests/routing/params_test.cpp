@@ -69,5 +69,13 @@ TEST(Params, KeyNoReaderAskedForIsRefusedWithTheKeysRead) {
             "reads none)");
 }
 
+TEST(Params, CopiesShareTheRecordOfKeysRead) {
+  // What replay does: its fallback policy reads the params from a copy.
+  const ParamSet p = params({{"offset", "1", "s.yaml:3:20"}});
+  const ParamSet copy = p;
+  EXPECT_EQ(copy.count("offset", 0), 1u);
+  EXPECT_NO_THROW(p.check_all_read("replay"));
+}
+
 }  // namespace
 }  // namespace fabricsim::routing

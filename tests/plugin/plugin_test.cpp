@@ -109,6 +109,25 @@ TEST_F(Plugin, PluginPlanPinsPiecesInBothModels) {
   }
 }
 
+TEST_F(Plugin, PluginPolicyAsReplayFallbackReadsItsParams) {
+  // One flow replayed from a CSV; the others go to the plug-in's policy with its offset.
+  std::ofstream(dir_ / "one.csv") << "src,dst,index,path,fraction\n0,4,0,leaf0 spine3 leaf1,1\n";
+  const scenario::Scenario s = scenario::load(
+      scenario("flow",
+               "{policy: replay, trace: one.csv, fallback: rotate, plugin: librotate.so, "
+               "params: {offset: 2}}"));
+  engine::Simulation sim(s);
+  const metrics::Results r = sim.run();
+  ASSERT_EQ(r.info.status, "complete");
+  const std::unique_ptr<routing::Policy> ecmp = routing::make_policy({.name = "ecmp"});
+  const routing::Router router(sim.fabric(), *ecmp);
+  for (const metrics::FlowRecord& f : r.flows) {
+    const routing::Candidates c = router.candidates(f.src, f.dst);
+    const std::size_t k = f.src == 0 && f.dst == 4 ? 3 : (f.app_flow + 2) % c.size();
+    EXPECT_EQ(f.path_id, static_cast<std::int32_t>(c[k])) << "flow " << f.id;
+  }
+}
+
 TEST_F(Plugin, ParamsComeBackFromTheResolvedYaml) {
   const scenario::Scenario s = scenario::load(
       scenario("flow", "{plugin: librotate.so, policy: rotate, params: {offset: 2}}"));

@@ -18,6 +18,7 @@ PacketModel::PacketModel(core::EventQueue& queue, const topo::Fabric& fabric,
       switches_(params.switches),
       windowed_(params.transport.kind == "dctcp"),
       dropping_(!params.drops.empty()),
+      feedback_(windowed_ && router.policy().per_packet() && router.policy().wants_feedback()),
       header_(params.transport.header.count()),
       payload_(params.transport.mtu.count() - params.transport.header.count()),
       route_rng_(params.seed, "net.route"),
@@ -110,6 +111,7 @@ std::uint32_t PacketModel::start_flow(std::uint32_t src_host, std::uint32_t dst_
     senders_.emplace_back().start(n, bytes.count(), payload_, initial_window(id, rtt), rtt);
     senders_.back().in_ring = true;
     received_.emplace_back((std::size_t{n} + 63) / 64, 0);
+    if (feedback_) sent_paths_.emplace_back(n);
   }
   nic_push(nic_of(id), id);
   wake_nic(nic_of(id), queue_.now());
@@ -221,6 +223,7 @@ bool PacketModel::make_packet(std::uint32_t nic_index, core::Time now, Packet& p
   if (windowed_) {
     WindowSender& sender = senders_[f];
     seq = sender.take(now, window_, retransmit);
+    if (retransmit && feedback_) feed_back_loss(f, seq, now);
     payload = sender.payload(seq);
     arm_timer(f);
     sender.in_ring = sender.can_send();
@@ -300,13 +303,46 @@ void PacketModel::deliver_ack(const Packet& packet, core::Time now) {
   const bool of_retransmission = (packet.flags & kRetransmission) != 0;
   const std::uint32_t seq = packet.seq;
   WindowSender& sender = senders_[f];
+  if (feedback_) feed_back_ack(packet, now);
   sender.on_ack(seq, echo, of_retransmission, now, window_);
+  if (feedback_ && sender.done()) sent_paths_[f] = std::vector<SentPaths>();
   arm_timer(f);
   if (!sender.in_ring && sender.can_send()) {
     sender.in_ring = true;
     nic_push(nic_of(f), f);
     wake_nic(nic_of(f), now);
   }
+}
+
+void PacketModel::feed_back_ack(const Packet& ack, core::Time now) {
+  const std::uint32_t f = ack.flow;
+  const WindowSender& sender = senders_[f];
+  if (sender.done()) return;  // a duplicate after the last ACK: the paths are gone
+  using Kind = routing::Feedback::Kind;
+  const routing::FlowKey& key = flows_[f].key;
+  // The ACK itself made it back on its path.
+  router_.feedback({routing::reversed(key), ack.path, Kind::acked, now}, ack_routes_[f]);
+  // The data copy it acknowledges: its path is known unless it is the first copy of a packet
+  // sent again (the path kept is the later copy's).
+  const bool of_retransmission = (ack.flags & kRetransmission) != 0;
+  const topo::PathId path = sent_paths_[f][ack.seq].data;
+  if (sender.resent(ack.seq) != of_retransmission || path == kNone) return;
+  const Kind kind = (ack.flags & kEcnEcho) != 0 ? Kind::acked_ecn : Kind::acked;
+  router_.feedback({key, path, kind, now}, data_routes_[f]);
+}
+
+void PacketModel::feed_back_loss(std::uint32_t f, std::uint32_t seq, core::Time now) {
+  // The simulator knows which of the two was lost: an ACK sent for the copy means the data
+  // arrived and its ACK did not (or not yet).
+  SentPaths& sent = sent_paths_[f][seq];
+  const routing::FlowKey& key = flows_[f].key;
+  using Kind = routing::Feedback::Kind;
+  if (sent.ack != kNone) {
+    router_.feedback({routing::reversed(key), sent.ack, Kind::lost, now}, ack_routes_[f]);
+  } else if (sent.data != kNone) {
+    router_.feedback({key, sent.data, Kind::lost, now}, data_routes_[f]);
+  }
+  sent = {};
 }
 
 void PacketModel::arm_timer(std::uint32_t flow) {

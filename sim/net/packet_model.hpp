@@ -242,6 +242,11 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
   void on_arrival(topo::LinkId link, core::Time now);
   void deliver_data(Packet& packet, core::Time now);
   void deliver_ack(const Packet& packet, core::Time now);
+  /// Feedback to a policy that wants it (feedback_): an ACK arrived at the sender (before
+  /// the sender reads it); the flow sends packet `seq` again (its last copy, or that copy's
+  /// ACK, is deemed lost).
+  void feed_back_ack(const Packet& ack, core::Time now);
+  void feed_back_loss(std::uint32_t flow, std::uint32_t seq, core::Time now);
   /// Whether the drop seam takes this packet, which is entering its first switch port.
   bool drop_on_purpose(const Packet& packet);
   void arm_timer(std::uint32_t flow);
@@ -259,6 +264,7 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
   WindowParams window_;
   bool windowed_;  // dctcp: ACKs, buffers, marking
   bool dropping_;  // the test seam has packets to drop (drops_)
+  bool feedback_;  // dctcp and a per-packet policy that wants feedback: sent_paths_ kept
   std::int64_t header_;
   std::int64_t payload_;
   core::Rng route_rng_;
@@ -275,8 +281,15 @@ class PacketModel : public core::Handler, private routing::PathOccupancy, privat
   std::vector<std::vector<std::uint64_t>> received_;    // dctcp: per flow, bit per packet
   std::vector<routing::PacketRouteState> data_routes_;  // per-packet policies: per flow
   std::vector<routing::PacketRouteState> ack_routes_;
-  std::vector<routing::PathShare> shares_;  // scratch for the policy's choice
-  std::vector<PacketDrop> drops_;           // the test seam's packets still to drop
+  /// The paths of a data packet's latest copy and of the ACK the destination sent for that
+  /// copy, from their sources' edge switches; kNone when none (or already reported lost).
+  struct SentPaths {
+    topo::PathId data = kNone;
+    topo::PathId ack = kNone;
+  };
+  std::vector<std::vector<SentPaths>> sent_paths_;  // feedback_: per flow, per packet
+  std::vector<routing::PathShare> shares_;          // scratch for the policy's choice
+  std::vector<PacketDrop> drops_;                   // the test seam's packets still to drop
   /// prefetch()'s note, 2 events ahead, on a port's head packet: next_link() of it (and
   /// the inputs it was worked out from), and the port it goes to next (its ACK's, when it
   /// is delivered), for the stage 1 event ahead and for route_next().

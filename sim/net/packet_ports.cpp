@@ -420,6 +420,10 @@ void PacketModel::route_at_edge(Packet& packet, core::Time now) {
   const routing::FlowKey key = ack ? routing::reversed(flow.key) : flow.key;
   packet.path = router_.choose_packet(key, now, route_rng_, *this,
                                       (ack ? ack_routes_ : data_routes_)[packet.flow], flow.port);
+  if (feedback_ && !sent_paths_[packet.flow].empty()) {  // (empty: the sender is done)
+    SentPaths& sent = sent_paths_[packet.flow][packet.seq];
+    (ack ? sent.ack : sent.data) = packet.path;
+  }
 }
 
 void PacketModel::route_at_switch(Packet& packet, topo::LinkId arrived_on) {

@@ -107,6 +107,8 @@ class WindowSender {
   /// The earliest timer: reorder wait, probe or retransmission; Time::max() when none.
   core::Time deadline() const { return std::min(std::min(reorder_at_, probe_at_), rto_at_); }
   bool done() const { return acked_count_ == packets_; }
+  /// Whether packet `seq` has been sent more than once (while not done()).
+  bool resent(std::uint32_t seq) const { return board_.test(seq, Scoreboard::kResent); }
   double cwnd() const { return cwnd_; }
   double alpha() const { return alpha_; }
   std::int64_t in_flight() const { return in_flight_; }

@@ -16,7 +16,7 @@ namespace fabricsim::routing {
 /// bumped whenever any of them changes in a way that needs plug-ins rebuilt (a virtual
 /// added, removed or changed, a struct's layout); fabricsim refuses a plug-in built for
 /// another version.
-inline constexpr std::uint32_t kPluginAbiVersion = 1;
+inline constexpr std::uint32_t kPluginAbiVersion = 2;  // 2: routing feedback (on_feedback)
 
 /// What a plug-in's entry point returns. `abi_version` is the first member in every version,
 /// so that fabricsim can read it before it trusts the rest.

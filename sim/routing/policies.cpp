@@ -35,6 +35,8 @@ topo::PathId Policy::choose_packet(const PacketContext&, PacketRouteState&) cons
 
 std::uint32_t Policy::choose_hop(const HopContext&) const { return 0; }
 
+void Policy::on_feedback(const Feedback&, PacketRouteState&) const {}
+
 std::uint32_t balancing_subflows(std::uint32_t r, std::uint32_t s) {
   if (r == 0 || s == 0) return 1;
   return s / std::gcd(r, s);

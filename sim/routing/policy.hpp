@@ -1,4 +1,5 @@
 #pragma once
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -44,13 +45,40 @@ class PathOccupancy {
   ~PathOccupancy() = default;
 };
 
-/// A flow's routing memory, kept by the packet model for per-packet policies.
+/// The paths a feedback-driven policy (reps) may route a flow's packets on again: a ring of
+/// the last kSize paths whose packets were acknowledged without an ECN mark, newest at slot
+/// next - 1, the newest `unused` of them not taken yet; and the policy's mode.
+struct RecycledPaths {
+  static constexpr std::uint32_t kSize = 8;
+  std::array<topo::PathId, kSize> paths{};
+  std::uint8_t next = 0;     // slot the next path goes to
+  std::uint8_t held = 0;     // paths in the ring (<= kSize)
+  std::uint8_t unused = 0;   // of them, the newest ones not taken since they came back
+  std::uint8_t cursor = 0;   // frozen: which held path goes next (mod held)
+  std::uint8_t explore = 0;  // packets still to draw fresh, whatever the ring holds
+  core::Time frozen_until = core::Time::ps(-1);  // -1: not frozen
+};
+
+/// A flow's routing memory, kept by the packet model for per-packet policies, per flow and
+/// direction (data, ACKs).
 struct PacketRouteState {
   topo::PathId path = 0;                 // path of the flow's previous packet
   std::uint32_t packets = 0;             // packets of the flow routed so far
   core::Time last = core::Time::ps(-1);  // when the previous packet was routed; -1: none yet
   std::uint32_t replayed = 0;            // replay: per-packet records used so far
   std::uint32_t hops_replayed = 0;       // replay: per-hop records used so far
+  RecycledPaths recycled;                // feedback-driven policies only
+};
+
+/// What the transport learned of one packet a flow sent (Policy::on_feedback): for the data
+/// direction an ACK without or with an ECN echo, or a loss (a packet sent again); for the ACK
+/// direction (`flow.reverse`) an ACK that reached the sender, or a loss of one.
+struct Feedback {
+  enum class Kind : std::uint8_t { acked, acked_ecn, lost };
+  FlowKey flow;       // the direction the packet went
+  topo::PathId path;  // the path it took from its source's edge switch
+  Kind kind;
+  core::Time now;
 };
 
 /// The paths a decision chooses among: the live equal-cost paths of the flow's host pair, in
@@ -68,6 +96,16 @@ class Candidates {
   }
 
   std::size_t size() const { return size_; }
+  /// Whether `path` is among the candidates.
+  bool contains(topo::PathId path) const {
+    for (std::uint32_t i = 0; i < segments_used_; ++i) {
+      const Segment& s = segments_[i];
+      const bool in = s.list != nullptr ? std::binary_search(s.list, s.list + s.count, path)
+                                        : path - s.first < s.count;
+      if (in) return true;
+    }
+    return false;
+  }
   topo::PathId operator[](std::size_t i) const {
     const Segment* s = segments_.data();
     while (i >= s->count) i -= (s++)->count;
@@ -158,6 +196,11 @@ class Policy {
   virtual bool per_hop() const { return false; }
   /// The index, into context.next_hops, of the link the packet leaves by.
   virtual std::uint32_t choose_hop(const HopContext& context) const;
+  /// True when the policy learns from the transport (dctcp) through on_feedback(); the
+  /// packet model then keeps the path of every packet sent (per_packet() policies only).
+  virtual bool wants_feedback() const { return false; }
+  /// An ACK or a loss of a packet of the flow; updates the flow's `state` for that direction.
+  virtual void on_feedback(const Feedback& feedback, PacketRouteState& state) const;
   /// Replaces `out` with the share of the flow on each chosen path; shares sum to 1.
   virtual void choose(const FlowKey& flow, Candidates candidates,
                       std::vector<PathShare>& out) const = 0;
@@ -175,6 +218,7 @@ struct PolicyParams {
   std::string fallback;                         // replay: policy of flows with no row; "" none
   std::string plugin;  // a plug-in library whose policies come after the built-ins; "" none
   ParamSet params;     // routing.params: a policy's own parameters, read by its factory
+  std::uint32_t entropies = 256;                // reps: entropies a fresh draw picks among
 };
 
 /// One row of the registry table.

@@ -5,6 +5,7 @@
 #include "routing/plugin_loader.hpp"
 #include "routing/policies.hpp"
 #include "routing/replay.hpp"
+#include "routing/reps.hpp"
 
 namespace fabricsim::routing {
 namespace {
@@ -38,6 +39,12 @@ const PolicyInfo kPolicies[] = {
      "destination (per-hop adaptive routing; flow model: even spread)",
      [](const PolicyParams&) -> std::unique_ptr<Policy> {
        return std::make_unique<AdaptiveHop>();
+     }},
+    {"reps",
+     "recycled-entropy spraying: a packet reuses a path whose packet was ACKed unmarked, else "
+     "draws one of `entropies` fresh; lost paths fade out (flow model: even spread)",
+     [](const PolicyParams& p) -> std::unique_ptr<Policy> {
+       return std::make_unique<Reps>(p.entropies);
      }},
     {"split",
      "each flow becomes `subflows` equal subflows, each hashed like ecmp; "

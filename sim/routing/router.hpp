@@ -61,6 +61,10 @@ class Router {
   /// From now on every choice choose_packet() and choose_hop() get from the policy is
   /// appended to `log` (nullptr: none).
   void log_choices(PacketLog* log) { log_ = log; }
+  /// The transport's feedback on a packet of the flow (Policy::on_feedback).
+  void feedback(const Feedback& feedback, PacketRouteState& state) const {
+    policy_.on_feedback(feedback, state);
+  }
   /// Routing learns that `links` are up (or down). Returns whether any pair's candidates changed.
   bool believe(std::span<const topo::LinkId> links, bool up);
   /// Whether the last believe() changed the candidates between these hosts.

@@ -50,7 +50,8 @@ routing::PolicyParams policy_params(const Scenario& s) {
           .flowlet_gap = s.routing.flowlet_gap,
           .fallback = s.routing.fallback,
           .plugin = s.routing.plugin,
-          .params = routing::ParamSet(s.routing.params)};
+          .params = routing::ParamSet(s.routing.params),
+          .entropies = s.routing.entropies};
 }
 
 }  // namespace fabricsim::scenario

@@ -16,6 +16,7 @@ struct RoutingSpec {
   std::string policy = "ecmp";
   std::uint32_t subflows = 0;                                    // split only; 0 = auto
   core::Time flowlet_gap = routing::PolicyParams{}.flowlet_gap;  // flowlet only; > 0
+  std::uint32_t entropies = routing::PolicyParams{}.entropies;   // reps only; 1 .. 65,536
   /// From a link going down (or up) to routing acting on it (docs/scenario.md, events).
   core::Time failure_detection = core::Time::us(100);
   std::string record = "none";  // none | flows | packets: what /routing records

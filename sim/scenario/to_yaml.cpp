@@ -139,6 +139,7 @@ std::string to_yaml(const Scenario& s) {
     out << s.routing.subflows;
   }
   out << YAML::Key << "flowlet_gap" << YAML::Value << core::format_time(s.routing.flowlet_gap);
+  out << YAML::Key << "entropies" << YAML::Value << s.routing.entropies;
   out << YAML::Key << "failure_detection" << YAML::Value
       << core::format_time(s.routing.failure_detection);
   out << YAML::Key << "record" << YAML::Value << s.routing.record;

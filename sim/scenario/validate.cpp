@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "core/unit_parse.hpp"
+#include "routing/reps.hpp"
 #include "scenario/net_params.hpp"
 #include "scenario/read.hpp"
 #include "scenario/suggest.hpp"
@@ -22,9 +23,8 @@ const Keys kFatTreeKeys{
 const Keys kRailKeys{"file",   "kind",      "servers",     "gpus_per_server", "servers_per_group",
                      "spines", "host_link", "fabric_link", "nvlink"};
 const Keys kLinkKeys{"rate", "latency"};
-const Keys kRoutingKeys{"policy", "subflows", "flowlet_gap", "failure_detection",
-                        "record", "trace",    "fallback",    "plugin",
-                        "params"};
+const Keys kRoutingKeys{"policy", "subflows", "flowlet_gap", "entropies", "failure_detection",
+                        "record", "trace",    "fallback",    "plugin",    "params"};
 const Keys kOutputKeys{"file", "sample_interval"};
 
 /// Size limits, blamed on the first of `keys` that the topology sets.
@@ -244,6 +244,10 @@ RoutingSpec read_routing(const Tree& t, const std::string& model) {
   }
   if (const Tree* v = t.find("flowlet_gap")) {
     spec.flowlet_gap = read_time(*v, "routing.flowlet_gap", false);
+  }
+  if (const Tree* v = t.find("entropies")) {
+    spec.entropies = static_cast<std::uint32_t>(
+        read_count(*v, "routing.entropies", 1, routing::Reps::kMaxEntropies));
   }
   if (const Tree* v = t.find("failure_detection")) {
     spec.failure_detection = read_time(*v, "routing.failure_detection", true);

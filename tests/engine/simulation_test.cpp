@@ -172,7 +172,7 @@ TEST(Simulation, MoreHashedSubflowsLowerTheMeanMaximumUplinkLoad) {
 }
 
 TEST(Simulation, PerPacketPoliciesTakeTheirFluidLimit) {
-  // On a 2:1 oversubscribed 4x2x4 leaf-spine, spray_rr and adaptive are even spreads like
+  // On a 2:1 oversubscribed 4x2x4 leaf-spine, spray_rr, adaptive and reps are even spreads like
   // spray, and flowlet is one hashed path like ecmp: the same completion times to the ps.
   auto ends = [](const std::string& policy) {
     Simulation sim(leaf_spine(4, 2, 4, policy));
@@ -183,6 +183,7 @@ TEST(Simulation, PerPacketPoliciesTakeTheirFluidLimit) {
   const std::vector<std::int64_t> spray = ends("spray");
   EXPECT_EQ(ends("spray_rr"), spray);
   EXPECT_EQ(ends("adaptive"), spray);
+  EXPECT_EQ(ends("reps"), spray);
   const std::vector<std::int64_t> ecmp = ends("ecmp");
   EXPECT_EQ(ends("flowlet"), ecmp);
   EXPECT_NE(ecmp, spray) << "the fabric must tell the two limits apart";

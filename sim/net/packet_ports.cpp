@@ -75,6 +75,7 @@ void PacketModel::prefetch(std::uint32_t tag, int ahead) {
   const Packet& packet = pool_[head];
   if (ahead == 3) {
     __builtin_prefetch(&flows_[packet.flow]);  // next_link and route_at_edge read it
+    if (feedback_) __builtin_prefetch(&sent_paths_[packet.flow]);
     if (packet.next != kNone) __builtin_prefetch(&pool_[packet.next]);        // the next head
     if (port.unstarted != kNone) __builtin_prefetch(&pool_[port.unstarted]);  // settle
     return;
@@ -97,7 +98,12 @@ void PacketModel::prefetch(std::uint32_t tag, int ahead) {
     if (hint.next == kNone) {
       prefetch_flow(packet.flow);
       // Delivered: a data packet's ACK leaves on the destination's uplink.
-      if (hint.ack) return;
+      if (hint.ack) {
+        // feed_back_ack reads the path of the data copy it acknowledges.
+        if (feedback_ && packet.seq < sent_paths_[packet.flow].size())
+          __builtin_prefetch(&sent_paths_[packet.flow][packet.seq]);
+        return;
+      }
       const FlowState& flow = flows_[packet.flow];
       hint.then = fabric_.host_uplink[fabric_.port(flow.key.dst_host, flow.port)];
     }

@@ -218,7 +218,7 @@ struct PolicyParams {
   std::string fallback;                         // replay: policy of flows with no row; "" none
   std::string plugin;  // a plug-in library whose policies come after the built-ins; "" none
   ParamSet params;     // routing.params: a policy's own parameters, read by its factory
-  std::uint32_t entropies = 256;                // reps: entropies a fresh draw picks among
+  std::uint32_t entropies = 256;  // reps: entropies a fresh draw picks among
 };
 
 /// One row of the registry table.

@@ -12,6 +12,7 @@
 
 #include "hdf5_read.hpp"
 #include "io/hdf5_writer.hpp"
+#include "support/scratch_dir.hpp"
 #include "topo/leaf_spine.hpp"
 
 namespace fabricsim::io {
@@ -23,15 +24,8 @@ using namespace fabricsim::io::testing;
 /// A fresh folder per test, removed afterwards.
 class Hdf5Layout : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("fabricsim_layout_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
+  test_support::ScratchDir scratch_{"layout"};
+  const fs::path& dir_ = scratch_.path();
 };
 
 /// 2 leaves x 1 spine with 2 parallel cables per leaf, one host per leaf.

@@ -9,6 +9,7 @@
 #include "hdf5_read.hpp"
 #include "io/file_digest.hpp"
 #include "io/hdf5_writer.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace fabricsim::io {
 namespace {
@@ -18,19 +19,12 @@ using namespace fabricsim::io::testing;
 
 class InputsTable : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("fabricsim_inputs_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   fs::path write(const std::string& name, const std::string& bytes) {
     std::ofstream(dir_ / name, std::ios::binary) << bytes;
     return dir_ / name;
   }
-  fs::path dir_;
+  test_support::ScratchDir scratch_{"inputs"};
+  const fs::path& dir_ = scratch_.path();
 };
 
 TEST_F(InputsTable, DigestMatchesTheStandardSha256TestVectors) {

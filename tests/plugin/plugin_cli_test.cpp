@@ -9,6 +9,7 @@
 
 #include "routing/plugin.hpp"
 #include "support/cli_run.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace fabricsim {
 namespace {
@@ -17,15 +18,6 @@ namespace fs = std::filesystem;
 
 class PluginCli : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("fabricsim_plugin_cli_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   /// `fabricsim validate` of a small all-to-all routed as `routing` (one line of YAML).
   test_support::CliOutcome validate(const std::string& routing) const {
     const fs::path file = dir_ / "run.yaml";
@@ -37,7 +29,8 @@ class PluginCli : public ::testing::Test {
   }
   std::string run_yaml() const { return (dir_ / "run.yaml").string(); }
 
-  fs::path dir_;
+  test_support::ScratchDir scratch_{"plugin_cli"};
+  const fs::path& dir_ = scratch_.path();
 };
 
 TEST_F(PluginCli, ValidateLoadsThePluginAndPrintsItsParams) {

@@ -12,6 +12,7 @@
 #include "routing/plugin_loader.hpp"
 #include "routing/router.hpp"
 #include "scenario/scenario.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace fabricsim {
 namespace {
@@ -22,15 +23,7 @@ namespace fs = std::filesystem;
 /// scenario names it relative to itself.
 class Plugin : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("fabricsim_plugin_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    fs::create_symlink(FABRICSIM_ROTATE_PLUGIN, dir_ / "librotate.so");
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  void SetUp() override { fs::create_symlink(FABRICSIM_ROTATE_PLUGIN, dir_ / "librotate.so"); }
 
   /// Writes a 2-leaf, 4-spine, 4-hosts-per-leaf all-to-all of 64 KiB routed as `routing`.
   std::string scenario(const std::string& model, const std::string& routing) const {
@@ -51,7 +44,8 @@ class Plugin : public ::testing::Test {
     return "";
   }
 
-  fs::path dir_;
+  test_support::ScratchDir scratch_{"plugin"};
+  const fs::path& dir_ = scratch_.path();
 };
 
 /// Every flow between leaves took candidate (app_flow + offset) mod n of its n candidates.

@@ -11,7 +11,7 @@ cd "$(dirname "$0")"
 PACKAGES=(cmake make g++ git pkg-config
   libboost-graph-dev libboost-program-options-dev libyaml-cpp-dev libhdf5-dev libeigen3-dev
   libssl-dev libgtest-dev libgmock-dev clang-format python3 python3-h5py python3-pandas python3-pytest
-  python3-venv python3-setuptools python3-wheel)
+  python3-venv python3-setuptools python3-wheel python3-matplotlib)
 
 install_missing() {
   local missing=()

@@ -5,10 +5,13 @@
     >>> r.flows.fct_us.describe()
     >>> sweep = load_sweep("results/sweep-*.h5")
     >>> series = link_series("results/packet-run.h5")
+    >>> fct_cdf(load_flows_sweep("results/sweep-*.h5"), by="policy").savefig("fct.png")
 
 The file layout is documented in docs/results.md.
 """
 from .loader import SCHEMA_VERSION, Result, load, parse_overrides
+from .plots import (compare_bars, expert_heatmap, fct_cdf, link_heatmap, link_matrix,
+                    queue_series, step_timeline)
 from .series import link_series
 from .steps import iteration_times, step_kinds
 from .sweep import load_flows_sweep, load_sweep
@@ -16,11 +19,18 @@ from .sweep import load_flows_sweep, load_sweep
 __all__ = [
     "SCHEMA_VERSION",
     "Result",
+    "compare_bars",
+    "expert_heatmap",
+    "fct_cdf",
     "iteration_times",
+    "link_heatmap",
+    "link_matrix",
     "link_series",
     "load",
     "load_flows_sweep",
     "load_sweep",
     "parse_overrides",
+    "queue_series",
     "step_kinds",
+    "step_timeline",
 ]

@@ -11,11 +11,14 @@ cd "$(dirname "$0")"
 PACKAGES=(cmake make g++ git pkg-config
   libboost-graph-dev libboost-program-options-dev libyaml-cpp-dev libhdf5-dev libeigen3-dev
   libssl-dev libgtest-dev libgmock-dev clang-format python3 python3-h5py python3-pandas python3-pytest
-  python3-venv python3-setuptools python3-wheel python3-matplotlib)
+  python3-venv python3-setuptools python3-wheel python3-matplotlib python3-xarray
+  jupyter-nbconvert python3-nbclient python3-ipykernel libopenmpi-dev openmpi-bin)
+# Only the test suite needs a browser: it renders the HTML report headless.
+TEST_PACKAGES=(chromium)
 
 install_missing() {
   local missing=()
-  for p in "${PACKAGES[@]}"; do
+  for p in "${PACKAGES[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   if ((${#missing[@]})); then
@@ -57,7 +60,7 @@ case "$command" in
     install_missing; build
     build/sim/app/fabricsim run scenarios/quickstart.yaml -o results/quickstart.h5 ;;
   test)
-    install_missing; build
+    install_missing "${TEST_PACKAGES[@]}"; build
     ctest --test-dir build --output-on-failure -j"$(nproc)"
     build_sanitized
     # Binaries left out of SANITIZED_TARGETS show up as *_NOT_BUILT and are skipped. A huge

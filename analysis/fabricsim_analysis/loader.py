@@ -11,6 +11,8 @@ import h5py
 import numpy as np
 import pandas as pd
 
+from .flow_bounds import app_flow_bounds
+
 #: The newest result-file layout this package understands (root attribute `schema_version`).
 SCHEMA_VERSION = 2
 
@@ -61,7 +63,8 @@ class Result:
     # one row per (workload, iteration, layer): routed, dropped_tokens, max_over_mean, gini,
     # gpu_max_over_mean
     moe_layers: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
-    # /app_flows (one row per workload flow) + src_node, dst_node, finished, fct_ps, fct_us
+    # /app_flows (one row per workload flow) + src_node, dst_node, finished, fct_ps, fct_us,
+    # bound_ps / bound_us (a lower bound on fct: flow_bounds.py) and ratio = fct / bound
     app_flows: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
     # /topology/hosts: host index (id) -> node, edge (node of its switch), uplink, downlink
     hosts: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
@@ -204,13 +207,13 @@ def _add_host_nodes(df: pd.DataFrame, hosts: pd.DataFrame, nodes: pd.DataFrame) 
         df[f"{end}_name"] = df[f"{end}_node"].map(name_of)
 
 
-def _add_bounds(steps: pd.DataFrame) -> None:
-    """bound_us and ratio = duration / bound (NaN when unfinished or without a bound)."""
-    if "bound_ps" not in steps.columns:
-        steps["bound_ps"] = np.nan
-    bound = steps["bound_ps"].astype("float64")
-    steps["bound_us"] = bound / PS_PER_US
-    steps["ratio"] = steps["duration_ps"] / bound.where(bound > 0)
+def _add_bounds(table: pd.DataFrame, elapsed: str) -> None:
+    """bound_us and ratio = elapsed / bound (NaN when unfinished or without a bound)."""
+    if "bound_ps" not in table.columns:
+        table["bound_ps"] = np.nan
+    bound = table["bound_ps"].astype("float64")
+    table["bound_us"] = bound / PS_PER_US
+    table["ratio"] = table[elapsed] / bound.where(bound > 0)
 
 
 def _paths(hops: pd.DataFrame) -> pd.DataFrame:
@@ -265,9 +268,11 @@ def load(path: PathLike) -> Result:
         _add_timing(table)
     steps["duration_ps"] = _elapsed_ps(steps)
     steps["duration_us"] = steps["duration_ps"] / PS_PER_US
-    _add_bounds(steps)
+    _add_bounds(steps, "duration_ps")
     overrides = parse_overrides(str(attrs.get("overrides", "")))
     paths = _paths(path_hops)
+    app_flows["bound_ps"] = app_flow_bounds(app_flows, hosts, links, paths)
+    _add_bounds(app_flows, "fct_ps")
     decisions["nodes"] = decisions["path_id"].map(paths.set_index("path_id")["nodes"])
     return Result(attrs=attrs, nodes=nodes, links=links, flows=flows, steps=steps,
                   overrides=overrides,

@@ -120,4 +120,77 @@ def test_a_schema_1_file_still_loads(tmp_path):
     assert list(r.links["name"]) == ["host0->leaf0", "leaf0->host1"]
     assert list(r.flows["dst_name"]) == ["host1", "host1", "host0"]
     assert r.steps["ratio"].isna().all()
+    assert r.app_flows["bound_ps"].isna().all() and r.app_flows["ratio"].isna().all()
     assert r.paths.empty
+
+
+# Lower bounds of application flows (fabricsim_analysis/flow_bounds.py): a flow of B bytes
+# needs B over its hosts' link rate plus the latency of the shortest route.
+def test_app_flow_bounds_on_a_permutation_are_met_by_spraying(spray_file):
+    apps = load(spray_file).app_flows
+    local = apps["src"] // 2 == apps["dst"] // 2
+    # 1 MiB at 100 Gb/s, plus 2 host links (same leaf) or 2 host + 2 fabric links of 1 us.
+    assert (apps["bound_ps"] == np.where(local, 83_886_080 + 2_000_000,
+                                         83_886_080 + 4_000_000)).all()
+    assert np.allclose(apps["bound_us"], apps["bound_ps"] / 1e6)
+    assert np.allclose(apps["ratio"], 1.0)
+
+
+def test_all_to_all_flows_share_the_host_link_three_ways(run_sim):
+    apps = load(run_sim("a2a-spray", "workload.0.kind=all_to_all",
+                        "routing.policy=spray")).app_flows
+    # Each host's three flows share its 100 Gb/s uplink: 3 x 83.88608 us plus the latency.
+    latency_us = np.where(apps["src"] // 2 == apps["dst"] // 2, 2, 4)
+    assert np.allclose(apps["fct_us"], 3 * SERIALIZE_US + latency_us)
+    assert np.allclose(apps["ratio"], (3 * SERIALIZE_US + latency_us) / (SERIALIZE_US + latency_us))
+
+
+def test_a_host_on_two_planes_has_twice_the_rate(run_sim):
+    apps = load(run_sim("planes-spray", "topology.planes=2", "routing.policy=spray")).app_flows
+    latency_us = np.where(apps["src"] // 2 == apps["dst"] // 2, 2, 4)
+    assert np.allclose(apps["bound_us"], SERIALIZE_US / 2 + latency_us)
+    assert np.allclose(apps["ratio"], 1.0)
+
+
+def _write_table(f, name, columns):
+    for key, values in columns.items():
+        f[f"{name}/{key}"] = values
+
+
+def test_app_flow_bounds_take_the_slower_host_and_the_shortest_listed_path(tmp_path):
+    # host0 (100 Gb/s, 1,000 ps links) on leaf0, host1 (30 Gb/s, 2,000 ps) on leaf1,
+    # host2 (100 Gb/s, 1,000 ps) on leaf2. leaf0 -> leaf1 over spine0 (2 x 500 ps) or spine1
+    # (2 x 3,000 ps); no path listed from leaf1 to leaf0 or from leaf0 to leaf2.
+    path = tmp_path / "hand.h5"
+    with h5py.File(path, "w") as f:
+        f.attrs["schema_version"] = 2
+        f.attrs["sim_end_ps"] = 300_000
+        names = ["host0", "host1", "host2", "leaf0", "leaf1", "spine0", "spine1", "leaf2"]
+        _write_table(f, "topology/nodes", {"id": list(range(8)), "name": names,
+                                           "kind": ["host"] * 3 + ["leaf"] * 2 + ["spine"] * 2
+                                           + ["leaf"]})
+        ends = [(0, 3), (3, 0), (1, 4), (4, 1), (3, 5), (5, 4), (3, 6), (6, 4), (2, 7), (7, 2)]
+        _write_table(f, "topology/links", {
+            "id": list(range(10)), "name": [f"{names[s]}->{names[d]}" for s, d in ends],
+            "src": [s for s, _ in ends], "dst": [d for _, d in ends],
+            "rate_bps": [100e9, 100e9, 30e9, 30e9] + [100e9] * 6,
+            "latency_ps": [1000, 1000, 2000, 2000, 500, 500, 3000, 3000, 1000, 1000]})
+        _write_table(f, "topology/hosts", {"id": [0, 1, 2], "port": [0, 0, 0],
+                                           "node": [0, 1, 2], "edge": [3, 4, 7],
+                                           "uplink": [0, 2, 8], "downlink": [1, 3, 9]})
+        _write_table(f, "topology/paths", {"path_id": [0, 1, 1, 1, 2, 2, 2],
+                                           "hop": [0, 0, 1, 2, 0, 1, 2],
+                                           "node": [3, 3, 5, 4, 3, 6, 4],
+                                           "link": [-1, -1, 4, 5, -1, 6, 7]})
+        _write_table(f, "app_flows", {"id": [0, 1, 2], "src": [0, 1, 0], "dst": [1, 0, 2],
+                                      "bytes": [1000, 1000, 1000], "start_ps": [0, 0, 0],
+                                      "end_ps": [300_000, -1, 82_000], "subflows": [1, 1, 1],
+                                      "step_id": [0, 0, 0]})
+    apps = load(path).app_flows
+    # 1,000 B over 30 Gb/s is 266,666.67 ps, rounded down; then the route's latency: host
+    # links 1,000 + 2,000 ps and the spine0 path's 1,000 ps (not spine1's 6,000 ps); with no
+    # listed path, the host links alone (3,000 ps; 2,000 ps).
+    assert list(apps["bound_ps"]) == [266_666 + 4_000, 266_666 + 3_000, 80_000 + 2_000]
+    assert apps["ratio"].iloc[0] == pytest.approx(300_000 / 270_666)
+    assert np.isnan(apps["ratio"].iloc[1])
+    assert apps["ratio"].iloc[2] == 1.0

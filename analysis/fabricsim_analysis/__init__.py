@@ -5,6 +5,8 @@
     >>> r.flows.fct_us.describe()
     >>> sweep = load_sweep("results/sweep-*.h5")
     >>> series = link_series("results/packet-run.h5")
+    >>> ds = link_dataset("results/packet-run.h5")   # xarray over (link, time)
+    >>> sweep = load_sweep("DIR")                       # a `fabricsim sweep -o DIR` folder
     >>> fct_cdf(load_flows_sweep("results/sweep-*.h5"), by="policy").savefig("fct.png")
 
 The file layout is documented in docs/results.md.
@@ -12,7 +14,7 @@ The file layout is documented in docs/results.md.
 from .loader import SCHEMA_VERSION, Result, load, parse_overrides
 from .plots import (compare_bars, expert_heatmap, fct_cdf, link_heatmap, link_matrix,
                     queue_series, step_timeline)
-from .series import link_series
+from .series import link_dataset, link_series
 from .steps import iteration_times, step_kinds
 from .sweep import load_flows_sweep, load_sweep
 
@@ -24,6 +26,7 @@ __all__ = [
     "fct_cdf",
     "iteration_times",
     "link_heatmap",
+    "link_dataset",
     "link_matrix",
     "link_series",
     "load",

@@ -15,7 +15,8 @@ from .loader import PS_PER_US, PathLike, Result, expand_paths, load
 Paths = Union[PathLike, List[PathLike]]
 
 #: Summary columns of load_sweep, after `file` and the override columns.
-SUMMARY_COLUMNS = ["status", "flows", "app_flows", "sim_end_us", "max_step_us", "max_step_ratio",
+SUMMARY_COLUMNS = ["status", "flows", "app_flows", "sim_end_us", "bound_us", "max_step_us",
+                   "max_step_ratio",
                    "fct_p50_us", "fct_p99_us", "app_fct_p99_us", "max_busy_fraction",
                    "retransmits", "reordered_packets", "probes", "timeouts", "drops", "ecn_marks"]
 
@@ -38,6 +39,22 @@ def _max_or_nan(series: pd.Series) -> float:
     return float(series.max()) if series.notna().any() else float("nan")
 
 
+def chained_bound_us(result: Result) -> float:
+    """The largest, over the workloads, of the sum of a workload's step bounds (us), when each
+    of its steps started no earlier than the previous one ended (a chain: rounds of a collective
+    in one chunk, the layers of a MoE model); then the run cannot end before it. NaN when some
+    workload's steps overlapped, did not finish, or have no bound."""
+    sums = []
+    for _, steps in result.steps.groupby("workload"):
+        steps = steps.sort_values("start_ps", kind="stable")
+        starts, ends = steps["start_ps"].to_numpy(), steps["end_ps"].to_numpy()
+        chained = (starts[1:] >= ends[:-1]).all()
+        if not chained or (steps["end_ps"] < 0).any() or steps["bound_ps"].isna().any():
+            return float("nan")
+        sums.append(float(steps["bound_ps"].sum()) / PS_PER_US)
+    return max(sums) if sums else float("nan")
+
+
 def summarize(result: Result) -> Dict[str, object]:
     """The summary metrics of one run (the non-override columns of load_sweep)."""
     fct = result.flows["fct_us"].dropna()
@@ -47,6 +64,7 @@ def summarize(result: Result) -> Dict[str, object]:
         "flows": len(result.flows),
         "app_flows": len(result.app_flows),
         "sim_end_us": result.attrs["sim_end_ps"] / PS_PER_US,
+        "bound_us": chained_bound_us(result),
         "max_step_us": _max_or_nan(result.steps["duration_us"]),
         # The step furthest above its lower bound (duration / bound_ps).
         "max_step_ratio": _max_or_nan(result.steps["ratio"]),

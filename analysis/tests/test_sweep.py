@@ -5,7 +5,7 @@ import pytest
 
 from fabricsim_analysis import load, load_flows_sweep, load_sweep
 
-SUMMARY = ["flows", "app_flows", "sim_end_us", "max_step_us", "max_step_ratio", "fct_p50_us",
+SUMMARY = ["flows", "app_flows", "sim_end_us", "bound_us", "max_step_us", "max_step_ratio", "fct_p50_us",
            "fct_p99_us", "app_fct_p99_us", "max_busy_fraction", "retransmits",
            "reordered_packets", "probes", "timeouts", "drops", "ecn_marks"]
 # 1 MiB at 100 Gb/s plus four 1 us hops: a cross-leaf flow that keeps its full host rate.
@@ -34,6 +34,29 @@ def test_summary_metrics_match_the_tables(ecmp_file):
     assert row["fct_p50_us"] == pytest.approx(r.flows["fct_us"].median())
     assert r.flows["fct_us"].min() <= row["fct_p99_us"] <= r.flows["fct_us"].max()
     assert row["max_busy_fraction"] == pytest.approx(r.links["busy_fraction"].max())
+
+
+RING = ("workload.0.kind=all_reduce", "workload.0.algorithm=ring", "workload.0.bytes=4MiB",
+        "routing.policy=spray")
+
+
+def test_bound_of_a_chain_of_rounds_is_the_sum_of_their_bounds(run_sim):
+    # Ring all-reduce of 4 MiB on 4 hosts: 2 (N - 1) = 6 rounds, each host sending 1 MiB to
+    # its successor; two of the four ring hops cross leaves (4 links of 1 us), so each round
+    # needs 1 MiB at 100 Gb/s plus 4 us, and the sprayed fluid run meets it.
+    row = load_sweep([run_sim("ring", *RING)]).iloc[0]
+    round_us = (1 << 20) * 8 / 100e9 * 1e6 + 4
+    assert row["bound_us"] == pytest.approx(6 * round_us)
+    assert row["sim_end_us"] == pytest.approx(row["bound_us"])
+
+
+def test_no_chained_bound_when_steps_overlap(run_sim):
+    # In 4 chunks the ring's rounds pipeline: a round of one chunk starts before the previous
+    # round of another ends, so summing the bounds would not bound the run.
+    path = run_sim("ring-chunks", *RING, "workload.0.chunks=4")
+    steps = load(path).steps.sort_values("start_ps")
+    assert (steps["start_ps"].to_numpy()[1:] < steps["end_ps"].to_numpy()[:-1]).any()
+    assert math.isnan(load_sweep([path]).iloc[0]["bound_us"])
 
 
 def test_packet_totals_sum_the_flow_and_link_columns(run_sim):

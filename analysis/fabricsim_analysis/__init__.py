@@ -13,7 +13,7 @@ The file layout is documented in docs/results.md.
 """
 from .loader import SCHEMA_VERSION, Result, load, parse_overrides
 from .plots import (compare_bars, expert_heatmap, fct_cdf, link_heatmap, link_matrix,
-                    queue_series, step_timeline)
+                    queue_series, step_bounds, step_timeline)
 from .series import link_dataset, link_series
 from .steps import iteration_times, step_kinds
 from .sweep import load_flows_sweep, load_sweep
@@ -34,6 +34,7 @@ __all__ = [
     "load_sweep",
     "parse_overrides",
     "queue_series",
+    "step_bounds",
     "step_kinds",
     "step_timeline",
 ]

@@ -20,6 +20,15 @@ from .loader import Result
 from .series import link_series
 
 
+#: Largest width and height (inches) of a heatmap, so 256 experts or 64 spines stay on a page.
+MAX_MAP_SIZE = (12.0, 9.0)
+
+
+def _map_size(rows: int, columns: int, per_row: float, per_column: float) -> Tuple[float, float]:
+    return (min(3 + per_column * columns, MAX_MAP_SIZE[0]),
+            min(2 + per_row * rows, MAX_MAP_SIZE[1]))
+
+
 def _column(df: pd.DataFrame, by: str) -> str:
     """`by` itself, or the one override column whose last part is `by` ("policy" ->
     "routing.policy")."""
@@ -88,8 +97,7 @@ def link_heatmap(result: Result, tier: Tuple[str, str] = ("leaf", "spine"),
     """Heatmap of link utilisation (busy fraction, 0..1) from tier[0] nodes (rows) to tier[1]
     nodes (columns), e.g. leaf -> spine; see link_matrix for the numbers."""
     matrix = link_matrix(result, tier, value)
-    size = (3 + 0.5 * matrix.shape[1], 2 + 0.4 * matrix.shape[0])
-    fig = Figure(figsize=size, layout="constrained")
+    fig = Figure(figsize=_map_size(*matrix.shape, 0.4, 0.5), layout="constrained")
     ax = fig.add_subplot()
     limits = {"vmin": 0.0, "vmax": 1.0} if value == "busy_fraction" else {}
     image = ax.imshow(matrix.to_numpy(), aspect="auto", cmap="viridis", **limits)
@@ -196,14 +204,43 @@ def expert_heatmap(result: Result, workload: int = 0, iteration: int = 0) -> Fig
     if not 0 <= iteration < cube.shape[0]:
         raise IndexError(f"iteration {iteration} out of range 0..{cube.shape[0] - 1}")
     tokens = cube[iteration]
-    size = (3 + 0.3 * tokens.shape[1], 2 + 0.3 * tokens.shape[0])
-    fig = Figure(figsize=size, layout="constrained")
+    fig = Figure(figsize=_map_size(*tokens.shape, 0.3, 0.3), layout="constrained")
     ax = fig.add_subplot()
     image = ax.imshow(tokens, aspect="auto", cmap="magma")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    # A tick on every layer when they fit (the locator puts fractions on a single layer).
+    if tokens.shape[0] <= 32:
+        ax.set_yticks(range(tokens.shape[0]))
+    else:
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("expert")
     ax.set_ylabel("layer")
     ax.set_title(f"workload {workload}, iteration {iteration}")
     fig.colorbar(image, ax=ax, label="tokens")
+    return fig
+
+
+def step_bounds(result: Result) -> Figure:
+    """A bar per finished step with a bound: its duration (us), and the step's lower bound
+    (bound_us) drawn as a black tick across the bar; the label under each bar is its ratio.
+    Bars are in step order, coloured by kind."""
+    steps = result.steps[(result.steps["end_ps"] >= 0) & (result.steps["bound_ps"] > 0)]
+    if steps.empty:
+        raise ValueError("no finished step with a bound to draw")
+    kinds = list(dict.fromkeys(steps["kind"]))
+    x = np.arange(len(steps))
+    fig = Figure(figsize=(min(3 + 0.35 * len(steps), 14), 4), layout="constrained")
+    ax = fig.add_subplot()
+    for i, kind in enumerate(kinds):
+        mine = (steps["kind"] == kind).to_numpy()
+        ax.bar(x[mine], steps["duration_us"][mine], color=f"C{i % 10}", label=kind)
+    ax.hlines(steps["bound_us"], x - 0.4, x + 0.4, colors="black", label="bound")
+    if len(steps) <= 24:
+        ax.set_xticks(x, [f"{s.id}\n{s.ratio:.2f}x" for s in steps.itertuples()])
+        ax.set_xlabel("step id, duration / bound")
+    else:
+        ax.set_xlabel("step (in id order)")
+    ax.set_ylabel("duration (us)")
+    ax.grid(True, axis="y", alpha=0.3)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return fig

@@ -4,7 +4,8 @@ import pytest
 from matplotlib.figure import Figure
 
 from fabricsim_analysis import (compare_bars, expert_heatmap, fct_cdf, link_heatmap, link_series,
-                                load, load_flows_sweep, load_sweep, queue_series, step_timeline)
+                                load, load_flows_sweep, load_sweep, queue_series, step_bounds,
+                                step_timeline)
 
 MOE = ("workload.0={kind: moe, experts: 8, top_k: 2, tokens_per_gpu: 64, hidden: 64, "
        "layers: 2, iterations: 3, capacity_factor: 1.0, load: {dist: zipf, s: 1.5}}")
@@ -133,3 +134,23 @@ def test_expert_heatmap_is_the_iteration_token_matrix(moe_result):
         expert_heatmap(moe_result, iteration=3)
     with pytest.raises(KeyError, match="workload 1"):
         expert_heatmap(moe_result, workload=1)
+
+
+def test_step_bounds_draws_each_duration_and_its_bound(moe_result):
+    steps = moe_result.steps[moe_result.steps["bound_ps"] > 0]
+    ax = step_bounds(moe_result).axes[0]
+    bars = sorted(ax.patches, key=lambda p: p.get_x())
+    assert len(bars) == len(steps) > 1
+    np.testing.assert_allclose([b.get_height() for b in bars], steps["duration_us"])
+    ticks, = ax.collections  # the bounds: one horizontal segment per bar
+    np.testing.assert_allclose([seg[0][1] for seg in ticks.get_segments()], steps["bound_us"])
+    assert (steps["duration_us"] >= steps["bound_us"]).all()
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels[0] == f"{steps['id'].iloc[0]}\n{steps['ratio'].iloc[0]:.2f}x"
+
+
+def test_step_bounds_needs_a_bounded_step(ecmp_file):
+    r = load(ecmp_file)
+    r.steps["bound_ps"] = 0
+    with pytest.raises(ValueError, match="no finished step with a bound"):
+        step_bounds(r)

@@ -1,4 +1,4 @@
-// fabricsim command line: run, validate, info, list; `<command> --help` for each.
+// fabricsim command line: run, validate, info, list, report; `<command> --help` for each.
 // Exit codes: 0 ok, 1 run failed, 2 bad input.
 #include <boost/program_options.hpp>
 #include <csignal>
@@ -14,6 +14,7 @@
 #include "app/output_guard.hpp"
 #include "app/output_probe.hpp"
 #include "app/progress.hpp"
+#include "app/report_command.hpp"
 #include "app/run_context.hpp"
 #include "core/unit_parse.hpp"
 #include "engine/resource_estimate.hpp"
@@ -45,6 +46,8 @@ constexpr const char* kUsage =
     "                                       resolved scenario and its resource estimate\n"
     "  info SCENARIO.yaml [--set ...]       topology facts: nodes, links, paths, bisection\n"
     "  list                                 routing policies, workloads, transports, models\n"
+    "  report RESULT.h5 -o REPORT.html      one self-contained HTML page: summary, plots,\n"
+    "                                       scenario (runs the Python analysis package)\n"
     "  --version\n"
     "'fabricsim <command> --help' lists the options of one command.\n";
 
@@ -76,6 +79,8 @@ constexpr Command kCommands[] = {
      "Prints the scenario's topology: hosts, switches, links, equal-cost paths, bisection."},
     {"list", "list",
      "Prints the routing policies, workload kinds, transports and models, with their help."},
+    {"report", "report RESULT.h5 -o REPORT.html",
+     "Writes one self-contained HTML page for a result: summary, plots, scenario."},
 };
 
 const Command* find_command(const std::string& name) {
@@ -285,6 +290,10 @@ int dispatch(const std::vector<std::string>& argv, const std::string& command_li
     std::string valid;
     for (const Command& c : kCommands) valid += (valid.empty() ? "" : ", ") + std::string(c.name);
     throw UsageError("unknown command '" + name + "' (valid: " + valid + ")");
+  }
+  // report's options are the Python module's own (report.py), --help included.
+  if (name == "report") {
+    return fsim::app::run_report(std::vector<std::string>(argv.begin() + 1, argv.end()));
   }
   const Args args = parse_args(*command, std::vector<std::string>(argv.begin() + 1, argv.end()));
   if (args.help) {

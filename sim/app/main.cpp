@@ -1,10 +1,7 @@
-// fabricsim command line: run, validate, info, list, report; `<command> --help` for each.
+// fabricsim command line: run, sweep, validate, info, list, report; `<command> --help` for each.
 // Exit codes: 0 ok, 1 run failed, 2 bad input.
 #include <boost/program_options.hpp>
-#include <csignal>
 #include <cstdio>
-#include <cstdlib>
-#include <functional>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -12,17 +9,15 @@
 #include <vector>
 
 #include "app/output_guard.hpp"
-#include "app/output_probe.hpp"
-#include "app/progress.hpp"
 #include "app/report_command.hpp"
 #include "app/run_context.hpp"
+#include "app/run_scenario.hpp"
+#include "app/sweep.hpp"
+#include "app/sweep_plan.hpp"
 #include "core/unit_parse.hpp"
 #include "engine/resource_estimate.hpp"
 #include "engine/simulation.hpp"
-#include "io/file_digest.hpp"
-#include "io/hdf5_writer.hpp"
 #include "io/moe_trace_reader.hpp"
-#include "metrics/summary.hpp"
 #include "net/params.hpp"
 #include "routing/policy.hpp"
 #include "scenario/scenario.hpp"
@@ -42,6 +37,9 @@ constexpr const char* kUsage =
     "usage: fabricsim <command> [options]\n"
     "  run SCENARIO.yaml [-o OUT.h5] [--set key.path=value ...] [--seed N] [--max-memory SIZE]\n"
     "      [--quiet]\n"
+    "  sweep SWEEP.yaml -o DIR [--set key.path=value ...] [--dry-run] [--quiet]\n"
+    "                                       every run of a parameter sweep, resumable; under\n"
+    "                                       mpirun or srun the ranks share the runs\n"
     "  validate SCENARIO.yaml [--set ...]   every check of run short of simulating; prints the\n"
     "                                       resolved scenario and its resource estimate\n"
     "  info SCENARIO.yaml [--set ...]       topology facts: nodes, links, paths, bisection\n"
@@ -71,6 +69,10 @@ struct Command {
 constexpr Command kCommands[] = {
     {"run", "run SCENARIO.yaml [options]",
      "Simulates the scenario, writes the result file (HDF5) and prints a summary."},
+    {"sweep", "sweep SWEEP.yaml -o DIR [options]",
+     "Runs every combination of a sweep file's axes (docs/sweeps.md): one result file per run "
+     "in DIR/runs, their status in DIR/index.csv. Run it again to resume: complete runs are "
+     "kept, the rest are run. Under mpirun or srun the ranks share the runs."},
     {"validate", "validate SCENARIO.yaml [options]",
      "Runs every check of `run` short of simulating (scenario, traces, connection matrices, "
      "resource estimate, output file) and prints the scenario resolved (defaults filled in, "
@@ -96,6 +98,7 @@ struct Args {
   std::vector<std::string> overrides;
   std::string max_memory;  // --max-memory SIZE; empty: derived from the machine's memory
   bool quiet = false;
+  bool dry_run = false;  // sweep: print the runs and stop
   bool help = false;
 };
 
@@ -106,9 +109,15 @@ po::options_description command_options(const std::string& command, Args& args, 
   if (command == "list") return options;
   options.add_options()(
       "set", po::value(&args.overrides)->composing()->value_name("KEY=VALUE"),
-      "override a YAML key by its dotted path (repeatable): routing.policy=spray")(
-      "seed", po::value(&seed)->value_name("N"), "random seed (same as --set seed=N)");
-  if (command == "run" || command == "validate") {
+      command == "sweep"
+          ? "override a YAML key of every run by its dotted path (repeatable), after the sweep "
+            "file's `set`: output.sample_interval=0us"
+          : "override a YAML key by its dotted path (repeatable): routing.policy=spray");
+  if (command != "sweep") {
+    options.add_options()("seed", po::value(&seed)->value_name("N"),
+                          "random seed (same as --set seed=N)");
+  }
+  if (command == "run" || command == "validate" || command == "sweep") {
     options.add_options()("max-memory", po::value(&args.max_memory)->value_name("SIZE"),
                           "refuse a scenario whose estimated state exceeds SIZE (e.g. 8GiB; "
                           "default: 80% of the machine's memory)");
@@ -117,6 +126,13 @@ po::options_description command_options(const std::string& command, Args& args, 
     options.add_options()("output,o", po::value(&args.output)->value_name("OUT.h5"),
                           "result file (default: the scenario's output.file)")(
         "quiet,q", po::bool_switch(&args.quiet), "no progress line and no summary");
+  }
+  if (command == "sweep") {
+    options.add_options()("output,o", po::value(&args.output)->value_name("DIR"),
+                          "the sweep's folder: index.csv and runs/run-NNNN.h5 (required)")(
+        "dry-run", po::bool_switch(&args.dry_run),
+        "check every run's scenario, print the runs and exit")(
+        "quiet,q", po::bool_switch(&args.quiet), "no progress and no summary");
   }
   return options;
 }
@@ -150,85 +166,42 @@ Args parse_args(const Command& command, const std::vector<std::string>& rest) {
     throw UsageError(e.what(), command.name);
   }
   if (args.help) return args;
-  if (std::string(command.name) != "list" && args.scenario.empty()) {
-    throw UsageError("'" + std::string(command.name) + "' needs a scenario file", command.name);
+  const std::string name = command.name;
+  if (name != "list" && args.scenario.empty()) {
+    throw UsageError("'" + name + "' needs a " + (name == "sweep" ? "sweep" : "scenario") + " file",
+                     command.name);
+  }
+  if (name == "sweep" && args.output.empty()) {
+    throw UsageError("'sweep' needs its folder: -o DIR", command.name);
   }
   if (!seed.empty()) args.overrides.push_back("seed=" + seed);
   return args;
 }
 
-/// The scenario with -o applied, after every check that needs no simulation: the resource
-/// estimate against the memory limit and whether the output can be created.
-struct Checked {
-  fsim::scenario::Scenario scenario;
-  fsim::engine::ResourceEstimate estimate;
-  std::uint64_t memory_limit = 0;
-};
-
-Checked load_checked(const Args& args, const std::string& command) {
-  Checked c{fsim::scenario::load(args.scenario, args.overrides), {}, 0};
-  if (!args.output.empty()) c.scenario.output.file = args.output;
-  std::string source;
-  if (args.max_memory.empty()) {
-    c.memory_limit = fsim::engine::default_memory_limit();
-    source = "80% of this machine's memory";
-  } else {
+/// The run of `args`: its memory limit from --max-memory (or the default).
+fsim::app::RunRequest run_request(const Args& args, const std::string& command) {
+  fsim::app::RunRequest request;
+  request.scenario = args.scenario;
+  request.overrides = args.overrides;
+  request.output = args.output;
+  request.quiet = args.quiet;
+  if (!args.max_memory.empty()) {
     try {
-      c.memory_limit = static_cast<std::uint64_t>(fsim::core::parse_bytes(args.max_memory).count());
+      request.memory.bytes =
+          static_cast<std::uint64_t>(fsim::core::parse_bytes(args.max_memory).count());
     } catch (const fsim::core::UnitError& e) {
       throw UsageError(std::string("--max-memory: ") + e.what(), command);
     }
-    source = "--max-memory " + args.max_memory;
+    request.memory.source = "--max-memory " + args.max_memory;
   }
-  c.estimate = fsim::engine::estimate_resources(c.scenario);
-  fsim::engine::check_resources(c.estimate, c.memory_limit, source);
-  if (const std::string why = fsim::app::output_problem(c.scenario.output.file); !why.empty()) {
-    throw fsim::engine::ResourceError("cannot create the output " + c.scenario.output.file + ": " +
-                                      why);
-  }
-  std::vector<std::string> inputs;
-  for (const fsim::scenario::InputPath& input : c.scenario.inputs) inputs.push_back(input.path);
-  fsim::app::check_output(c.scenario.output.file, fsim::io::partial_path(c.scenario.output.file),
-                          inputs);
-  return c;
-}
-
-/// Test-only: FABRICSIM_TEST_SIGNAL_DURING_WRITE=INT (or TERM) raises that signal once the
-/// temporary result file exists, so tests interrupt a write deterministically.
-std::function<void()> signal_during_write_hook() {
-  const char* name = std::getenv("FABRICSIM_TEST_SIGNAL_DURING_WRITE");
-  if (name == nullptr) return {};
-  const int signal_number = std::string(name) == "TERM" ? SIGTERM : SIGINT;
-  return [signal_number] { std::raise(signal_number); };
+  return request;
 }
 
 int run(const Args& args, const std::string& command_line) {
-  const Checked checked = load_checked(args, "run");
-  const fsim::scenario::Scenario& scenario = checked.scenario;
-  std::vector<fsim::metrics::InputFile> inputs;
-  for (const fsim::scenario::InputPath& input : scenario.inputs) {
-    inputs.push_back(fsim::io::describe_input(input.role, input.path));
-  }
-  fsim::app::remove_on_signal(fsim::io::partial_path(scenario.output.file));
-  const std::string started = fsim::app::utc_now_iso8601();
-  fsim::engine::Simulation simulation(scenario);
-  fsim::app::ProgressLine progress(!args.quiet);
-  fsim::metrics::Results results =
-      simulation.run([&](const fsim::engine::Progress& p) { progress.update(p); });
-  progress.finish();
-  results.info.command_line = command_line;
-  results.info.start_time_utc = started;
-  results.info.host_name = fsim::app::host_name();
-  results.info.inputs = std::move(inputs);
-  fsim::io::write_results(scenario.output.file, simulation.fabric(), results,
-                          signal_during_write_hook());
-  if (!args.quiet) {
-    const std::vector<std::string> names = fsim::io::link_names(simulation.fabric());
-    const auto link_name = [&names](std::uint32_t l) { return names[l]; };
-    std::cout << fsim::metrics::format_summary(results, link_name) << "  wrote "
-              << scenario.output.file << "\n";
-  }
-  return results.info.status == "complete" ? kOk : kRunFailed;
+  fsim::app::RunRequest request = run_request(args, "run");
+  request.command_line = command_line;
+  request.after_create = fsim::app::signal_during_write_hook();
+  return fsim::app::run_scenario(request).status == "complete" ? kOk : kRunFailed;
 }
 
 int info(const Args& args) {
@@ -275,7 +248,8 @@ int list() {
   return kOk;
 }
 
-int dispatch(const std::vector<std::string>& argv, const std::string& command_line) {
+int dispatch(const std::string& program, const std::vector<std::string>& argv,
+             const std::string& command_line) {
   if (argv.empty() || argv[0] == "--help" || argv[0] == "-h") {
     std::cout << kUsage;
     return argv.empty() ? kBadInput : kOk;
@@ -302,10 +276,21 @@ int dispatch(const std::vector<std::string>& argv, const std::string& command_li
   }
   if (name == "list") return list();
   if (name == "run") return run(args, command_line);
+  if (name == "sweep") {
+    fsim::app::RunRequest each_run = run_request(args, "sweep");
+    each_run.output.clear();
+    return fsim::app::sweep({.sweep_file = args.scenario,
+                             .folder = args.output,
+                             .cli_overrides = args.overrides,
+                             .run_template = each_run,
+                             .program = program,
+                             .dry_run = args.dry_run,
+                             .quiet = args.quiet});
+  }
   if (name == "info") return info(args);
   // validate: run minus simulating. Building the simulation reads the traces and generates
   // the traffic, so it fails exactly where run would.
-  const Checked checked = load_checked(args, "validate");
+  const fsim::app::Checked checked = fsim::app::load_checked(run_request(args, "validate"));
   const fsim::engine::Simulation simulation(checked.scenario);
   std::cout << fsim::scenario::to_yaml(checked.scenario)
             << fsim::engine::format_estimate(checked.estimate, checked.memory_limit);
@@ -316,7 +301,7 @@ int dispatch(const std::vector<std::string>& argv, const std::string& command_li
 
 int main(int argc, char** argv) {
   try {
-    return dispatch(std::vector<std::string>(argv + 1, argv + argc),
+    return dispatch(argv[0], std::vector<std::string>(argv + 1, argv + argc),
                     fsim::app::shell_join(std::vector<std::string>(argv, argv + argc)));
   } catch (const UsageError& e) {
     std::cerr << "fabricsim: " << e.what() << "\n";
@@ -325,6 +310,9 @@ int main(int argc, char** argv) {
     } else {
       std::cerr << "'fabricsim " << e.command << " --help' lists its options.\n";
     }
+    return kBadInput;
+  } catch (const fsim::app::SweepError& e) {
+    std::cerr << "fabricsim: " << e.what() << "\n";
     return kBadInput;
   } catch (const fsim::app::OutputRefused& e) {
     std::cerr << "fabricsim: " << e.what() << "\n";

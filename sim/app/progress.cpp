@@ -9,7 +9,8 @@ namespace {
 
 double fraction(double done, double total) { return total > 0 ? done / total : 0; }
 
-/// "45 s", "12 min", "3.2 h".
+}  // namespace
+
 std::string duration_text(double seconds) {
   char buf[32];
   if (seconds < 120) {
@@ -21,8 +22,6 @@ std::string duration_text(double seconds) {
   }
   return buf;
 }
-
-}  // namespace
 
 std::string progress_text(const engine::Progress& p, double elapsed_s) {
   const double flows =

@@ -6,6 +6,9 @@
 
 namespace fabricsim::app {
 
+/// "45 s", "12 min", "3.2 h".
+std::string duration_text(double seconds);
+
 /// The progress text: simulated time, application flows done, events/s, and an ETA that
 /// extrapolates the fraction of the workload's bytes delivered so far over `elapsed_s` of
 /// wall time (remaining = elapsed x (1 - f) / f; "?" before the first byte is delivered).

@@ -17,9 +17,10 @@ struct CliOutcome {
   std::string output;  // stdout and stderr together
 };
 
-/// Runs `fabricsim ARGS` through the shell (ARGS is shell text) and collects its output.
-inline CliOutcome run_fabricsim(const std::string& args) {
-  const std::string command = std::string(FABRICSIM_BINARY) + " " + args + " 2>&1";
+/// Runs `fabricsim ARGS` through the shell (ARGS is shell text) and collects its output;
+/// `launcher` (shell text: "VAR=value", "mpirun -np 2") goes before the binary.
+inline CliOutcome run_fabricsim(const std::string& args, const std::string& launcher = "") {
+  const std::string command = launcher + " " + std::string(FABRICSIM_BINARY) + " " + args + " 2>&1";
   FILE* pipe = popen(command.c_str(), "r");
   CliOutcome out;
   char buf[4096];

@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import glob
 import os
+import re
 import warnings
 from typing import Dict, List, Union
 
@@ -86,18 +87,27 @@ class Result:
     hop_choices: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
 
 
+_OVERRIDE_START = re.compile(r"^\s*[\w.\-]+\s*=")
+
+
 def parse_overrides(text: str) -> Dict[str, str]:
     """Parses the `overrides` attribute, one "key.path=value" per line, into a dict.
-    Blank lines are ignored; a key given twice keeps its last value, as in the run."""
+    Blank lines are ignored; a key given twice keeps its last value, as in the run. A line
+    that does not start with "key.path=" continues the value above it: a --set value given
+    on several lines (`--set 'topology={kind: leaf_spine,<newline> leaves: 4}'`)."""
     out: Dict[str, str] = {}
+    key = None
     for line in text.splitlines():
-        line = line.strip()
-        if not line:
+        if not line.strip():
             continue
-        key, sep, value = line.partition("=")
-        if not sep or not key.strip():
-            raise ValueError(f"bad override line {line!r}: expected key.path=value")
-        out[key.strip()] = value.strip()
+        if key is not None and not _OVERRIDE_START.match(line):
+            out[key] += "\n" + line.rstrip()
+            continue
+        key, sep, value = line.strip().partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise ValueError(f"bad override line {line.strip()!r}: expected key.path=value")
+        out[key] = value.strip()
     return out
 
 

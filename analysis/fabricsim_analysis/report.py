@@ -111,9 +111,9 @@ def _experts(r: Result) -> Tuple[Figure, str]:
         raise NotInRun("no MoE workload")
     workload = min(r.moe)
     cube = r.moe[workload]
-    tokens = cube[0]
-    mean = tokens.mean(axis=1, keepdims=True)
-    ratio = float((tokens.max(axis=1) / np.where(mean[:, 0] > 0, mean[:, 0], 1)).max())
+    layers = r.moe_layers
+    first = layers[(layers["workload"] == workload) & (layers["iteration"] == 0)]
+    ratio = float(first["max_over_mean"].max())
     return expert_heatmap(r, workload=workload, iteration=0), (
         f"Tokens routed to each expert [layer x expert] in iteration 0 of MoE workload "
         f"{workload} (layers: {cube.shape[1]}, experts: {cube.shape[2]}, iterations "

@@ -1,7 +1,7 @@
-"""parse_overrides and to_number: pure functions, no binary needed."""
+"""parse_overrides and to_number (pure functions), and one run with a --set on two lines."""
 import pytest
 
-from fabricsim_analysis import parse_overrides
+from fabricsim_analysis import load, parse_overrides
 from fabricsim_analysis.sweep import to_number
 
 
@@ -32,3 +32,19 @@ def test_to_number():
     assert to_number("1e3") == 1000.0
     assert to_number("spray") == "spray"
     assert to_number("1MiB") == "1MiB"
+
+
+def test_a_value_on_several_lines_continues_until_the_next_key():
+    text = ("topology={kind: leaf_spine, leaves: 4,\n"
+            "         spines: 4}\n"
+            "seed=2\n")
+    assert parse_overrides(text) == {"topology": "{kind: leaf_spine, leaves: 4,\n"
+                                                 "         spines: 4}", "seed": "2"}
+
+
+def test_a_run_with_a_multi_line_set_loads(run_sim):
+    path = run_sim("multi-line-set", "topology={kind: leaf_spine, leaves: 2, spines: 2,\n"
+                                     "  hosts_per_leaf: 2}", "seed=5")
+    assert load(path).overrides == {
+        "topology": "{kind: leaf_spine, leaves: 2, spines: 2,\n  hosts_per_leaf: 2}",
+        "seed": "5"}

@@ -10,7 +10,7 @@ import h5py
 import pytest
 
 from fabricsim_analysis import load
-from fabricsim_analysis.report import PLOTS, main, render
+from fabricsim_analysis.report import PLOTS, NotInRun, main, render, upward_tier
 
 from conftest import SCENARIO
 
@@ -138,3 +138,14 @@ def test_render_names_each_plot_once(ecmp_file):
     text = render(load(ecmp_file))
     for plot_id in PLOT_IDS:
         assert len(re.findall(rf'id="(missing-)?{plot_id}"', text)) == 1, plot_id
+
+
+def test_the_heatmap_takes_the_lowest_switch_tier(run_sim, ecmp_file):
+    assert upward_tier(load(ecmp_file)) == ("leaf", "spine")
+    fat_tree = load(run_sim("report-fat-tree", "topology={kind: fat_tree, k: 4}"))
+    assert upward_tier(fat_tree) == ("tor", "agg")
+    # Switches of a two-plane fabric are named leaf0.p1: no heatmap, and the page says why.
+    planes = load(run_sim("report-planes", "topology.planes=2"))
+    with pytest.raises(NotInRun, match="plane suffix"):
+        upward_tier(planes)
+    assert "missing-link-heatmap" in render(planes)

@@ -283,20 +283,24 @@ TEST_F(SweepCli, EveryRepositorySweepFileChecksOut) {
 
 #ifdef FABRICSIM_TEST_MPIEXEC
 TEST_F(SweepCli, TwoMpiRanksGiveTheSequentialResultsRunForRun) {
-  const fs::path sequential = dir_.path() / "sequential", parallel = dir_.path() / "parallel";
-  ASSERT_EQ(run_fabricsim(sweep_args(sequential) + " --quiet").exit_code, 0);
-  const auto r = run_fabricsim(sweep_args(parallel),
+  // Both sweeps write into one folder (the resolved scenario records its output path), the
+  // sequential one moved aside before the 2-rank one runs.
+  const fs::path out = dir_.path() / "out", sequential = dir_.path() / "sequential";
+  ASSERT_EQ(run_fabricsim(sweep_args(out) + " --quiet").exit_code, 0);
+  fs::rename(out, sequential);
+  const auto r = run_fabricsim(sweep_args(out),
                                FABRICSIM_TEST_MPIEXEC " --allow-run-as-root --oversubscribe -np 2");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   for (std::size_t i = 0; i < 8; ++i) {
     const std::string name = "runs/run-000" + std::to_string(i) + ".h5";
-    const auto same = same_results((sequential / name).string() + " " + (parallel / name).string());
+    const auto same = same_results((sequential / name).string() + " " + (out / name).string());
     EXPECT_EQ(same.exit_code, 0) << name << ": " << same.output;
   }
-  const std::string index = read_text(parallel / "index.csv");
+  const std::string index = read_text(out / "index.csv");
   EXPECT_NE(index.find(",complete,0,"), std::string::npos) << index;
   EXPECT_NE(index.find(",complete,1,"), std::string::npos) << index;
   EXPECT_EQ(index.find("pending"), std::string::npos) << index;
+  EXPECT_EQ(index.find("running"), std::string::npos) << index;
 }
 #else
 TEST_F(SweepCli, WithoutMpiBuiltALaunchByMpirunExitsTwo) {

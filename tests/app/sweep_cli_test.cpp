@@ -272,13 +272,18 @@ TEST_F(SweepCli, CommandLineSetAppliesToEveryRunAndSweepNeedsItsFolder) {
 }
 
 TEST_F(SweepCli, EveryRepositorySweepFileChecksOut) {
-  for (const auto& entry : fs::directory_iterator(kSource + "/scenarios/sweeps")) {
-    if (entry.path().extension() != ".yaml") continue;
-    SCOPED_TRACE(entry.path().string());
-    const auto r = run_fabricsim("sweep " + entry.path().string() + " -o " +
-                                 (dir_.path() / "dry").string() + " --dry-run");
-    EXPECT_EQ(r.exit_code, 0) << r.output;
+  std::size_t files = 0;
+  for (const char* folder : {"/scenarios/sweeps", "/bench/sweeps"}) {
+    for (const auto& entry : fs::directory_iterator(kSource + folder)) {
+      if (entry.path().extension() != ".yaml") continue;
+      SCOPED_TRACE(entry.path().string());
+      ++files;
+      const auto r = run_fabricsim("sweep " + entry.path().string() + " -o " +
+                                   (dir_.path() / "dry").string() + " --dry-run");
+      EXPECT_EQ(r.exit_code, 0) << r.output;
+    }
   }
+  EXPECT_GE(files, 7u);
 }
 
 #ifdef FABRICSIM_TEST_MPIEXEC

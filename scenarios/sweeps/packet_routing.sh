@@ -7,7 +7,8 @@
 #   scenarios/sweeps/packet_routing.sh OUT_DIR
 #   LAUNCH="mpirun --allow-run-as-root --oversubscribe -np 2" scenarios/sweeps/packet_routing.sh OUT_DIR
 #
-# A second call with the same OUT_DIR resumes: complete runs are kept.
+# A second call with the same OUT_DIR resumes: complete runs are kept. Measured 2026-12-01 on
+# 2 cores with one process: 24 runs in 1 min 51 s (docs/packet-model.md has the table).
 set -euo pipefail
 [[ $# -eq 1 ]] || { echo "usage: $0 OUT_DIR" >&2; exit 2; }
 here=$(dirname "$0")

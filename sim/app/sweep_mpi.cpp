@@ -6,6 +6,7 @@
 #include <mpi.h>
 
 #include <chrono>
+#include <cstdio>
 #include <exception>
 #include <functional>
 #include <optional>
@@ -168,9 +169,30 @@ int sweep_mpi(const SweepOptions& options, const SweepPlan& plan) {
   broadcast_from_rank0(failure ? kSetupFailed : options.dry_run ? kDryRunDone : kProceed);
   if (failure) std::rethrow_exception(failure);
   if (options.dry_run) return 0;
+  // The index cannot be written (a full disk): the worker thread keeps its error for the
+  // main thread; the main thread, in the middle of talking to the ranks, aborts them all.
+  std::exception_ptr worker_failure;
   std::thread worker;
-  hand_out_runs(runner, mpi.size(), [&] { worker = std::thread([&runner] { runner.work(0); }); });
+  const auto start_worker = [&] {
+    worker = std::thread([&] {
+      try {
+        runner.work(0);
+      } catch (...) {
+        worker_failure = std::current_exception();
+      }
+    });
+  };
+  try {
+    hand_out_runs(runner, mpi.size(), start_worker);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "fabricsim: %s\n", e.what());
+    MPI_Abort(MPI_COMM_WORLD, 2);
+  }
   worker.join();
+  if (worker_failure) {
+    broadcast_from_rank0(2);
+    std::rethrow_exception(worker_failure);
+  }
   return broadcast_from_rank0(runner.conclude());
 }
 

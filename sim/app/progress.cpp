@@ -13,7 +13,9 @@ double fraction(double done, double total) { return total > 0 ? done / total : 0
 
 std::string duration_text(double seconds) {
   char buf[32];
-  if (seconds < 120) {
+  if (seconds < 10) {
+    std::snprintf(buf, sizeof buf, "%.1f s", seconds);
+  } else if (seconds < 120) {
     std::snprintf(buf, sizeof buf, "%.0f s", seconds);
   } else if (seconds < 7200) {
     std::snprintf(buf, sizeof buf, "%.0f min", seconds / 60);

@@ -6,7 +6,7 @@
 
 namespace fabricsim::app {
 
-/// "45 s", "12 min", "3.2 h".
+/// "4.5 s" (under 10 s), "45 s", "12 min", "3.2 h".
 std::string duration_text(double seconds);
 
 /// The progress text: simulated time, application flows done, events/s, and an ETA that

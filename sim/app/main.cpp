@@ -13,7 +13,6 @@
 #include "app/run_context.hpp"
 #include "app/run_scenario.hpp"
 #include "app/sweep.hpp"
-#include "app/sweep_plan.hpp"
 #include "core/unit_parse.hpp"
 #include "engine/resource_estimate.hpp"
 #include "engine/simulation.hpp"
@@ -21,6 +20,7 @@
 #include "net/params.hpp"
 #include "routing/policy.hpp"
 #include "scenario/scenario.hpp"
+#include "scenario/sweep_plan.hpp"
 #include "topo/leaf_spine.hpp"
 #include "traffic/workload.hpp"
 
@@ -311,7 +311,7 @@ int main(int argc, char** argv) {
       std::cerr << "'fabricsim " << e.command << " --help' lists its options.\n";
     }
     return kBadInput;
-  } catch (const fsim::app::SweepError& e) {
+  } catch (const fsim::scenario::SweepError& e) {
     std::cerr << "fabricsim: " << e.what() << "\n";
     return kBadInput;
   } catch (const fsim::app::OutputRefused& e) {

@@ -15,12 +15,13 @@ bool launched_by_mpi() {
 }
 
 int sweep(const SweepOptions& options) {
-  const SweepPlan plan = load_sweep_plan(options.sweep_file, options.cli_overrides);
+  const scenario::SweepPlan plan =
+      scenario::load_sweep_plan(options.sweep_file, options.cli_overrides);
   if (launched_by_mpi()) {
 #ifdef FABRICSIM_HAVE_MPI
     return sweep_mpi(options, plan);
 #else
-    throw SweepError(
+    throw scenario::SweepError(
         "launched by mpirun or srun, but this fabricsim was built without MPI "
         "(FABRICSIM_MPI=OFF, or no MPI found): every rank would run the whole sweep. Build "
         "with -DFABRICSIM_MPI=ON, or run the sweep without mpirun");

@@ -19,7 +19,7 @@ struct SweepOptions {
 /// `fabricsim sweep` (docs/sweeps.md): runs every run of the sweep file not yet complete in
 /// the folder, in this process, or shared among the ranks when launched by mpirun or srun.
 /// Returns the exit code: 0 when every run is complete, 1 when one is not. Throws
-/// SweepError for a bad sweep file, a bad run or a folder that holds another sweep.
+/// scenario::SweepError for a bad sweep file, a bad run or a folder that holds another sweep.
 int sweep(const SweepOptions& options);
 
 /// Whether mpirun or srun started this process (their environment variables are set).

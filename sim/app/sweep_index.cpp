@@ -32,7 +32,7 @@ long run_number(const std::string& name) {
   return std::stol(digits);
 }
 
-std::string overrides_text(const SweepRun& run) {
+std::string overrides_text(const scenario::SweepRun& run) {
   std::string out;
   for (const std::string& arg : run.args()) out += arg + "\n";
   return out;
@@ -45,9 +45,9 @@ std::string one_line(std::string text) {
   return text.empty() ? "(none)" : text;
 }
 
-std::string value_of(const SweepRun& run, const std::string& key) {
+std::string value_of(const scenario::SweepRun& run, const std::string& key) {
   std::string value;
-  for (const Override& o : run.overrides) {
+  for (const scenario::Override& o : run.overrides) {
     if (o.key == key) value = o.value;
   }
   return value;
@@ -90,7 +90,7 @@ std::string csv_field(std::string_view text) {
   return out + "\"";
 }
 
-SweepIndex::SweepIndex(std::string folder, const SweepPlan& plan)
+SweepIndex::SweepIndex(std::string folder, const scenario::SweepPlan& plan)
     : folder_(std::move(folder)), plan_(plan), states_(plan.runs.size()) {}
 
 std::string SweepIndex::result_name(std::size_t run) const {
@@ -107,7 +107,9 @@ void SweepIndex::adopt_existing() {
   const fs::path runs = fs::path(folder_) / "runs";
   std::error_code ec;
   fs::create_directories(runs, ec);
-  if (ec) throw SweepError("cannot create the sweep folder " + runs.string() + ": " + ec.message());
+  if (ec)
+    throw scenario::SweepError("cannot create the sweep folder " + runs.string() + ": " +
+                               ec.message());
   const std::string new_folder = "; name a new folder with -o";
   for (const fs::directory_entry& entry : fs::directory_iterator(runs)) {
     const std::string name = entry.path().filename().string();
@@ -118,8 +120,8 @@ void SweepIndex::adopt_existing() {
     const long number = run_number(name);
     if (number >= static_cast<long>(states_.size()) ||
         (number >= 0 && name != result_file_name(static_cast<std::size_t>(number), size()))) {
-      throw SweepError(entry.path().string() + " is not a run of this sweep (it has " +
-                       std::to_string(size()) + " runs): the sweep changed" + new_folder);
+      throw scenario::SweepError(entry.path().string() + " is not a run of this sweep (it has " +
+                                 std::to_string(size()) + " runs): the sweep changed" + new_folder);
     }
   }
   for (std::size_t run = 0; run < states_.size(); ++run) {
@@ -129,14 +131,15 @@ void SweepIndex::adopt_existing() {
     try {
       attributes = io::read_run_attributes(path);
     } catch (const io::ReadError& e) {
-      throw SweepError(std::string(e.what()) + "; remove it to redo run " + std::to_string(run));
+      throw scenario::SweepError(std::string(e.what()) + "; remove it to redo run " +
+                                 std::to_string(run));
     }
-    const SweepRun& planned = plan_.runs[run];
+    const scenario::SweepRun& planned = plan_.runs[run];
     if (attributes.overrides != overrides_text(planned)) {
-      throw SweepError(path + " holds run " + std::to_string(run) + " of another sweep (its " +
-                       "overrides: " + one_line(attributes.overrides) + "; this sweep's run " +
-                       std::to_string(run) + ": " + one_line(overrides_text(planned)) +
-                       "): the sweep changed" + new_folder);
+      throw scenario::SweepError(
+          path + " holds run " + std::to_string(run) + " of another sweep (its " + "overrides: " +
+          one_line(attributes.overrides) + "; this sweep's run " + std::to_string(run) + ": " +
+          one_line(overrides_text(planned)) + "): the sweep changed" + new_folder);
     }
     RunState& state = states_[run];
     state.has_result = true;
@@ -177,11 +180,13 @@ void SweepIndex::write() const {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     out << csv();
     out.flush();
-    if (!out) throw SweepError("cannot write " + temporary);
+    if (!out) throw scenario::SweepError("cannot write " + temporary);
   }
   std::error_code ec;
   fs::rename(temporary, path, ec);
-  if (ec) throw SweepError("cannot rename " + temporary + " onto " + path + ": " + ec.message());
+  if (ec)
+    throw scenario::SweepError("cannot rename " + temporary + " onto " + path + ": " +
+                               ec.message());
 }
 
 }  // namespace fabricsim::app

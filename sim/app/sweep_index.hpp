@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "app/sweep_plan.hpp"
+#include "scenario/sweep_plan.hpp"
 
 namespace fabricsim::app {
 
@@ -35,7 +35,7 @@ std::string csv_field(std::string_view text);
 class SweepIndex {
  public:
   /// Every run pending; nothing read or written yet.
-  SweepIndex(std::string folder, const SweepPlan& plan);
+  SweepIndex(std::string folder, const scenario::SweepPlan& plan);
 
   /// The result file of `run`, relative to the folder ("runs/run-0003.h5") and as a path.
   std::string result_name(std::size_t run) const;
@@ -43,8 +43,8 @@ class SweepIndex {
 
   /// Resuming: creates DIR/runs, deletes stale *.partial files there, and takes over each
   /// run whose result file exists (complete, or failed when its status says so) after
-  /// checking that the file's recorded overrides are the run's. Throws SweepError when they
-  /// are not, or when DIR/runs holds a result past the sweep's last run: the sweep changed.
+  /// checking that the file's recorded overrides are the run's. Throws scenario::SweepError when
+  /// they are not, or when DIR/runs holds a result past the sweep's last run: the sweep changed.
   void adopt_existing();
 
   RunState& operator[](std::size_t run) { return states_[run]; }
@@ -60,7 +60,7 @@ class SweepIndex {
 
  private:
   std::string folder_;
-  const SweepPlan& plan_;
+  const scenario::SweepPlan& plan_;
   std::vector<RunState> states_;
 };
 

@@ -100,7 +100,7 @@ void hand_out_runs(SweepRunner& runner, int ranks, const std::function<void()>& 
 }
 
 /// Any other rank: asks rank 0 for runs and runs them until told to stop.
-void run_assigned(const SweepOptions& options, const SweepPlan& plan) {
+void run_assigned(const SweepOptions& options, const scenario::SweepPlan& plan) {
   long finished = -1;
   RunReport report;
   for (;;) {
@@ -126,7 +126,8 @@ class MpiSession {
     MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
     if (provided < MPI_THREAD_FUNNELED) {
       MPI_Finalize();
-      throw SweepError("this MPI library offers no MPI_THREAD_FUNNELED support; rank 0 needs it");
+      throw scenario::SweepError(
+          "this MPI library offers no MPI_THREAD_FUNNELED support; rank 0 needs it");
     }
     MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
     MPI_Comm_size(MPI_COMM_WORLD, &size_);
@@ -144,7 +145,7 @@ class MpiSession {
 
 }  // namespace
 
-int sweep_mpi(const SweepOptions& options, const SweepPlan& plan) {
+int sweep_mpi(const SweepOptions& options, const scenario::SweepPlan& plan) {
   const MpiSession mpi;
   if (mpi.rank() != 0) {
     // Rank 0 alone checks the runs and reads the folder; its error is printed once.

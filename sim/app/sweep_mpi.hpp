@@ -1,6 +1,6 @@
 #pragma once
 #include "app/sweep.hpp"
-#include "app/sweep_plan.hpp"
+#include "scenario/sweep_plan.hpp"
 
 namespace fabricsim::app {
 
@@ -8,6 +8,6 @@ namespace fabricsim::app {
 /// the runs, writes the index and hands out runs, and runs them too on a worker thread;
 /// every other rank asks rank 0 for a run, runs it and reports back. Returns the same exit
 /// code on every rank.
-int sweep_mpi(const SweepOptions& options, const SweepPlan& plan);
+int sweep_mpi(const SweepOptions& options, const scenario::SweepPlan& plan);
 
 }  // namespace fabricsim::app

@@ -17,7 +17,8 @@ namespace fabricsim::app {
 namespace {
 
 /// What `fabricsim run` would be given for this run: the same overrides, the same output.
-RunRequest request_for(const SweepOptions& options, const SweepPlan& plan, std::size_t run) {
+RunRequest request_for(const SweepOptions& options, const scenario::SweepPlan& plan,
+                       std::size_t run) {
   RunRequest request = options.run_template;
   request.scenario = plan.scenario;
   request.overrides = plan.runs[run].args();
@@ -35,14 +36,14 @@ RunRequest request_for(const SweepOptions& options, const SweepPlan& plan, std::
   return request;
 }
 
-std::string run_name(const SweepPlan& plan, std::size_t run) {
+std::string run_name(const scenario::SweepPlan& plan, std::size_t run) {
   const std::string label = plan.runs[run].label();
   return "run " + std::to_string(run) + (label.empty() ? "" : " (" + label + ")");
 }
 
 }  // namespace
 
-RunReport run_one(const SweepOptions& options, const SweepPlan& plan, std::size_t run,
+RunReport run_one(const SweepOptions& options, const scenario::SweepPlan& plan, std::size_t run,
                   const std::function<void()>& on_progress) {
   RunRequest request = request_for(options, plan, run);
   request.on_progress = on_progress;
@@ -73,7 +74,7 @@ RunReport run_one(const SweepOptions& options, const SweepPlan& plan, std::size_
   return report;
 }
 
-SweepRunner::SweepRunner(const SweepOptions& options, const SweepPlan& plan)
+SweepRunner::SweepRunner(const SweepOptions& options, const scenario::SweepPlan& plan)
     : options_(options),
       plan_(plan),
       index_(options.folder, plan),
@@ -84,7 +85,8 @@ void SweepRunner::check_runs() const {
     try {
       load_checked(request_for(options_, plan_, run));
     } catch (const std::exception& e) {
-      throw SweepError(options_.sweep_file + ": " + run_name(plan_, run) + ": " + e.what());
+      throw scenario::SweepError(options_.sweep_file + ": " + run_name(plan_, run) + ": " +
+                                 e.what());
     }
   }
 }

@@ -10,8 +10,8 @@
 
 #include "app/sweep.hpp"
 #include "app/sweep_index.hpp"
-#include "app/sweep_plan.hpp"
 #include "app/sweep_progress.hpp"
+#include "scenario/sweep_plan.hpp"
 
 namespace fabricsim::app {
 
@@ -25,14 +25,14 @@ struct RunReport {
 
 /// Runs run `run` of `plan` in this process, writing its result file; never throws.
 /// `on_progress` is called whenever the simulation reports progress.
-RunReport run_one(const SweepOptions& options, const SweepPlan& plan, std::size_t run,
+RunReport run_one(const SweepOptions& options, const scenario::SweepPlan& plan, std::size_t run,
                   const std::function<void()>& on_progress = {});
 
 class SweepRunner {
  public:
-  SweepRunner(const SweepOptions& options, const SweepPlan& plan);
+  SweepRunner(const SweepOptions& options, const scenario::SweepPlan& plan);
 
-  /// Loads and checks every run's scenario before anything runs. Throws SweepError naming
+  /// Loads and checks every run's scenario before anything runs. Throws scenario::SweepError naming
   /// the first bad run by its overrides.
   void check_runs() const;
   /// --dry-run: the table of runs on stdout.
@@ -54,7 +54,7 @@ class SweepRunner {
 
  private:
   const SweepOptions& options_;
-  const SweepPlan& plan_;
+  const scenario::SweepPlan& plan_;
   std::mutex mutex_;
   SweepIndex index_;
   SweepProgress progress_;

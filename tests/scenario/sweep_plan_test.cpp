@@ -1,5 +1,5 @@
 // The sweep file expanded into runs: product order, zips, seeds, and errors naming file:line.
-#include "app/sweep_plan.hpp"
+#include "scenario/sweep_plan.hpp"
 
 #include <gtest/gtest.h>
 
@@ -8,10 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "app/sweep_index.hpp"
 #include "support/scratch_dir.hpp"
 
-namespace fabricsim::app {
+namespace fabricsim::scenario {
 namespace {
 
 namespace fs = std::filesystem;
@@ -160,15 +159,5 @@ TEST_F(SweepPlanTest, MalformedCommandLineSetIsRefused) {
   EXPECT_THROW(load_sweep_plan(sweep_file("scenario: base.yaml\n"), {"model"}), SweepError);
 }
 
-TEST(SweepIndexText, ResultNamesGrowPastFourDigitsAndCsvFieldsAreQuoted) {
-  EXPECT_EQ(result_file_name(3, 8), "run-0003.h5");
-  EXPECT_EQ(result_file_name(42, 10000), "run-0042.h5");
-  EXPECT_EQ(result_file_name(42, 10001), "run-00042.h5");
-  EXPECT_EQ(csv_field("ecmp"), "ecmp");
-  EXPECT_EQ(csv_field("a, b"), "\"a, b\"");
-  EXPECT_EQ(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-  EXPECT_EQ(csv_field("two\nlines"), "\"two\nlines\"");
-}
-
 }  // namespace
-}  // namespace fabricsim::app
+}  // namespace fabricsim::scenario

@@ -1,4 +1,4 @@
-#include "app/sweep_plan.hpp"
+#include "scenario/sweep_plan.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -7,7 +7,7 @@
 #include <string_view>
 #include <utility>
 
-namespace fabricsim::app {
+namespace fabricsim::scenario {
 namespace {
 
 namespace fs = std::filesystem;
@@ -237,4 +237,4 @@ SweepPlan load_sweep_plan(const std::string& path, const std::vector<std::string
   return plan;
 }
 
-}  // namespace fabricsim::app
+}  // namespace fabricsim::scenario

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace fabricsim::app {
+namespace fabricsim::scenario {
 
 /// A bad sweep file, --set argument or sweep folder: exit 2. The message names file:line,
 /// the key and the valid choices.
@@ -43,4 +43,4 @@ struct SweepPlan {
 /// `set`. Throws SweepError.
 SweepPlan load_sweep_plan(const std::string& path, const std::vector<std::string>& cli_overrides);
 
-}  // namespace fabricsim::app
+}  // namespace fabricsim::scenario

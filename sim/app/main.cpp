@@ -8,7 +8,6 @@
 #include <utility>
 #include <vector>
 
-#include "app/output_guard.hpp"
 #include "app/report_command.hpp"
 #include "app/run_context.hpp"
 #include "app/run_scenario.hpp"
@@ -16,7 +15,6 @@
 #include "core/unit_parse.hpp"
 #include "engine/resource_estimate.hpp"
 #include "engine/simulation.hpp"
-#include "io/moe_trace_reader.hpp"
 #include "net/params.hpp"
 #include "routing/policy.hpp"
 #include "scenario/scenario.hpp"
@@ -314,23 +312,9 @@ int main(int argc, char** argv) {
   } catch (const fsim::scenario::SweepError& e) {
     std::cerr << "fabricsim: " << e.what() << "\n";
     return kBadInput;
-  } catch (const fsim::app::OutputRefused& e) {
-    std::cerr << "fabricsim: " << e.what() << "\n";
-    return kBadInput;
-  } catch (const fsim::scenario::ScenarioError& e) {
-    std::cerr << "fabricsim: " << e.what() << "\n";
-    return kBadInput;
-  } catch (const fsim::engine::ResourceError& e) {
-    std::cerr << "fabricsim: " << e.what() << "\n";
-    return kBadInput;
-  } catch (const fsim::io::TraceError& e) {
-    std::cerr << "fabricsim: bad trace: " << e.what() << "\n";
-    return kBadInput;
-  } catch (const std::invalid_argument& e) {
-    std::cerr << "fabricsim: bad input: " << e.what() << "\n";
-    return kBadInput;
-  } catch (const std::exception& e) {
-    std::cerr << "fabricsim: run failed: " << e.what() << "\n";
-    return kRunFailed;
+  } catch (const std::exception&) {
+    const fsim::app::RunError error = fsim::app::current_run_error();
+    std::cerr << "fabricsim: " << error.message << "\n";
+    return error.bad_input ? kBadInput : kRunFailed;
   }
 }

@@ -3,6 +3,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "engine/simulation.hpp"
 #include "io/file_digest.hpp"
 #include "io/hdf5_writer.hpp"
+#include "io/moe_trace_reader.hpp"
 #include "metrics/summary.hpp"
 
 namespace fabricsim::app {
@@ -34,6 +36,24 @@ Checked load_checked(const RunRequest& request) {
   for (const scenario::InputPath& input : c.scenario.inputs) inputs.push_back(input.path);
   check_output(c.scenario.output.file, io::partial_path(c.scenario.output.file), inputs);
   return c;
+}
+
+RunError current_run_error() {
+  try {
+    throw;
+  } catch (const OutputRefused& e) {
+    return {true, e.what()};
+  } catch (const scenario::ScenarioError& e) {
+    return {true, e.what()};
+  } catch (const engine::ResourceError& e) {
+    return {true, e.what()};
+  } catch (const io::TraceError& e) {
+    return {true, std::string("bad trace: ") + e.what()};
+  } catch (const std::invalid_argument& e) {
+    return {true, std::string("bad input: ") + e.what()};
+  } catch (const std::exception& e) {
+    return {false, std::string("run failed: ") + e.what()};
+  }
 }
 
 std::function<void()> signal_during_write_hook(long run_id) {

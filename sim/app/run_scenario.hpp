@@ -51,6 +51,16 @@ struct RunOutcome {
 /// and io::OutputError, io::TraceError or std::exception when the run cannot finish.
 RunOutcome run_scenario(const RunRequest& request);
 
+/// Why a run could not go on, from the exception it threw: bad input (scenario, trace,
+/// resources, output; exit 2) or a run that failed (exit 1), and the message to print.
+struct RunError {
+  bool bad_input = false;
+  std::string message;  // "bad trace: ...", "run failed: ...", or the exception's own text
+};
+
+/// Classifies the exception being handled; call it inside a catch block.
+RunError current_run_error();
+
 /// Test-only: FABRICSIM_TEST_SIGNAL_DURING_WRITE=INT, TERM or KILL raises that signal once
 /// the temporary result file exists, so tests interrupt a write deterministically. In a
 /// sweep, FABRICSIM_TEST_SIGNAL_RUN=N limits it to run N (`run_id`; -1 for `fabricsim run`,

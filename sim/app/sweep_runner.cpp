@@ -7,10 +7,7 @@
 #include <iostream>
 #include <stdexcept>
 
-#include "app/output_guard.hpp"
 #include "app/run_context.hpp"
-#include "engine/resource_estimate.hpp"
-#include "io/moe_trace_reader.hpp"
 #include "scenario/scenario.hpp"
 
 namespace fabricsim::app {
@@ -56,18 +53,9 @@ RunReport run_one(const SweepOptions& options, const scenario::SweepPlan& plan, 
     report.wall_seconds = outcome.wall_seconds;
     report.has_result = true;
     return report;
-  } catch (const scenario::ScenarioError& e) {
-    report = {RunStatus::bad_input, 0, false, e.what()};
-  } catch (const engine::ResourceError& e) {
-    report = {RunStatus::bad_input, 0, false, e.what()};
-  } catch (const OutputRefused& e) {
-    report = {RunStatus::bad_input, 0, false, e.what()};
-  } catch (const io::TraceError& e) {
-    report = {RunStatus::bad_input, 0, false, std::string("bad trace: ") + e.what()};
-  } catch (const std::invalid_argument& e) {
-    report = {RunStatus::bad_input, 0, false, e.what()};
-  } catch (const std::exception& e) {
-    report = {RunStatus::failed, 0, false, std::string("run failed: ") + e.what()};
+  } catch (const std::exception&) {
+    const RunError error = current_run_error();
+    report = {error.bad_input ? RunStatus::bad_input : RunStatus::failed, 0, false, error.message};
   }
   report.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "io/result_attributes.hpp"
+#include "metrics/results.hpp"
 
 namespace fabricsim::app {
 namespace {
@@ -33,9 +34,7 @@ long run_number(const std::string& name) {
 }
 
 std::string overrides_text(const scenario::SweepRun& run) {
-  std::string out;
-  for (const std::string& arg : run.args()) out += arg + "\n";
-  return out;
+  return metrics::overrides_attribute(run.args());
 }
 
 /// "a=1 b=2" from the "a=1\nb=2\n" of a result's overrides attribute.

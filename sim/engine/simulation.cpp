@@ -338,11 +338,9 @@ class Simulation::Impl : public core::Handler, public model::DeliveryListener {
     }
     network_->report(end_ps, out);  // links, packet counters, series, warnings
     std::string warnings = std::move(out.info.warnings);
-    std::string overrides;
-    for (const std::string& o : scenario_.overrides) overrides += o + "\n";
     out.info = {.name = scenario_.name,
                 .scenario_yaml = scenario::to_yaml(scenario_),
-                .overrides = overrides,
+                .overrides = metrics::overrides_attribute(scenario_.overrides),
                 .seed = scenario_.seed,
                 .model = scenario_.model,
                 .status = complete ? "complete" : "incomplete",

@@ -150,6 +150,14 @@ struct InputFile {
   std::string sha256;  // lower-case hex
 };
 
+/// The `overrides` attribute of a run given these --set arguments: one "key.path=value"
+/// per line, each line ended by a newline.
+inline std::string overrides_attribute(const std::vector<std::string>& overrides) {
+  std::string text;
+  for (const std::string& o : overrides) text += o + "\n";
+  return text;
+}
+
 /// Run-level facts: root attributes of the result file. The engine fills what the run
 /// knows; the command line, start time and host name come from the app.
 struct RunInfo {

@@ -8,6 +8,7 @@ they work headless and in notebooks alike).
 """
 from __future__ import annotations
 
+import os
 import re
 from typing import Iterable, Optional, Tuple, Union
 
@@ -243,4 +244,14 @@ def step_bounds(result: Result) -> Figure:
     ax.set_ylabel("duration (us)")
     ax.grid(True, axis="y", alpha=0.3)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return fig
+
+
+def keep(fig: Figure, name: str, folder: Optional[Union[str, "os.PathLike[str]"]] = None) -> Figure:
+    """Returns `fig` (so a notebook cell shows it), after saving it as `folder`/`name`.png
+    (100 dpi; the folder is created) when a folder is given. The notebooks pass
+    $FABRICSIM_FIGURES, which make_figures.sh points at docs/figures."""
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        fig.savefig(os.path.join(folder, f"{name}.png"), dpi=100)
     return fig

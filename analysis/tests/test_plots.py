@@ -6,6 +6,7 @@ from matplotlib.figure import Figure
 from fabricsim_analysis import (compare_bars, expert_heatmap, fct_cdf, link_heatmap, link_series,
                                 load, load_flows_sweep, load_sweep, queue_series, step_bounds,
                                 step_timeline)
+from fabricsim_analysis.plots import keep
 
 MOE = ("workload.0={kind: moe, experts: 8, top_k: 2, tokens_per_gpu: 64, hidden: 64, "
        "layers: 2, iterations: 3, capacity_factor: 1.0, load: {dist: zipf, s: 1.5}}")
@@ -154,3 +155,15 @@ def test_step_bounds_needs_a_bounded_step(ecmp_file):
     r.steps["bound_ps"] = 0
     with pytest.raises(ValueError, match="no finished step with a bound"):
         step_bounds(r)
+
+
+def test_keep_saves_a_png_only_when_given_a_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    fig = Figure()
+    fig.add_subplot().plot([0, 1], [0, 1])
+    assert keep(fig, "line") is fig
+    assert list(tmp_path.iterdir()) == []
+    folder = tmp_path / "figures"
+    assert keep(fig, "line", folder) is fig
+    saved = folder / "line.png"
+    assert saved.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
